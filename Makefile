@@ -1,0 +1,54 @@
+# Lipei — one machine: `make run` starts everything, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+PACKAGES := libs gateway intake-service ocr-service tracking-service notify-service
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint fmt bench fuzz lock asyncapi clean
+
+install: $(STAMP)
+
+# uv itself comes from PyPI when missing; every other package is pinned with hashes.
+$(STAMP): requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@test -x $(BIN)/python || $(UV) venv --quiet --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation \
+		$(addprefix -e ./,$(PACKAGES))
+	@touch $@
+
+run: install
+	$(BIN)/python scripts/run.py
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check libs */src tests scripts bench
+	$(BIN)/mypy libs/src gateway/src intake-service/src ocr-service/src tracking-service/src notify-service/src
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format libs */src tests scripts bench
+
+bench: install
+	$(BIN)/python bench/run.py
+
+# schemathesis over the gateway's merged OpenAPI document, deeper than the pass in `make test`.
+fuzz: install
+	LIPEI_FUZZ_EXAMPLES=$${LIPEI_FUZZ_EXAMPLES:-200} $(BIN)/python -m pytest tests/test_gateway_fuzz.py $(PYTEST_ARGS)
+
+# Regenerate docs/asyncapi.yaml after changing lipei.events (the tests check it is current).
+asyncapi: install
+	$(BIN)/lipei-asyncapi --output docs/asyncapi.yaml
+
+lock:
+	$(UV) pip compile --generate-hashes --python-version 3.11 --no-header --quiet \
+		requirements.in -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

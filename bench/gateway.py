@@ -1,0 +1,241 @@
+"""Gateway overhead: a claim read (`GET /api/v1/claims/{id}`) through the gateway, straight to
+intake-service, and through nginx proxying the same intake-service, in one run.
+
+The platform (local broker, intake-service, gateway) runs in a child process so the load
+generator does not share its interpreter; nginx (Debian package, installed when missing) runs on
+a loopback port with a configuration written to a temporary directory. Everything is loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+# This file is named like the gateway package: keep its folder off the import path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+REQUESTS = int(os.environ.get("LIPEI_BENCH_REQUESTS", "2000"))
+CONCURRENCY = 20
+WARMUP = 100
+
+
+# --- the platform, in the child process ------------------------------------------------------
+
+
+async def _serve(out: Path) -> None:
+    from lipei.broker import LocalBroker, free_port
+    from lipei.testing.platform import running_platform
+
+    tmp = out.parent
+    with LocalBroker(port=free_port(), log_path=tmp / "broker.log") as broker:
+        async with running_platform(
+            bootstrap_servers=broker.bootstrap_servers,
+            tmp_dir=tmp,
+            services=("intake",),
+            overrides={"gateway": {"rate_limit_user_per_minute": 0, "rate_limit_ip_per_minute": 0}},
+        ) as platform:
+            client = platform.client
+            ops = await platform.login("dev-ops:bench")
+            await client.put("/ops/v1/insurers/bench-insurer", json={"name": "Bench"}, headers=ops)
+            policy = {
+                "holder_user_id": "dev-bench",
+                "insurer_code": "bench-insurer",
+                "product_name": "门急诊医疗险",
+                "insured_name": "张三",
+                "insured_id_number": "110101199003071234",
+                "coverage": ["outpatient"],
+                "region_code": "310000",
+                "valid_from": "2026-01-01",
+                "valid_to": "2026-12-31",
+                "sum_insured": "20000.00",
+            }
+            answer = await client.put("/ops/v1/policies/P-BENCH", json=policy, headers=ops)
+            answer.raise_for_status()
+            user = await platform.login("dev:bench")
+            draft = {
+                "policy_id": "P-BENCH",
+                "claim_type": "outpatient",
+                "incident_date": "2026-11-01",
+                "description": "门诊",
+            }
+            created = await client.post("/api/v1/claims", json=draft, headers=user)
+            created.raise_for_status()
+            out.write_text(  # noqa: ASYNC240 - once, before any load
+                json.dumps(
+                    {
+                        "gateway": platform.gateway_url,
+                        "intake": platform.service_urls["intake"],
+                        "claim_id": created.json()["claim_id"],
+                        "authorization": user["Authorization"],
+                    }
+                )
+            )
+            stop = asyncio.Event()
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+            await stop.wait()
+
+
+# --- nginx --------------------------------------------------------------------------------
+
+
+def _nginx_binary() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
+    if found:
+        return found
+    print("installing nginx (apt-get install -y nginx) ...", file=sys.stderr, flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "install", "-y", "nginx"], check=True, env=env, capture_output=True)
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def _start_nginx(tmp: Path, port: int, upstream: str) -> subprocess.Popen[bytes]:
+    host_port = upstream.removeprefix("http://")
+    config = f"""
+worker_processes 1;
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    upstream intake {{ server {host_port}; keepalive 32; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://intake;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }}
+    }}
+}}
+"""
+    path = tmp / "nginx.conf"
+    path.write_text(config)
+    process = subprocess.Popen([_nginx_binary(), "-c", str(path), "-p", str(tmp)])
+    return process
+
+
+# --- load ---------------------------------------------------------------------------------
+
+
+async def _load(url: str, headers: dict[str, str]) -> dict[str, float]:
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        for _ in range(WARMUP):
+            (await client.get(url, headers=headers)).raise_for_status()
+        latencies: list[float] = []
+        errors = 0
+        queue = iter(range(REQUESTS))
+
+        async def worker() -> None:
+            nonlocal errors
+            for _ in queue:
+                started = time.perf_counter()
+                answer = await client.get(url, headers=headers)
+                latencies.append(time.perf_counter() - started)
+                errors += answer.status_code != 200
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        wall = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "rps": REQUESTS / wall,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "errors": errors,
+    }
+
+
+def _wait_for(path: Path, process: subprocess.Popen[bytes], seconds: float) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and path.stat().st_size:
+            return dict(json.loads(path.read_text()))
+        if process.poll() is not None:
+            raise RuntimeError("the platform stopped during start-up")
+        time.sleep(0.2)
+    raise RuntimeError("the platform did not start in time")
+
+
+def _ready(url: str) -> None:
+    for _ in range(100):
+        try:
+            httpx.get(url + "/healthz", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.05)
+
+
+def main() -> int:
+    from lipei.broker import free_port
+    from lipei.web import INTERNAL_TOKEN_HEADER, USER_HEADER
+
+    with tempfile.TemporaryDirectory(prefix="lipei-bench-gw-") as name:
+        tmp = Path(name)
+        info_path = tmp / "platform.json"
+        platform = subprocess.Popen([sys.executable, __file__, "--serve", str(info_path)])
+        nginx: subprocess.Popen[bytes] | None = None
+        try:
+            info = _wait_for(info_path, platform, 120)
+            port = free_port()
+            nginx = _start_nginx(tmp, port, info["intake"])
+            nginx_url = f"http://127.0.0.1:{port}"
+            _ready(nginx_url)
+            path = f"/api/v1/claims/{info['claim_id']}"
+            from lipei.testing.platform import INTERNAL_TOKEN
+
+            identity = {INTERNAL_TOKEN_HEADER: INTERNAL_TOKEN, USER_HEADER: "dev-bench"}
+            bearer = {"Authorization": info["authorization"]}
+            targets = [
+                ("intake-service direct", info["intake"] + path, identity),
+                ("nginx → intake", nginx_url + path, identity),
+                ("gateway → intake", info["gateway"] + path, bearer),
+            ]
+            results = {label: asyncio.run(_load(url, hdrs)) for label, url, hdrs in targets}
+        finally:
+            if nginx is not None:
+                nginx.terminate()
+                nginx.wait(10)
+            platform.terminate()
+            platform.wait(30)
+    direct = results["intake-service direct"]
+    print(f"{REQUESTS} requests per target, concurrency {CONCURRENCY}, loopback, one run\n")
+    print("| target | req/s | p50 ms | p99 ms | errors | req/s vs direct | p50 vs direct |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, r in results.items():
+        print(
+            f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']:.0f} "
+            f"| {r['rps'] / direct['rps']:.2f}× | {r['p50'] / direct['p50']:.2f}× |"
+        )
+    gateway, proxied = results["gateway → intake"], results["nginx → intake"]
+    print(
+        f"\ngateway vs nginx: {gateway['rps'] / proxied['rps']:.2f}× the throughput, "
+        f"{gateway['p50'] / proxied['p50']:.2f}× the median latency"
+    )
+    return 0 if all(r["errors"] == 0 for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
+        asyncio.run(_serve(Path(sys.argv[2])))
+        sys.exit(0)
+    sys.exit(main())

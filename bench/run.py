@@ -1,0 +1,33 @@
+"""`make bench`: every benchmark of the platform, one after another, each printing its table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BENCHES = [
+    ("Event spine: outbox relay through the local broker", ROOT / "bench" / "outbox.py"),
+    (
+        "OCR: full service pipeline vs the raw engine",
+        ROOT / "ocr-service" / "bench" / "bench_ocr.py",
+    ),
+    ("Gateway: claim read via gateway vs direct vs nginx", ROOT / "bench" / "gateway.py"),
+]
+
+
+def main() -> int:
+    failed = 0
+    for title, path in BENCHES:
+        if not path.exists():
+            continue
+        print(f"\n## {title}\n", flush=True)
+        result = subprocess.run([sys.executable, str(path)], cwd=ROOT)
+        failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Lipei gateway: the only public entry: login, routing, ownership, limits, partner and ops."""

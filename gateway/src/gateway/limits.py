@@ -1,0 +1,66 @@
+"""Request budgets per user and per client IP (fixed one-minute windows).
+
+Redis keeps the counters when configured, so every gateway replica shares them; otherwise a
+dictionary in this process does.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class Counter(Protocol):
+    async def hit(self, key: str, window_seconds: int) -> int:
+        """Count one request under `key` in the current window; returns the count so far."""
+        ...
+
+
+class LocalCounter:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._counts: dict[str, tuple[int, int]] = {}
+        self._clock = clock
+
+    async def hit(self, key: str, window_seconds: int) -> int:
+        window = int(self._clock() // window_seconds)
+        seen_window, count = self._counts.get(key, (window, 0))
+        count = count + 1 if seen_window == window else 1
+        self._counts[key] = (window, count)
+        if len(self._counts) > 100_000:  # forget old windows so memory stays bounded
+            self._counts = {k: v for k, v in self._counts.items() if v[0] == window}
+        return count
+
+
+class RedisCounter:
+    def __init__(self, redis: Redis, clock: Callable[[], float] = time.time) -> None:
+        self._redis = redis
+        self._clock = clock
+
+    async def hit(self, key: str, window_seconds: int) -> int:
+        window = int(self._clock() // window_seconds)
+        name = f"lipei:rl:{key}:{window}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, window_seconds + 5)
+            count, _ = await pipe.execute()
+        return int(count)
+
+
+class RateLimiter:
+    def __init__(self, counter: Counter, clock: Callable[[], float] = time.time) -> None:
+        self._counter = counter
+        self._clock = clock
+
+    async def check(self, key: str, limit: int, window_seconds: int = 60) -> int | None:
+        """None when within budget, else the seconds until the next window (Retry-After)."""
+        if limit <= 0:
+            return None
+        count = await self._counter.hit(key, window_seconds)
+        if count <= limit:
+            return None
+        now = self._clock()
+        return max(1, math.ceil(window_seconds - now % window_seconds))

@@ -1,0 +1,176 @@
+"""Forwarding to the services over pooled httpx clients, streaming bodies both ways."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+
+import httpx
+from fastapi import Request
+from starlette.background import BackgroundTask
+from starlette.responses import Response, StreamingResponse
+
+from lipei.web import (
+    INSURER_HEADER,
+    INTERNAL_TOKEN_HEADER,
+    REQUEST_ID_HEADER,
+    ROLES_HEADER,
+    USER_HEADER,
+    problem_response,
+)
+
+log = logging.getLogger(__name__)
+
+# Hop-by-hop headers (RFC 9110 §7.6.1) and identity headers only the gateway may set.
+_DROP_REQUEST = {
+    "host",
+    "connection",
+    "keep-alive",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "authorization",
+    "content-length",
+    USER_HEADER.lower(),
+    ROLES_HEADER.lower(),
+    INSURER_HEADER.lower(),
+    INTERNAL_TOKEN_HEADER.lower(),
+}
+_DROP_RESPONSE = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "server",
+    "date",
+}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def limited(stream: AsyncIterator[bytes], max_bytes: int) -> AsyncIterator[bytes]:
+    """Pass the body through chunk by chunk, stopping once it exceeds `max_bytes`."""
+    seen = 0
+    async for chunk in stream:
+        seen += len(chunk)
+        if seen > max_bytes:
+            raise BodyTooLarge
+        yield chunk
+
+
+def too_large(max_bytes: int) -> Response:
+    return problem_response(
+        413, f"the request body is larger than {max_bytes} bytes", type="body-too-large"
+    )
+
+
+def new_traceparent() -> str:
+    """A W3C trace context for requests that arrive without one."""
+    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+
+
+class Upstreams:
+    def __init__(
+        self,
+        urls: dict[str, str],
+        *,
+        timeout: float,
+        internal_token: str,
+        max_body_bytes: int = 12 * 1024 * 1024,
+    ) -> None:
+        self._clients = {
+            name: httpx.AsyncClient(
+                base_url=url,
+                timeout=httpx.Timeout(timeout, connect=2.0),
+                limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            )
+            for name, url in urls.items()
+        }
+        self._internal_token = internal_token
+        self._max_body_bytes = max_body_bytes
+
+    def client(self, upstream: str) -> httpx.AsyncClient:
+        return self._clients[upstream]
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+
+    async def forward(
+        self,
+        request: Request,
+        upstream: str,
+        *,
+        user_id: str | None = None,
+        roles: tuple[str, ...] = (),
+        insurer_code: str | None = None,
+        body: bytes | None = None,
+    ) -> Response:
+        client = self._clients[upstream]
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
+        headers[INTERNAL_TOKEN_HEADER] = self._internal_token
+        headers[REQUEST_ID_HEADER] = getattr(request.state, "request_id", "")
+        if "traceparent" not in request.headers:
+            headers["traceparent"] = new_traceparent()
+        if user_id:
+            headers[USER_HEADER] = user_id
+        if roles:
+            headers[ROLES_HEADER] = ",".join(roles)
+        if insurer_code:
+            headers[INSURER_HEADER] = insurer_code
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._max_body_bytes:
+            return too_large(self._max_body_bytes)
+        content = body if body is not None else limited(request.stream(), self._max_body_bytes)
+        # Forward the path and query exactly as received (still percent-encoded).
+        target = request.scope.get("raw_path") or request.url.path.encode()
+        query = request.scope.get("query_string") or b""
+        url = target.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+        try:
+            upstream_request = client.build_request(
+                request.method, url, headers=headers, content=content
+            )
+        except httpx.InvalidURL:
+            return problem_response(400, "the request URL is not valid", type="invalid-url")
+        try:
+            response = await client.send(upstream_request, stream=True)
+        except BodyTooLarge:
+            return too_large(self._max_body_bytes)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
+            log.warning("%s unavailable: %s", upstream, exc)
+            return problem_response(
+                503,
+                f"the {upstream} service is unavailable; try again soon",
+                type="upstream-unavailable",
+                headers={"Retry-After": "5"},
+            )
+        except httpx.TimeoutException as exc:
+            log.warning("%s timed out: %s", upstream, exc)
+            return problem_response(
+                503,
+                f"the {upstream} service did not answer in time",
+                type="upstream-timeout",
+                headers={"Retry-After": "5"},
+            )
+        except httpx.HTTPError as exc:
+            if isinstance(exc.__cause__, BodyTooLarge) or isinstance(exc.__context__, BodyTooLarge):
+                return too_large(self._max_body_bytes)
+            log.warning("%s failed: %s", upstream, exc)
+            return problem_response(
+                503,
+                f"the {upstream} service is unavailable; try again soon",
+                type="upstream-unavailable",
+                headers={"Retry-After": "5"},
+            )
+        out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _DROP_RESPONSE}
+        return StreamingResponse(
+            response.aiter_raw(),
+            status_code=response.status_code,
+            headers=out_headers,
+            background=BackgroundTask(response.aclose),
+        )

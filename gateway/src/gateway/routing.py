@@ -1,0 +1,58 @@
+"""Which upstream serves which public path, and who may call it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Upstream = Literal["intake", "ocr", "tracking", "notify"]
+# `link`: a download link the service itself signs (expiry + signature in the query).
+Audience = Literal["user", "ops", "partner", "link"]
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str
+    pattern: re.Pattern[str]
+    methods: frozenset[str]
+    upstream: Upstream
+    audience: Audience
+
+    @property
+    def parameters(self) -> list[str]:
+        return re.findall(r"\{([a-z_]+)\}", self.template)
+
+
+def _r(path: str, methods: str, upstream: Upstream, audience: Audience) -> Route:
+    regex = "^" + re.sub(r"\{[a-z_]+\}", r"[^/]+", path) + "$"
+    return Route(path, re.compile(regex), frozenset(methods.split()), upstream, audience)
+
+
+ROUTES: tuple[Route, ...] = (
+    _r("/api/v1/claim-types", "GET", "intake", "user"),
+    _r("/api/v1/policies", "GET", "intake", "user"),
+    _r("/api/v1/claims", "GET POST", "intake", "user"),
+    _r("/api/v1/claims/{claim_id}/progress", "GET", "tracking", "user"),
+    _r("/api/v1/claims/{claim_id}/dispute", "POST", "tracking", "user"),
+    _r("/api/v1/claims/{claim_id}", "GET", "intake", "user"),
+    _r("/api/v1/claims/{claim_id}/documents", "GET POST", "intake", "user"),
+    _r("/api/v1/claims/{claim_id}/checklist", "GET", "intake", "user"),
+    _r("/api/v1/claims/{claim_id}/signature", "POST", "intake", "user"),
+    _r("/api/v1/claims/{claim_id}/submit", "POST", "intake", "user"),
+    _r("/api/v1/claims/{claim_id}/withdraw", "POST", "intake", "user"),
+    _r("/api/v1/me/notifications", "GET", "notify", "user"),
+    _r("/api/v1/me/notification-preferences", "GET PUT", "notify", "user"),
+    _r("/ops/v1/insurers/{insurer_code}", "PUT", "intake", "ops"),
+    _r("/ops/v1/policies/{policy_id}", "PUT", "intake", "ops"),
+    _r("/ops/v1/attention", "GET", "tracking", "ops"),
+    _r("/ops/v1/alerts", "POST", "notify", "ops"),
+    _r("/partner/v1/decisions", "POST", "tracking", "partner"),
+    _r("/partner/v1/claims/{claim_id}/package", "GET", "intake", "partner"),
+    _r("/partner/v1/claims/{claim_id}/documents/{document_id}", "GET", "intake", "link"),
+)
+
+
+def match(path: str) -> list[Route]:
+    """Routes whose path matches (any method), most specific first as listed."""
+    return [route for route in ROUTES if route.pattern.match(path)]

@@ -1,0 +1,1 @@
+"""Lipei intake-service: the policyholder's filing journey, from draft to insurer package."""

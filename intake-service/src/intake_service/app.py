@@ -1,0 +1,44 @@
+"""Composition root: settings, runtime (database, outbox relay, consumers) and HTTP routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from intake_service import api_claims, api_documents, api_partner, api_registry, handlers
+from intake_service.context import Intake
+from intake_service.settings import Settings
+from lipei.app import service_app
+from lipei.clock import Clock
+from lipei.events import CLAIM_STATUS_TOPIC, DOCUMENTS_TOPIC
+from lipei.runtime import ServiceRuntime
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+    intake = Intake.from_settings(settings)
+    runtime = ServiceRuntime(settings, migrations=MIGRATIONS, clock=clock)
+    runtime.add_consumer(
+        name="intake",
+        topics=[DOCUMENTS_TOPIC, CLAIM_STATUS_TOPIC],
+        handlers={
+            "document.accepted": handlers.on_document_accepted,
+            "document.rejected": handlers.on_document_rejected,
+            "claim.status.changed": handlers.on_status_changed,
+        },
+    )
+    app = service_app(
+        title="Lipei intake-service",
+        runtime=runtime,
+        routers=[
+            api_registry.router(intake),
+            api_claims.router(intake),
+            api_documents.router(intake),
+            api_partner.router(intake),
+        ],
+    )
+    app.state.intake = intake
+    return app

@@ -1,0 +1,176 @@
+"""What the HTTP routes and consumers share: settings, keys, storage, the guide, and row shapes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Query
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake_service.cards import mask_number
+from intake_service.checklist import DocumentState
+from intake_service.guide import ClaimType, Guide, load_guide
+from intake_service.keyring import KeyRing
+from intake_service.models import claims, documents
+from intake_service.paging import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, decode_cursor
+from intake_service.settings import Settings
+from intake_service.signature import content_hash
+from lipei.storage import ObjectStorage, open_storage
+from lipei.web import Problem
+
+
+@dataclass
+class Intake:
+    settings: Settings
+    keys: KeyRing
+    storage: ObjectStorage
+    guide: Guide
+
+    def claim_type(self, name: str) -> ClaimType:
+        found = self.guide.get(name)
+        if found is None:
+            raise Problem(422, f"unknown claim type {name!r}", type="unknown-claim-type")
+        return found
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Intake:
+        return cls(
+            settings=settings,
+            keys=KeyRing.parse(settings.data_keys),
+            storage=open_storage(settings.storage_url),
+            guide=load_guide(),
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int
+    limit: int
+
+
+def page_params(
+    cursor: str | None = Query(default=None, max_length=200),
+    limit: int = Query(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+) -> Page:
+    try:
+        return Page(decode_cursor(cursor), limit)
+    except BadCursor as exc:
+        raise Problem(
+            422,
+            str(exc),
+            type="validation-error",
+            errors=[{"field": "cursor", "message": str(exc)}],
+        ) from exc
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with offset (SQLite hands back naive UTC times)."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+# Policy periods and incident dates are calendar days in China (UTC+8 all year, no DST).
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
+def china_today(now: datetime) -> date:
+    return now.astimezone(CHINA).date()
+
+
+def money(value: Decimal | None) -> str | None:
+    return f"{value:.2f}" if value is not None else None
+
+
+async def owned_claim(session: AsyncSession, claim_id: str, user_id: str) -> Row[Any]:
+    row = (
+        await session.execute(
+            select(claims).where(claims.c.claim_id == claim_id, claims.c.user_id == user_id)
+        )
+    ).first()
+    if row is None:
+        raise Problem(404, "no such claim", type="claim-not-found")
+    return row
+
+
+async def claim_documents(session: AsyncSession, claim_id: str) -> list[Row[Any]]:
+    result = await session.execute(
+        select(documents)
+        .where(documents.c.claim_id == claim_id)
+        .order_by(documents.c.uploaded_at, documents.c.document_id)
+    )
+    return list(result.all())
+
+
+def document_states(rows: list[Row[Any]]) -> list[DocumentState]:
+    return [
+        DocumentState(
+            document_id=r.document_id,
+            doc_type=r.doc_type,
+            status=r.status,
+            uploaded_at=r.uploaded_at,
+            reasons=tuple(json.loads(r.reasons)),
+        )
+        for r in rows
+    ]
+
+
+def claim_form(intake: Intake, claim: Row[Any]) -> dict[str, Any]:
+    """The form the policyholder signs (plaintext, so a re-encryption changes nothing)."""
+    card = intake.keys.decrypt(claim.payee_card_enc) if claim.payee_card_enc else None
+    return {
+        "policy_id": claim.policy_id,
+        "claim_type": claim.claim_type,
+        "incident_date": claim.incident_date.isoformat(),
+        "description": claim.description,
+        "claimed_amount": money(claim.claimed_amount),
+        "payee": {"account_name": claim.payee_name, "bank_card_number": card} if card else None,
+    }
+
+
+def current_content_hash(intake: Intake, claim: Row[Any], docs: list[Row[Any]]) -> str:
+    accepted = [(d.document_id, d.sha256) for d in docs if d.status == "accepted"]
+    return content_hash(claim_form(intake, claim), accepted)
+
+
+def claim_out(intake: Intake, row: Row[Any]) -> dict[str, Any]:
+    payee = None
+    if row.payee_card_enc:
+        payee = {
+            "account_name": row.payee_name,
+            "bank_card_masked": mask_number(intake.keys.decrypt(row.payee_card_enc)),
+        }
+    return {
+        "claim_id": row.claim_id,
+        "policy_id": row.policy_id,
+        "insurer_code": row.insurer_code,
+        "claim_type": row.claim_type,
+        "incident_date": row.incident_date.isoformat(),
+        "description": row.description,
+        "claimed_amount": money(row.claimed_amount),
+        "payee": payee,
+        "status": row.status,
+        "signed": row.signed_hash is not None,
+        "signed_at": iso(row.signed_at),
+        "submitted_at": iso(row.submitted_at),
+        "created_at": iso(row.created_at),
+    }
+
+
+def document_out(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "document_id": row.document_id,
+        "doc_type": row.doc_type,
+        "status": row.status,
+        "reasons": json.loads(row.reasons),
+        "fields": json.loads(row.masked_fields),
+        "content_type": row.content_type,
+        "size_bytes": row.size_bytes,
+        "sha256": row.sha256,
+        "uploaded_at": iso(row.uploaded_at),
+    }

@@ -1,0 +1,89 @@
+"""intake-service tables. Card and ID numbers are stored encrypted (keyring.py), never plain."""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+insurers = Table(
+    "insurers",
+    metadata,
+    Column("insurer_code", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("public_key", String(128), nullable=True),
+    Column("partner_secret_enc", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("policy_id", String(64), primary_key=True),
+    Column("holder_user_id", String(128), nullable=False, index=True),
+    Column("insurer_code", String(64), nullable=False),
+    Column("product_name", String(200), nullable=False),
+    Column("insured_name", String(100), nullable=False),
+    Column("insured_id_number_enc", Text, nullable=False),
+    Column("coverage", Text, nullable=False),
+    Column("region_code", String(6), nullable=False, index=True),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=False),
+    Column("sum_insured", Numeric(14, 2), nullable=False),
+    Column("deductible", Numeric(14, 2), nullable=True),
+    Column("reimbursement_ratio", Numeric(5, 4), nullable=True),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("claim_id", String(64), primary_key=True),
+    Column("user_id", String(128), nullable=False, index=True),
+    Column("policy_id", String(64), nullable=False),
+    Column("insurer_code", String(64), nullable=False),
+    Column("claim_type", String(32), nullable=False),
+    Column("incident_date", Date, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("claimed_amount", Numeric(14, 2), nullable=True),
+    Column("payee_name", String(100), nullable=True),
+    Column("payee_card_enc", Text, nullable=True),
+    Column("status", String(32), nullable=False),
+    Column("idempotency_key", String(200), nullable=True),
+    Column("request_hash", String(64), nullable=True),
+    Column("signed_hash", String(64), nullable=True),
+    Column("signed_at", DateTime(timezone=True), nullable=True),
+    Column("has_signature_image", Boolean, nullable=False, default=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("user_id", "idempotency_key", name="uq_claims_idempotency"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("document_id", String(64), primary_key=True),
+    Column("claim_id", String(64), nullable=False, index=True),
+    Column("doc_type", String(40), nullable=False),
+    Column("storage_key", String(200), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content_type", String(64), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reasons", Text, nullable=False, default="[]"),
+    Column("masked_fields", Text, nullable=False, default="{}"),
+    # The full OCR fields as OCR sealed them to intake's key: encrypted at rest as received.
+    Column("sealed_fields", Text, nullable=True),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("supplement_pending", Boolean, nullable=False, default=False),
+)

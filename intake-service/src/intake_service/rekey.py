@@ -1,0 +1,63 @@
+"""Key rotation: `python -m intake_service.rekey` re-encrypts every value at rest under the
+first key of DATA_KEYS. Rotate by putting a new key first (keeping the old ones), restarting,
+running this, then dropping the old keys. Safe to run again; it touches only stale values."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from sqlalchemy import Column, Table, select
+
+from intake_service.keyring import KeyRing
+from intake_service.models import claims, insurers, policies
+from intake_service.settings import Settings
+from lipei.db import make_engine, make_sessionmaker
+
+# (table, primary key, encrypted column, whether the primary key is the encryption context)
+ENCRYPTED: tuple[tuple[Table, Column[Any], Column[Any], bool], ...] = (
+    (insurers, insurers.c.insurer_code, insurers.c.partner_secret_enc, True),
+    (policies, policies.c.policy_id, policies.c.insured_id_number_enc, True),
+    (claims, claims.c.claim_id, claims.c.payee_card_enc, False),
+)
+
+
+async def rekey(database_url: str, keys: KeyRing) -> dict[str, int]:
+    """Returns how many values of each table were re-encrypted."""
+    engine = make_engine(database_url)
+    counts: dict[str, int] = {}
+    try:
+        sessionmaker = make_sessionmaker(engine)
+        for table, pk, column, bound in ENCRYPTED:
+            changed = 0
+            async with sessionmaker() as s, s.begin():
+                rows = (await s.execute(select(pk, column).where(column.is_not(None)))).all()
+                for key, stored in rows:
+                    fresh = keys.reencrypt(stored, context=key if bound else "")
+                    if fresh is not None:
+                        await s.execute(
+                            table.update().where(pk == key).values({column.name: fresh})
+                        )
+                        changed += 1
+            counts[table.name] = changed
+    finally:
+        await engine.dispose()
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m intake_service.rekey", description=__doc__)
+    parser.add_argument("--database-url", help="default: DATABASE_URL or intake's default")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    counts = asyncio.run(
+        rekey(args.database_url or settings.database_url, KeyRing.parse(settings.data_keys))
+    )
+    for table, changed in counts.items():
+        print(f"{table}: {changed} value(s) re-encrypted")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""Development seed: `python -m intake_service.seed` migrates the database, then creates (or
+brings back to its dev values) insurer `demo-insurer` and a demo policy for user `dev-demo`.
+
+Dev only: the partner secret and key pair below are public. Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from intake_service.app import MIGRATIONS
+from intake_service.keyring import KeyRing
+from intake_service.models import insurers, policies
+from intake_service.settings import Settings
+from lipei.db import make_engine, make_sessionmaker, migrate
+from lipei.sealing import public_key_of
+
+DEMO_INSURER = "demo-insurer"
+DEMO_PARTNER_SECRET = "demo-partner-secret"
+# The demo insurer's private key, so a developer can open its packages (dev only).
+DEMO_INSURER_PRIVATE_KEY = "lVSon3jgqpbzBzK4JOhog2KT+2zZa+SMaEv6/q6leJ0="
+DEMO_POLICY_ID = "DEMO-POLICY-1"
+
+
+async def seed(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    keys = KeyRing.parse(settings.data_keys)
+    now = datetime.now(UTC)
+    try:
+        await migrate(engine, MIGRATIONS)
+        sessionmaker = make_sessionmaker(engine)
+        async with sessionmaker() as s, s.begin():
+            insurer = {
+                "name": "演示保险公司",
+                "public_key": public_key_of(DEMO_INSURER_PRIVATE_KEY),
+                "updated_at": now,
+            }
+            exists = (
+                await s.execute(select(insurers).where(insurers.c.insurer_code == DEMO_INSURER))
+            ).first()
+            if exists is None:
+                await s.execute(
+                    insurers.insert().values(
+                        insurer_code=DEMO_INSURER,
+                        partner_secret_enc=keys.encrypt(DEMO_PARTNER_SECRET, context=DEMO_INSURER),
+                        **insurer,
+                    )
+                )
+            policy = {
+                "holder_user_id": "dev-demo",
+                "insurer_code": DEMO_INSURER,
+                "product_name": "演示门急诊医疗险",
+                "insured_name": "演示用户",
+                "insured_id_number_enc": keys.encrypt("110101199003071234", context=DEMO_POLICY_ID),
+                "coverage": json.dumps(["outpatient"]),
+                "region_code": "310104",
+                "valid_from": date(now.year, 1, 1),
+                "valid_to": date(now.year, 12, 31),
+                "sum_insured": Decimal("20000.00"),
+                "deductible": Decimal("0.00"),
+                "reimbursement_ratio": Decimal("1"),
+            }
+            found = (
+                await s.execute(select(policies).where(policies.c.policy_id == DEMO_POLICY_ID))
+            ).first()
+            if found is None:
+                await s.execute(policies.insert().values(policy_id=DEMO_POLICY_ID, **policy))
+    finally:
+        await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m intake_service.seed", description=__doc__)
+    parser.add_argument("--database-url", help="default: DATABASE_URL or intake's default")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if args.database_url:
+        settings = Settings(database_url=args.database_url)
+    asyncio.run(seed(settings))
+    print(
+        f"seeded insurer {DEMO_INSURER} (partner secret {DEMO_PARTNER_SECRET}, private key "
+        f"{DEMO_INSURER_PRIVATE_KEY}) and policy {DEMO_POLICY_ID} for user dev-demo"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""The command line every service shares: `python -m <service> serve|migrate|outbox ...`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from lipei.db import make_engine, make_sessionmaker, migrate
+from lipei.logs import configure_logging
+from lipei.messaging.outbox import mark_for_replay, pending_count
+from lipei.settings import ServiceSettings
+
+
+def service_main(
+    *,
+    settings_factory: Callable[[], ServiceSettings],
+    app_factory: str,
+    migrations: Path,
+    argv: list[str] | None = None,
+) -> int:
+    settings = settings_factory()
+    parser = argparse.ArgumentParser(prog=f"python -m {settings.service_name.replace('-', '_')}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP service, its consumers and outbox relay")
+    serve.add_argument("--host", default=settings.host)
+    serve.add_argument("--port", type=int, default=settings.port)
+    sub.add_parser("migrate", help="bring the database to the newest schema")
+    outbox = sub.add_parser("outbox", help="inspect or replay the outbox")
+    outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
+    outbox_sub.add_parser("status", help="how many events wait to be published")
+    replay = outbox_sub.add_parser(
+        "replay", help="publish again every event sent since a time (after a broker lost data)"
+    )
+    replay.add_argument("--since", help="ISO 8601 time (default: 24 hours ago)")
+    args = parser.parse_args(argv)
+    configure_logging(settings.log_level, settings.service_name)
+
+    if args.command == "serve":
+        import uvicorn
+
+        uvicorn.run(
+            app_factory,
+            factory=True,
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            proxy_headers=True,
+        )
+        return 0
+    if args.command == "migrate":
+        asyncio.run(_with_engine(settings, lambda e, _: migrate(e, migrations)))
+        print(f"{settings.service_name}: database at the newest schema")
+        return 0
+    if args.outbox_command == "status":
+        count = asyncio.run(_with_session(settings, pending_count))
+        print(f"{settings.service_name}: {count} event(s) waiting to be published")
+        return 0
+    since = (
+        datetime.fromisoformat(args.since) if args.since else datetime.now(UTC) - timedelta(days=1)
+    )
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    count = asyncio.run(_with_session(settings, lambda s: mark_for_replay(s, since=since)))
+    print(f"{settings.service_name}: {count} event(s) queued again; the running service sends them")
+    return 0
+
+
+async def _with_engine(settings: ServiceSettings, fn: Callable[[Any, Any], Any]) -> Any:
+    engine = make_engine(settings.database_url)
+    try:
+        return await fn(engine, make_sessionmaker(engine))
+    finally:
+        await engine.dispose()
+
+
+async def _with_session(settings: ServiceSettings, fn: Callable[[Any], Any]) -> Any:
+    async def run(_: Any, sessionmaker: Any) -> Any:
+        async with sessionmaker() as session, session.begin():
+            return await fn(session)
+
+    return await _with_engine(settings, run)

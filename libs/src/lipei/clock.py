@@ -1,0 +1,34 @@
+"""Time sources. Domain code asks a clock for "now" so tests can move time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+CHINA_TZ_NAME = "Asia/Shanghai"
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class MovableClock:
+    """A clock that stands still until told to move; shared by every service in a test."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self._now += delta
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        self._now = when

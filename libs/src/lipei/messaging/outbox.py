@@ -1,0 +1,70 @@
+"""Transactional outbox: an event row is written in the same transaction as the state change.
+
+The relay (relay.py) publishes rows in `seq` order and marks them sent; sent rows are kept for a
+retention window so an operator can replay them after a broker loses its data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lipei.events import Event
+from lipei.messaging.envelope import Envelope
+from lipei.messaging.tables import outbox_table
+
+
+async def enqueue(
+    session: AsyncSession,
+    event: Event,
+    *,
+    source: str,
+    topic: str | None = None,
+    time: datetime | None = None,
+    traceparent: str | None = None,
+) -> Envelope:
+    """Add `event` to the outbox inside the caller's transaction; returns its envelope."""
+    envelope = Envelope.wrap(event, source=source, time=time, traceparent=traceparent)
+    await session.execute(
+        outbox_table.insert().values(
+            event_id=envelope.id,
+            topic=topic or event.topic,
+            key=envelope.key,
+            event_type=envelope.type,
+            headers=[[k, v.decode()] for k, v in envelope.headers()],
+            payload=envelope.value().decode(),
+            created_at=datetime.now(UTC),
+            attempts=0,
+        )
+    )
+    return envelope
+
+
+async def pending_count(session: AsyncSession) -> int:
+    result = await session.execute(
+        select(func.count()).select_from(outbox_table).where(outbox_table.c.sent_at.is_(None))
+    )
+    return int(result.scalar_one())
+
+
+async def purge_sent(session: AsyncSession, *, older_than: timedelta) -> int:
+    """Forget rows sent longer ago than the retention window."""
+    cutoff = datetime.now(UTC) - older_than
+    result = await session.execute(
+        delete(outbox_table).where(
+            outbox_table.c.sent_at.is_not(None), outbox_table.c.sent_at < cutoff
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def mark_for_replay(session: AsyncSession, *, since: datetime) -> int:
+    """Queue again every row sent since `since` (consumers are idempotent: replays are harmless)."""
+    result = await session.execute(
+        update(outbox_table)
+        .where(outbox_table.c.sent_at.is_not(None), outbox_table.c.created_at >= since)
+        .values(sent_at=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

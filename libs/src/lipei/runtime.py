@@ -1,0 +1,121 @@
+"""A service's moving parts in one place: database, outbox relay, consumers, background loops.
+
+Each service's `app.py` builds one `ServiceRuntime` and starts it in the FastAPI lifespan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lipei.clock import Clock, SystemClock
+from lipei.db import make_engine, make_sessionmaker, migrate, ping
+from lipei.messaging.consumer import Handler, IdempotentConsumer
+from lipei.messaging.kafka import ensure_topics
+from lipei.messaging.relay import make_relay
+from lipei.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+class ServiceRuntime:
+    def __init__(
+        self, settings: ServiceSettings, *, migrations: Path, clock: Clock | None = None
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.migrations = migrations
+        self.engine = make_engine(settings.database_url)
+        self.sessionmaker = make_sessionmaker(self.engine)
+        self.relay = make_relay(self.sessionmaker, settings)
+        self.consumers: list[IdempotentConsumer] = []
+        self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def add_consumer(
+        self, *, name: str, topics: list[str], handlers: Mapping[str, Handler]
+    ) -> IdempotentConsumer:
+        consumer = IdempotentConsumer(
+            name=name,
+            topics=topics,
+            handlers=handlers,
+            sessionmaker=self.sessionmaker,
+            settings=self.settings,
+            after_commit=self.relay.wake,
+        )
+        self.consumers.append(consumer)
+        return consumer
+
+    def add_loop(self, name: str, loop: Callable[[], Awaitable[None]]) -> None:
+        """A background coroutine (e.g. a deadline scanner) run for the service's lifetime."""
+        self._loops.append((name, loop))
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """One transaction; events enqueued in it leave as soon as it commits."""
+        async with self.sessionmaker() as session, session.begin():
+            yield session
+        self.relay.wake()
+
+    async def start(self) -> None:
+        if self.settings.migrate_on_start:
+            await migrate(self.engine, self.migrations)
+        await ensure_topics(self.settings, [t for c in self.consumers for t in c.topics])
+        self._spawn("outbox-relay", self.relay.run)
+        for consumer in self.consumers:
+            self._spawn(consumer.name, consumer.run)
+        for name, loop in self._loops:
+            self._spawn(name, loop)
+
+    def _spawn(self, name: str, factory: Callable[[], Awaitable[None]]) -> None:
+        async def _guarded() -> None:
+            try:
+                await factory()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("%s stopped unexpectedly", name)
+                raise
+
+        self._tasks.append(asyncio.create_task(_guarded(), name=name))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        await self.relay.close()
+        for consumer in self.consumers:
+            await consumer.close()
+        await self.engine.dispose()
+
+    def readiness_checks(self) -> dict[str, Callable[[], Awaitable[None]]]:
+        async def database() -> None:
+            await asyncio.wait_for(ping(self.engine), 2.0)
+
+        async def broker() -> None:
+            await broker_reachable(self.settings.kafka_bootstrap_servers)
+
+        return {"database": database, "broker": broker}
+
+
+async def broker_reachable(bootstrap_servers: str, wait_seconds: float = 1.0) -> None:
+    """Raises unless some bootstrap server accepts a TCP connection."""
+    last: Exception = ConnectionError("no bootstrap servers")
+    for server in bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(
+                asyncio.open_connection(host, int(port)), wait_seconds
+            )
+            writer.close()
+            await writer.wait_closed()
+            return
+        except (OSError, TimeoutError, ValueError) as exc:
+            last = exc
+    raise last

@@ -1,0 +1,51 @@
+"""The settings every service shares. Each service has one Settings class that extends this."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Read from the environment (and a `.env` file): one process, one service."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    service_name: str = "lipei"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    database_url: str = "sqlite+aiosqlite:///./var/lipei.db"
+    migrate_on_start: bool = Field(
+        default=True, description="run Alembic migrations at start-up (off where a Job does it)"
+    )
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS"
+    )
+    # The local broker (Tansu) lacks InitProducerId: on for Apache Kafka, off for it.
+    kafka_enable_idempotence: bool = Field(
+        default=False, validation_alias="KAFKA_ENABLE_IDEMPOTENCE"
+    )
+    kafka_client_id: str | None = None
+    # How long a fetch may wait for data. Apache Kafka answers as soon as data arrives; the local
+    # broker holds the fetch for the whole wait, so this bounds event latency there.
+    kafka_fetch_max_wait_ms: int = 50
+    # Partitions of a topic a service creates itself (a bare broker); deployments create them.
+    kafka_topic_partitions: int = 6
+    # Shared secret the gateway adds to every upstream call; services refuse calls without it.
+    internal_token: str = Field(
+        default="dev-internal-token", validation_alias="LIPEI_INTERNAL_TOKEN"
+    )
+    outbox_poll_seconds: float = 0.5
+    outbox_retention_hours: float = 24 * 7
+    consumer_max_attempts: int = 5
+
+    @property
+    def outbox_retention(self) -> timedelta:
+        return timedelta(hours=self.outbox_retention_hours)
+
+    @property
+    def event_source(self) -> str:
+        return f"/lipei/{self.service_name}"

@@ -1,0 +1,33 @@
+"""Serve an ASGI app on a free loopback port inside the running event loop (real HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import uvicorn
+
+from lipei.broker import free_port
+
+
+@asynccontextmanager
+async def serving(app: Any, *, port: int | None = None) -> AsyncIterator[str]:
+    """Yields the base URL; the app's lifespan runs as in production."""
+    port = port or free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, lifespan="on", access_log=False
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # raises the start-up error
+            raise RuntimeError("server stopped during start-up")
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -1,0 +1,1 @@
+"""Lipei notify-service: WeChat, SMS and voice reminders that escalate and never double-send."""

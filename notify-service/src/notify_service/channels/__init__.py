@@ -1,0 +1,1 @@
+"""Provider adapters: WeChat subscription messages, Tencent Cloud SMS and voice."""

@@ -1,0 +1,1 @@
+"""Pure notification rules: escalation, quiet hours, caps, templates and masking."""

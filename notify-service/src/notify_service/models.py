@@ -1,0 +1,102 @@
+"""notify-service tables."""
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from lipei.messaging.tables import SequenceKey
+
+metadata = MetaData()
+
+
+# How to reach a user and what they allow (contacts from the gateway, preferences from them).
+recipients = Table(
+    "recipients",
+    metadata,
+    Column("user_id", String(128), primary_key=True),
+    Column("wechat_openid", String(128), nullable=True),
+    # WeChat said the user refused this subscription (43101): WeChat is off until a new login.
+    Column("wechat_refused_at", DateTime(timezone=True), nullable=True),
+    Column("phone_number", String(20), nullable=True),
+    Column("wechat_on", Boolean, nullable=False, default=True),
+    Column("sms_on", Boolean, nullable=False, default=True),
+    Column("voice_on", Boolean, nullable=False, default=True),
+    Column("quiet_start", String(5), nullable=False, default="21:00"),
+    Column("quiet_end", String(5), nullable=False, default="08:00"),
+    Column("daily_cap", Integer, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Who owns a claim, learnt from intake's claim events (status events may lack the user).
+claim_owners = Table(
+    "claim_owners",
+    metadata,
+    Column("claim_id", String(64), primary_key=True),
+    Column("user_id", String(128), nullable=False),
+)
+
+# A notice that needs the user to act, climbing the escalation ladder until they do.
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("reminder_id", String(64), primary_key=True),
+    Column("source_event_id", String(64), nullable=False, unique=True),
+    Column("user_id", String(128), nullable=False),
+    Column("claim_id", String(64), nullable=False, index=True),
+    Column("template", String(64), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("trigger", String(128), nullable=False),
+    Column("event_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("reached", Integer, nullable=False, default=0),
+    Column("next_due_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("resolved_at", DateTime(timezone=True), nullable=True),
+)
+
+# One message on one channel to one user; `dedupe_key` = (event, channel, user) makes every
+# event produce at most one message per channel and user, whatever is redelivered.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("delivery_id", String(64), primary_key=True),
+    Column("dedupe_key", String(300), nullable=False, unique=True),
+    Column("user_id", String(128), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("trigger", String(128), nullable=False),
+    Column("claim_id", String(64), nullable=True),
+    Column("reminder_id", String(64), nullable=True, index=True),
+    # pending → sending → sent | failed; or skipped, cancelled, expired.
+    Column("status", String(16), nullable=False, index=True),
+    Column("due_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=True),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+)
+
+# The in-app inbox: every notice, whatever the channels.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("seq", SequenceKey, primary_key=True, autoincrement=True),
+    Column("notification_id", String(64), nullable=False),
+    Column("dedupe_key", String(300), nullable=False, unique=True),
+    Column("user_id", String(128), nullable=False, index=True),
+    Column("template", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("claim_id", String(64), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

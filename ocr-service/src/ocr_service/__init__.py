@@ -1,0 +1,1 @@
+"""Lipei ocr-service: reads claim documents, judges their quality, extracts their fields."""

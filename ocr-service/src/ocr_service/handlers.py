@@ -1,0 +1,78 @@
+"""Kafka entrypoint: an uploaded document becomes `document.accepted` or `document.rejected`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lipei.events import (
+    ClaimDocumentUploaded,
+    DocumentAccepted,
+    DocumentRejected,
+    Event,
+    Reason,
+)
+from lipei.messaging import Envelope, enqueue
+from lipei.messaging.consumer import Handler, PermanentError
+from lipei.runtime import ServiceRuntime
+from lipei.sealing import seal_json
+from lipei.storage import ObjectStorage, StorageError
+from ocr_service.ocr.sensitive import mask_fields
+from ocr_service.reading import DocumentReader
+from ocr_service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def uploaded_handler(
+    runtime: ServiceRuntime, storage: ObjectStorage, reader: DocumentReader, settings: Settings
+) -> Handler:
+    async def on_uploaded(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, ClaimDocumentUploaded)
+        try:
+            data = await storage.get(event.storage_key)
+        except StorageError as exc:
+            raise PermanentError(f"document {event.document_id} is not in storage: {exc}") from exc
+        now = runtime.clock.now()
+        result = await reader.read(
+            data, event.doc_type, content_type=event.content_type, today=now.date()
+        )
+        common: dict[str, Any] = {
+            "claim_id": event.claim_id,
+            "document_id": event.document_id,
+            "user_id": event.user_id,
+            "doc_type": event.doc_type,
+            "detected_doc_type": result.doc_type,
+            "masked_fields": mask_fields(result.doc_type, result.fields),
+            "sealed_fields": (
+                seal_json(settings.fields_public_key, result.fields)
+                if result.fields and settings.fields_public_key
+                else None
+            ),
+            "timings_ms": result.timings_ms,
+        }
+        verdict: DocumentAccepted | DocumentRejected
+        if result.accepted:
+            verdict = DocumentAccepted(**common, accepted_at=now)
+        else:
+            verdict = DocumentRejected(
+                **common, reasons=[Reason(**r) for r in result.reasons], rejected_at=now
+            )
+        log.info(
+            "claim %s document %s: %s %s",
+            event.claim_id,
+            event.document_id,
+            result.verdict,
+            ",".join(r["code"] for r in result.reasons),
+        )
+        await enqueue(
+            session,
+            verdict,
+            source=settings.event_source,
+            time=now,
+            traceparent=envelope.traceparent,
+        )
+
+    return on_uploaded

@@ -1,0 +1,5 @@
+"""ocr-service tables."""
+
+from sqlalchemy import MetaData
+
+metadata = MetaData()

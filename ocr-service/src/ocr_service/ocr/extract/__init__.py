@@ -1,0 +1,61 @@
+"""Field extraction per document type, and recognising the type from the text itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ocr_service.ocr.engine import OcrLine
+from ocr_service.ocr.extract import bank_card, id_card, invoice, medical_record
+from ocr_service.ocr.extract.detect import detect_doc_type
+from ocr_service.ocr.extract.layout import Page
+
+DOC_TYPES = (
+    "medical_invoice",
+    "id_card_front",
+    "id_card_back",
+    "bank_card",
+    "diagnosis_certificate",
+    "discharge_summary",
+)
+
+_LABELS: dict[str, tuple[str, ...]] = {
+    "medical_invoice": invoice.LABELS,
+    "id_card_front": id_card.FRONT_LABELS,
+    "id_card_back": id_card.BACK_LABELS,
+    "bank_card": (),
+    "diagnosis_certificate": medical_record.LABELS,
+    "discharge_summary": medical_record.LABELS,
+}
+
+_EXTRACTORS = {
+    "medical_invoice": invoice.extract,
+    "id_card_front": id_card.extract_front,
+    "id_card_back": id_card.extract_back,
+    "bank_card": bank_card.extract,
+    "diagnosis_certificate": medical_record.extract,
+    "discharge_summary": medical_record.extract,
+}
+
+# What a document must show to be of use in a claim; without these it is sent back to the user.
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "medical_invoice": ("invoice_number", "payer_name", "hospital", "issue_date", "total_amount"),
+    "id_card_front": ("name", "id_number"),
+    "id_card_back": ("issuing_authority", "valid_from"),
+    "bank_card": ("card_number",),
+    "diagnosis_certificate": ("patient_name", "diagnosis"),
+    "discharge_summary": ("patient_name", "diagnosis"),
+}
+
+
+def extract_fields(doc_type: str, lines: Sequence[OcrLine], *, today: date) -> dict[str, str]:
+    """The fields of a document of a known type; a field unread or failing its checks is absent."""
+    page = Page(lines, _LABELS[doc_type])
+    return _EXTRACTORS[doc_type](page, today=today)
+
+
+def missing_fields(doc_type: str, fields: dict[str, str]) -> list[str]:
+    return [name for name in REQUIRED_FIELDS[doc_type] if name not in fields]
+
+
+__all__ = ["DOC_TYPES", "REQUIRED_FIELDS", "detect_doc_type", "extract_fields", "missing_fields"]

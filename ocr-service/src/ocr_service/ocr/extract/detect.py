@@ -1,0 +1,89 @@
+"""Which kind of document a page is, from the words on it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ocr_service.ocr.engine import OcrLine
+from ocr_service.ocr.extract.normalize import compact
+
+# Words that mark each type, with weights; a type needs MIN_SCORE and a clear lead to be named.
+_MARKERS: dict[str, tuple[tuple[str, float], ...]] = {
+    "medical_invoice": (
+        ("收费票据", 3),
+        ("医疗发票", 3),
+        ("票据代码", 2),
+        ("票据号码", 2),
+        ("发票号码", 2),
+        ("交款人", 2),
+        ("医保统筹", 2),
+        ("个人支付", 1),
+        ("合计(大写)", 2),
+        ("合计(小写)", 2),
+        ("项目名称", 1),
+        ("财务专用章", 1),
+    ),
+    "id_card_front": (
+        ("公民身份号码", 4),
+        ("民族", 2),
+        ("住址", 2),
+        ("出生", 1),
+        ("姓名", 1),
+        ("性别", 1),
+    ),
+    "id_card_back": (
+        ("签发机关", 4),
+        ("有效期限", 4),
+        ("居民身份证", 2),
+        ("中华人民共和国", 1),
+        ("长期", 1),
+    ),
+    "bank_card": (
+        ("银联", 3),
+        ("UnionPay", 3),
+        ("VALIDTHRU", 2),
+        ("银行", 1),
+        ("借记卡", 2),
+        ("信用卡", 2),
+    ),
+    "diagnosis_certificate": (
+        ("诊断证明", 5),
+        ("诊断书", 4),
+        ("诊断:", 1),
+        ("建议", 1),
+        ("医师", 1),
+    ),
+    "discharge_summary": (
+        ("出院小结", 5),
+        ("出院记录", 5),
+        ("入院日期", 2),
+        ("出院日期", 2),
+        ("出院诊断", 2),
+        ("入院诊断", 1),
+        ("诊疗经过", 2),
+        ("出院医嘱", 1),
+    ),
+}
+MIN_SCORE = 3.0
+_CARD_NUMBER = re.compile(r"(?<!\d)62\d{14,17}(?!\d)")
+
+
+def doc_type_scores(lines: Sequence[OcrLine]) -> dict[str, float]:
+    text = "".join(compact(line.text) for line in lines)
+    scores = {
+        doc_type: sum(weight for word, weight in markers if word in text)
+        for doc_type, markers in _MARKERS.items()
+    }
+    if _CARD_NUMBER.search(text):  # UnionPay numbers start with 62
+        scores["bank_card"] += 2
+    return scores
+
+
+def detect_doc_type(lines: Sequence[OcrLine]) -> str | None:
+    """The best-marked type, or None when the words point nowhere clearly."""
+    ranked = sorted(doc_type_scores(lines).items(), key=lambda item: item[1], reverse=True)
+    (best, top), (_, runner_up) = ranked[0], ranked[1]
+    if top < MIN_SCORE or top - runner_up < 2:
+        return None
+    return best

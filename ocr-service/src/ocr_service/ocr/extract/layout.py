@@ -1,0 +1,167 @@
+"""The page as positioned text: labels, and the values to their right or below them.
+
+Boxes are first turned upright by the median slope of the long text lines, so a skewed photo lays
+out like a straight scan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from statistics import median
+from typing import TypeVar
+
+from ocr_service.ocr.engine import OcrLine
+from ocr_service.ocr.extract.normalize import compact, strip_separators
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A text line in the deskewed page frame."""
+
+    text: str  # folded, spaces removed
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    def same_row(self, other: Cell) -> bool:
+        overlap = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return overlap > 0.5 * min(self.height, other.height)
+
+
+def text_angle(lines: Sequence[OcrLine]) -> float:
+    """The page's skew in radians: the median slope of the top edges of clearly horizontal lines."""
+    slopes = []
+    for line in lines:
+        (x0, y0), (x1, y1), _, (x3, y3) = line.box
+        width = math.hypot(x1 - x0, y1 - y0)
+        height = math.hypot(x3 - x0, y3 - y0)
+        if width > 2 * height:
+            slopes.append(math.atan2(y1 - y0, x1 - x0))
+    return median(slopes) if slopes else 0.0
+
+
+def to_cells(lines: Sequence[OcrLine]) -> list[Cell]:
+    angle = text_angle(lines)
+    cos, sin = math.cos(-angle), math.sin(-angle)
+    cells = []
+    for line in lines:
+        text = compact(line.text)
+        if not text:
+            continue
+        xs = [x * cos - y * sin for x, y in line.box]
+        ys = [x * sin + y * cos for x, y in line.box]
+        cells.append(Cell(text, min(xs), min(ys), max(xs), max(ys)))
+    cells.sort(key=lambda cell: (cell.cy, cell.x0))
+    return cells
+
+
+class Page:
+    """Cells of one document with the label vocabulary of its type."""
+
+    def __init__(self, lines: Sequence[OcrLine], labels: Iterable[str] = ()) -> None:
+        self.cells = to_cells(lines)
+        # Longest first, so 公民身份号码 wins over 号码 when cutting one cell into parts.
+        self.labels = sorted(set(labels), key=len, reverse=True)
+        self.text = "".join(cell.text for cell in self.cells)
+
+    def _cut_at_next_label(self, rest: str) -> str:
+        end = len(rest)
+        for label in self.labels:
+            found = rest.find(label, 1)
+            if 0 < found < end:
+                end = found
+        return strip_separators(rest[:end])
+
+    def _label_end(self, text: str, label: str, variants: Sequence[str]) -> int | None:
+        """Where the label ends in the text, unless it is only part of another field's label
+        (诊断 inside 入院诊断, 日期 inside 出生日期)."""
+        start = text.find(label)
+        while start >= 0:
+            inside_other = any(
+                other not in variants
+                and label in other
+                and text.startswith(other, start - other.index(label))
+                for other in self.labels
+                if len(other) > len(label)
+            )
+            if not inside_other:
+                return start + len(label)
+            start = text.find(label, start + 1)
+        return None
+
+    def value_candidates(self, label_variants: Sequence[str]) -> list[tuple[Cell, str]]:
+        """Texts that may be the value of a label: after it in its own cell, the nearest cell to its
+        right on the same row, or the cell just below it. Each with the cell the text came from;
+        earlier label variants first."""
+        candidates: list[tuple[Cell, str]] = []
+        for label in label_variants:
+            for cell in self.cells:
+                end = self._label_end(cell.text, label, label_variants)
+                if end is None:
+                    continue
+                rest = self._cut_at_next_label(cell.text[end:])
+                if rest:
+                    candidates.append((cell, rest))
+                    continue
+                for neighbour in (self.right_of(cell), self.below(cell)):
+                    if neighbour is not None and not self.is_label(neighbour.text):
+                        candidates.append((neighbour, self._cut_at_next_label(neighbour.text)))
+        return candidates
+
+    def read(self, label_variants: Sequence[str], parse: Callable[[str], T | None]) -> T | None:
+        """The first value candidate of the label that parses."""
+        for _, text in self.value_candidates(label_variants):
+            value = parse(text)
+            if value is not None:
+                return value
+        return None
+
+    def right_of(self, cell: Cell) -> Cell | None:
+        row = [
+            other
+            for other in self.cells
+            if other is not cell
+            and other.x0 >= cell.x1 - 0.5 * cell.height
+            and cell.same_row(other)
+        ]
+        return min(row, key=lambda other: other.x0, default=None)
+
+    def below(self, cell: Cell) -> Cell | None:
+        """The nearest cell under this one, overlapping it horizontally, within two line heights."""
+        under = [
+            other
+            for other in self.cells
+            if other.y0 >= cell.cy
+            and other.y0 - cell.y1 < 2 * cell.height
+            and min(other.x1, cell.x1) - max(other.x0, cell.x0) > 0
+            and not cell.same_row(other)
+        ]
+        return min(under, key=lambda other: other.y0, default=None)
+
+    def continuation(self, cell: Cell) -> Cell | None:
+        """The next line of a value that wraps: left-aligned with it and directly beneath."""
+        for other in self.cells:
+            if (
+                other.y0 > cell.cy
+                and other.y0 - cell.y1 < 0.8 * cell.height
+                and abs(other.x0 - cell.x0) < 1.2 * cell.height
+                and not any(label in other.text for label in self.labels)
+            ):
+                return other
+        return None
+
+    def is_label(self, text: str) -> bool:
+        return any(label in text for label in self.labels)

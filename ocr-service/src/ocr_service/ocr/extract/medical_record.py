@@ -1,0 +1,83 @@
+"""Doctors' papers: diagnosis certificates (诊断证明书) and discharge summaries (出院小结/记录)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ocr_service.ocr.extract.layout import Page
+from ocr_service.ocr.extract.normalize import parse_date, parse_iso_date, strip_separators
+from ocr_service.ocr.extract.validate import valid_hospital, valid_person_name
+
+PATIENT = ("患者姓名", "病人姓名", "姓名")
+HOSPITAL = ("医疗机构", "医院名称", "就诊医院")
+DIAGNOSIS = ("出院诊断", "临床诊断", "诊断结果", "疾病诊断", "诊断意见", "诊断")
+ADMISSION = ("入院日期", "入院时间")
+DISCHARGE = ("出院日期", "出院时间")
+ISSUE_DATE = ("开具日期", "出具日期", "签发日期", "日期")
+OTHER_LABELS = (
+    "性别",
+    "年龄",
+    "科别",
+    "科室",
+    "门诊号",
+    "住院号",
+    "床号",
+    "建议",
+    "医嘱",
+    "医师",
+    "医生",
+    "入院诊断",
+    "住院天数",
+    "诊疗经过",
+    "出院情况",
+    "出院医嘱",
+)
+LABELS = PATIENT + HOSPITAL + DIAGNOSIS + ADMISSION + DISCHARGE + ISSUE_DATE + OTHER_LABELS
+
+_HOSPITAL_IN_TITLE = re.compile(
+    r"[\u4e00-\u9fff()]{2,30}?(?:医院|卫生院|卫生服务中心|诊所|门诊部|医疗中心|保健院)"
+)
+_DIAGNOSIS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()、,，+\-·]{2,60}")
+
+
+def _hospital(page: Page) -> str | None:
+    labelled = page.read(HOSPITAL, lambda text: text if valid_hospital(text) else None)
+    if labelled:
+        return labelled
+    # Otherwise the hospital heads the paper: the first line that names one.
+    for cell in page.cells[:4]:
+        match = _HOSPITAL_IN_TITLE.match(cell.text)
+        if match and valid_hospital(match.group()):
+            return match.group()
+    return None
+
+
+def _diagnosis(text: str) -> str | None:
+    value = strip_separators(text).rstrip("。.;；")
+    if "证明" in value or not _DIAGNOSIS.fullmatch(value):
+        return None
+    return value
+
+
+def extract(page: Page, *, today: date) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    name = page.read(PATIENT, lambda text: text if valid_person_name(text) else None)
+    hospital = _hospital(page)
+    diagnosis = page.read(DIAGNOSIS, _diagnosis)
+    issued = page.read(ISSUE_DATE, lambda text: parse_iso_date(text, today=today))
+    admitted = page.read(ADMISSION, lambda text: parse_date(text, today=today))
+    discharged = page.read(DISCHARGE, lambda text: parse_date(text, today=today))
+    if admitted and discharged and admitted > discharged:
+        admitted = discharged = None
+    for key, value in (
+        ("patient_name", name),
+        ("hospital", hospital),
+        ("diagnosis", diagnosis),
+        ("issue_date", issued),
+        ("admission_date", admitted.isoformat() if admitted else None),
+        ("discharge_date", discharged.isoformat() if discharged else None),
+    ):
+        if value:
+            fields[key] = value
+    return fields

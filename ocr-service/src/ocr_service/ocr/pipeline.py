@@ -1,0 +1,140 @@
+"""A document from uploaded bytes to verdict and fields: decode, measure, read, extract, judge."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from ocr_service.ocr.engine import OcrEngine, OcrLine
+from ocr_service.ocr.extract import DOC_TYPES, detect_doc_type, extract_fields, missing_fields
+from ocr_service.ocr.images import ImageDecodeError, decode_pages
+from ocr_service.ocr.quality import (
+    MESSAGES,
+    Reason,
+    image_reasons,
+    measure,
+    missing_fields_reason,
+    reading_reasons,
+)
+
+AUTO = "auto"
+# What `auto` reports when the words match no supported type (API.md's catch-all type).
+UNKNOWN_TYPE = "other"
+
+
+@dataclass(slots=True)
+class OcrResult:
+    doc_type: str
+    verdict: str  # "accept" | "reject"
+    reasons: list[dict[str, str]]  # [{"code": "blurry", "message": "照片模糊，请重新拍摄"}]
+    fields: dict[str, str]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> bool:
+        return self.verdict == "accept"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as `lipei-ocr extract` prints it (API.md), less the file name."""
+        return {
+            "doc_type": self.doc_type,
+            "quality": {"verdict": self.verdict, "reasons": self.reasons},
+            "fields": self.fields,
+            "timings_ms": self.timings_ms,
+        }
+
+
+def _verdict(reasons: list[Reason]) -> tuple[str, list[dict[str, str]]]:
+    unique = list(dict.fromkeys(reasons))
+    return ("reject" if unique else "accept"), [
+        {"code": reason.value, "message": MESSAGES[reason]} for reason in unique
+    ]
+
+
+def _shifted(lines: list[OcrLine], dy: float) -> list[OcrLine]:
+    """Lines of a PDF page, placed below the pages before it."""
+    shifted = []
+    for line in lines:
+        a, b, c, d = ((x, y + dy) for x, y in line.box)
+        shifted.append(OcrLine(line.text, line.score, (a, b, c, d)))
+    return shifted
+
+
+class Pipeline:
+    def __init__(self, engine: OcrEngine) -> None:
+        self.engine = engine
+
+    def _read(self, pages: list[np.ndarray]) -> list[OcrLine]:
+        lines: list[OcrLine] = []
+        offset = 0.0
+        for page in pages:
+            lines += _shifted(self.engine.read(page), offset)
+            offset += page.shape[0]
+        return lines
+
+    def process(
+        self,
+        data: bytes,
+        doc_type: str,
+        *,
+        content_type: str | None = None,
+        today: date | None = None,
+    ) -> OcrResult:
+        if doc_type != AUTO and doc_type not in DOC_TYPES:
+            raise ValueError(f"unsupported document type {doc_type!r}")
+        today = today or date.today()
+        clock = _Clock()
+
+        try:
+            pages = decode_pages(data, content_type)
+        except ImageDecodeError:
+            verdict, unreadable = _verdict([Reason.UNREADABLE])
+            requested = doc_type if doc_type != AUTO else UNKNOWN_TYPE
+            return OcrResult(requested, verdict, unreadable, {}, clock.lap("decode"))
+        clock.lap("decode")
+
+        stats = [measure(page) for page in pages]
+        clock.lap("quality")
+
+        lines = self._read(pages)
+        clock.lap("ocr")
+
+        detected = detect_doc_type(lines)
+        effective = detected if doc_type == AUTO else doc_type
+        fields = extract_fields(effective, lines, today=today) if effective else {}
+        clock.lap("extract")
+
+        reasons = [
+            reason for page_stats in stats for reason in image_reasons(page_stats, effective)
+        ]
+        if not reasons:
+            reasons = reading_reasons(lines)
+        if not reasons:
+            if effective is None or (detected is not None and detected != effective):
+                reasons = [Reason.WRONG_TYPE]
+            elif missing_fields(effective, fields):
+                first_page = [line for line in lines if line.box[0][1] < pages[0].shape[0]]
+                reasons = [missing_fields_reason(stats[0], first_page, effective)]
+        verdict, reason_list = _verdict(reasons)
+        return OcrResult(effective or UNKNOWN_TYPE, verdict, reason_list, fields, clock.total())
+
+
+class _Clock:
+    """Milliseconds per stage, and the total."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, stage: str) -> dict[str, float]:
+        now = time.perf_counter()
+        self.laps[stage] = round((now - self.last) * 1000, 2)
+        self.last = now
+        return self.total()
+
+    def total(self) -> dict[str, float]:
+        return {**self.laps, "total": round((self.last - self.start) * 1000, 2)}

@@ -1,0 +1,234 @@
+"""Believable contents for synthetic documents: people, places, hospitals, banks, money."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ocr_service.ocr.extract.validate import id_check_char
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华玉兰萍红鹏辉建国宁志梅琳雪燕思远"
+    "浩宇欣怡梓涵子轩博文嘉俊晨阳佳琪雨婷凯旭东海波慧颖婷倩晓峰"
+)
+
+# Region code (first six digits of an ID number), its address prefix, its police authority.
+REGIONS = (
+    ("110105", "北京市朝阳区", "北京市公安局朝阳分局"),
+    ("110108", "北京市海淀区", "北京市公安局海淀分局"),
+    ("310104", "上海市徐汇区", "上海市公安局徐汇分局"),
+    ("440305", "广东省深圳市南山区", "深圳市公安局南山分局"),
+    ("440106", "广东省广州市天河区", "广州市公安局天河区分局"),
+    ("320106", "江苏省南京市鼓楼区", "南京市公安局鼓楼分局"),
+    ("330106", "浙江省杭州市西湖区", "杭州市公安局西湖区分局"),
+    ("420106", "湖北省武汉市武昌区", "武汉市公安局武昌区分局"),
+    ("510107", "四川省成都市武侯区", "成都市公安局武侯区分局"),
+    ("430102", "湖南省长沙市芙蓉区", "长沙市公安局芙蓉分局"),
+    ("500103", "重庆市渝中区", "重庆市公安局渝中区分局"),
+    ("610113", "陕西省西安市雁塔区", "西安市公安局雁塔分局"),
+    ("370102", "山东省济南市历下区", "济南市公安局历下区分局"),
+)
+STREETS = (
+    "人民路",
+    "解放路",
+    "中山路",
+    "建设路",
+    "科技园南路",
+    "天府大道",
+    "长江路",
+    "和平街",
+    "文化路",
+    "滨江大道",
+    "南京路",
+    "东风路",
+)
+ETHNICITIES = ("汉",) * 8 + ("满", "壮", "回", "苗", "维吾尔", "土家", "彝", "蒙古", "藏", "朝鲜")
+
+HOSPITALS = (
+    "北京协和医院",
+    "复旦大学附属华山医院",
+    "上海交通大学医学院附属瑞金医院",
+    "中山大学附属第一医院",
+    "四川大学华西医院",
+    "浙江大学医学院附属第一医院",
+    "武汉大学人民医院",
+    "湖南省人民医院",
+    "山东省立医院",
+    "南京鼓楼医院",
+    "西安交通大学第一附属医院",
+    "重庆医科大学附属儿童医院",
+    "广东省人民医院",
+    "首都医科大学附属北京天坛医院",
+    "江苏省人民医院",
+    "深圳市人民医院",
+    "杭州市第一人民医院",
+    "成都市第三人民医院",
+    "朝阳区双井社区卫生服务中心",
+    "青岛大学附属医院",
+)
+# Invoice titles name the province or municipality whose format the invoice follows.
+INVOICE_REGIONS = (
+    "北京",
+    "上海",
+    "上海市",
+    "广东省",
+    "四川省",
+    "浙江省",
+    "江苏省",
+    "湖北省",
+    "湖南省",
+    "山东省",
+    "重庆",
+    "陕西省",
+)
+INVOICE_ITEMS = (
+    "西药费",
+    "中成药费",
+    "中草药费",
+    "检查费",
+    "化验费",
+    "治疗费",
+    "手术费",
+    "诊察费",
+    "护理费",
+    "床位费",
+    "卫生材料费",
+    "放射费",
+    "输血费",
+)
+DEPARTMENTS = (
+    "内科",
+    "外科",
+    "急诊科",
+    "骨科",
+    "儿科",
+    "妇产科",
+    "呼吸内科",
+    "消化内科",
+    "心血管内科",
+    "皮肤科",
+    "眼科",
+    "神经内科",
+)
+DIAGNOSES = (
+    "急性上呼吸道感染",
+    "急性阑尾炎",
+    "支气管哮喘",
+    "过敏性皮炎",
+    "胃恶性肿瘤",
+    "2型糖尿病",
+    "原发性高血压",
+    "社区获得性肺炎",
+    "腰椎间盘突出症",
+    "急性胃肠炎",
+    "右桡骨远端骨折",
+    "冠状动脉粥样硬化性心脏病",
+    "慢性阻塞性肺疾病",
+    "胆囊结石伴胆囊炎",
+    "脑梗死",
+    "甲状腺结节",
+)
+ADVICE = (
+    "注意饮食，按时服药，不适随诊。",
+    "休息一周，避免剧烈运动。",
+    "定期复查，遵医嘱用药。",
+    "低盐低脂饮食，监测血压。",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    name: str
+    bin: str  # issuer identification number: the first six digits
+    length: int
+    colour: tuple[int, int, int]  # RGB of the card face
+
+
+BANKS = (
+    Bank("中国银行", "621661", 19, (150, 30, 40)),
+    Bank("中国建设银行", "621700", 19, (20, 110, 80)),
+    Bank("中国工商银行", "622202", 19, (170, 25, 35)),
+    Bank("中国农业银行", "622848", 19, (0, 120, 100)),
+    Bank("招商银行", "621483", 16, (180, 30, 40)),
+    Bank("兴业银行", "622908", 16, (30, 70, 140)),
+    Bank("交通银行", "622262", 19, (20, 50, 120)),
+    Bank("中国邮政储蓄银行", "621799", 19, (0, 100, 60)),
+    Bank("平安银行", "622155", 16, (220, 90, 30)),
+    Bank("中信银行", "622690", 16, (160, 20, 40)),
+)
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+def random_date(rng: random.Random, start: date, end: date) -> date:
+    return start + timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def id_number(rng: random.Random, region: str, born: date, male: bool) -> str:
+    sequence = rng.randrange(0, 100) * 10 + rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
+    first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
+    return first17 + id_check_char(first17)
+
+
+def luhn_complete(prefix: str) -> str:
+    """The prefix with the check digit that makes it pass the Luhn test."""
+    total = 0
+    for position, char in enumerate(reversed(prefix)):
+        value = int(char)
+        if position % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return prefix + str((10 - total % 10) % 10)
+
+
+def card_number(rng: random.Random, bank: Bank) -> str:
+    body = bank.bin + "".join(
+        str(rng.randrange(10)) for _ in range(bank.length - len(bank.bin) - 1)
+    )
+    return luhn_complete(body)
+
+
+_CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_CN_UNITS = ("", "拾", "佰", "仟")
+
+
+def amount_in_words(value: Decimal) -> str:
+    """Capital numerals as invoices print them: 4092.38 → 肆仟零玖拾贰元叁角捌分 (below 1 亿)."""
+    cents = int((value * 100).to_integral_value())
+    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+
+    def below_10000(number: int) -> str:
+        out, zero = "", False
+        for power in range(3, -1, -1):
+            digit = number // 10**power % 10
+            if digit:
+                if zero and out:
+                    out += "零"
+                out += _CN_DIGITS[digit] + _CN_UNITS[power]
+                zero = False
+            else:
+                zero = True
+        return out
+
+    words = ""
+    if yuan >= 10_000:
+        words = below_10000(yuan // 10_000) + "万"
+        if yuan % 10_000 and yuan % 10_000 < 1000:
+            words += "零"
+    words += below_10000(yuan % 10_000) if yuan else "零"
+    words += "元"
+    if not jiao and not fen:
+        return words + "整"
+    words += f"{_CN_DIGITS[jiao]}角" if jiao else "零"
+    return words + (f"{_CN_DIGITS[fen]}分" if fen else "")

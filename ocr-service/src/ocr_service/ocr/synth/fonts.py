@@ -1,0 +1,84 @@
+"""CJK fonts to print synthetic documents with.
+
+Looked for in the font packages from PyPI this project installs (Noto Sans CJK from
+`manimgx-fonts-cjk`, WenQuanYi Micro Hei from `paperang-p2-fonts-cjk`), then in the system's
+fontconfig (`fc-list :lang=zh`, e.g. Debian's fonts-noto-cjk or fonts-wqy-zenhei).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import ImageFont
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    path: str
+    index: int = 0
+    weight: str | None = None  # a named instance of a variable font, e.g. "Bold"
+
+
+class NoCjkFontError(RuntimeError):
+    pass
+
+
+def _package_file(package: str, name: str) -> Path | None:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        for path in Path(folder).rglob(name):
+            return path
+    return None
+
+
+def _packaged_faces() -> list[Face]:
+    faces = []
+    noto = _package_file("manimgx_fonts_cjk", "NotoSansCJK*.ttc")
+    if noto:
+        # Face 2 of the collection is Simplified Chinese; the variable font carries every weight.
+        faces += [Face(str(noto), 2, weight) for weight in ("Regular", "Medium", "Bold")]
+    wenquanyi = _package_file("paperang_p2_fonts_cjk", "wqy-microhei.ttc")
+    if wenquanyi:
+        faces.append(Face(str(wenquanyi), 0))
+    return faces
+
+
+def _system_faces() -> list[Face]:
+    if shutil.which("fc-list") is None:
+        return []
+    listing = subprocess.run(
+        ["fc-list", ":lang=zh", "file", "index"], capture_output=True, text=True, check=False
+    ).stdout
+    faces = []
+    for line in sorted(set(listing.splitlines())):
+        path, _, rest = line.partition(":")
+        index = rest.strip().removeprefix("index=")
+        if path.endswith((".ttf", ".ttc", ".otf")):
+            faces.append(Face(path.strip(), int(index) if index.isdigit() else 0))
+    return faces
+
+
+@lru_cache(maxsize=1)
+def cjk_faces() -> tuple[Face, ...]:
+    faces = _packaged_faces() + _system_faces()
+    if not faces:
+        raise NoCjkFontError(
+            "no CJK font found: install the PyPI packages manimgx-fonts-cjk and "
+            "paperang-p2-fonts-cjk, or Debian's fonts-noto-cjk"
+        )
+    return tuple(faces)
+
+
+@lru_cache(maxsize=256)
+def font(face: Face, size: int) -> ImageFont.FreeTypeFont:
+    loaded = ImageFont.truetype(face.path, size, index=face.index)
+    if face.weight:
+        loaded.set_variation_by_name(face.weight)
+    return loaded

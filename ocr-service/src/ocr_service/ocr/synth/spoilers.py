@@ -1,0 +1,106 @@
+"""What a phone camera does to a document: the harmless (tilt, noise, compression) and the faults a
+person would have to retake the photo for, each with the quality verdict it should get."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from ocr_service.ocr.quality import CARD_TYPES
+from ocr_service.ocr.synth.documents import Rendered
+
+
+def photograph(rendered: Rendered, rng: random.Random, *, max_tilt: float = 3.5) -> Rendered:
+    """A fair photo: a few degrees of tilt on a desk, sensor noise, uneven light."""
+    image = rendered.image
+    height, width = image.shape[:2]
+    angle = rng.uniform(-max_tilt, max_tilt)
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(width * cos + height * sin), int(width * sin + height * cos)
+    matrix[0, 2] += (new_w - width) / 2
+    matrix[1, 2] += (new_h - height) / 2
+    # A white desk or a darker table around the document.
+    background = (rng.choice((rng.randint(235, 255), rng.randint(140, 225))),) * 3
+    tilted = cv2.warpAffine(
+        image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderValue=background
+    )
+    shade = np.linspace(rng.uniform(0.93, 1.0), rng.uniform(0.93, 1.0), new_w, dtype=np.float32)
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(
+        0, rng.uniform(1.0, 3.0), tilted.shape
+    )
+    photo = np.clip(tilted.astype(np.float32) * shade[None, :, None] + noise, 0, 255).astype(
+        np.uint8
+    )
+    boxes = []
+    for x0, y0, x1, y1 in rendered.text_boxes:
+        corners = (
+            np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], np.float64) @ matrix.T
+        )
+        (left, top), (right, bottom) = corners.min(axis=0), corners.max(axis=0)
+        boxes.append((int(left), int(top), int(right), int(bottom)))
+    return Rendered(rendered.doc_type, photo, rendered.fields, boxes)
+
+
+def blur(photo: Rendered, rng: random.Random) -> np.ndarray:
+    return cv2.GaussianBlur(photo.image, (0, 0), rng.uniform(2.6, 4.0))
+
+
+def darken(photo: Rendered, rng: random.Random) -> np.ndarray:
+    return (photo.image.astype(np.float32) * rng.uniform(0.08, 0.16)).astype(np.uint8)
+
+
+def glare(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A reflected lamp: a blown-out spot over the printed text."""
+    height, width = photo.image.shape[:2]
+    central = [
+        box
+        for box in photo.text_boxes
+        if width * 0.25 < (box[0] + box[2]) / 2 < width * 0.75
+        and height * 0.25 < (box[1] + box[3]) / 2 < height * 0.75
+    ]
+    x0, y0, x1, y1 = rng.choice(central or photo.text_boxes)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    sigma = rng.uniform(0.10, 0.16) * width
+    ys, xs = np.mgrid[0:height, 0:width]
+    spot = np.exp(-((xs - cx) ** 2 + (ys - cy) ** 2 * 1.6) / (2 * sigma**2)).astype(np.float32)
+    strength = np.clip(spot * 1.8, 0, 1)[:, :, None]
+    lit = photo.image.astype(np.float32) * (1 - strength) + 255 * strength
+    return lit.astype(np.uint8)
+
+
+def cut_off(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """Part of the document left out of the frame, the edge running through printed text.
+    Cards lose their lower part; pages their lower or right part."""
+    height, width = photo.image.shape[:2]
+    lower = [box for box in photo.text_boxes if box[1] > height * 0.2]
+    x0, y0, x1, y1 = rng.choice(lower)
+    if photo.doc_type in CARD_TYPES or rng.random() < 0.5:
+        return photo.image[: (y0 + y1) // 2].copy()
+    right = [box for box in photo.text_boxes if box[2] - box[0] > 80 and box[0] > width * 0.05]
+    x0, _, x1, _ = rng.choice(right)
+    return photo.image[:, : max((x0 + x1) // 2, width // 3)].copy()
+
+
+def shrink(photo: Rendered, rng: random.Random) -> np.ndarray:
+    image = photo.image
+    height, width = image.shape[:2]
+    scale = rng.uniform(260, 420) / max(height, width)
+    return cv2.resize(
+        image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
+    )
+
+
+Spoiler = Callable[[Rendered, random.Random], np.ndarray]
+
+# Applied to the photo; each with the verdict a person checking the photo would give.
+SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    "blurry": (blur, "reject:blurry"),
+    "dark": (darken, "reject:dark"),
+    "glare": (glare, "reject:glare"),
+    "cut_off": (cut_off, "reject:cut_off"),
+    "too_small": (shrink, "reject:too_small"),
+}

@@ -1,0 +1,294 @@
+"""Extraction and validation rules on hand-made OCR output: no engine, no images."""
+
+import math
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from ocr_service.ocr.engine import OcrLine
+from ocr_service.ocr.extract import detect_doc_type, extract_fields, missing_fields
+from ocr_service.ocr.extract.normalize import (
+    find_dates,
+    parse_amount,
+    parse_chinese_amount,
+    parse_date,
+)
+from ocr_service.ocr.extract.validate import (
+    id_check_char,
+    luhn_ok,
+    valid_card_number,
+    valid_id_card_term,
+    valid_id_number,
+)
+from ocr_service.ocr.synth.data import amount_in_words, luhn_complete
+
+TODAY = date(2025, 6, 30)
+
+
+def line(text: str, x: float, y: float, *, height: float = 30, angle: float = 0.0) -> OcrLine:
+    """A text line whose box starts at (x, y), about 26 px per character, turned by `angle`
+    degrees about the origin as a tilted photo would be."""
+    width = 26 * len(text)
+    corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
+    turn = math.radians(angle)
+    cos, sin = math.cos(turn), math.sin(turn)
+    a, b, c, d = ((px * cos - py * sin, px * sin + py * cos) for px, py in corners)
+    return OcrLine(text, 0.99, (a, b, c, d))
+
+
+def invoice_lines(**overrides: str) -> list[OcrLine]:
+    values = {
+        "total": "合计(小写)：¥4,092.38",
+        "words": "合计(大写)：肆仟零玖拾贰元叁角捌分",
+        "insurance": "医保统筹支付：2864.66",
+        "self": "个人支付：￥1227.72元",
+        "date": "开票日期：2025年5月17日",
+    } | overrides
+    return [
+        line("广东省医疗住院收费票据(电子)", 260, 30),
+        line("票据代码：310666950", 40, 100),
+        line("票据号码：6538829718", 340, 100),
+        line(values["date"], 670, 100),
+        line("交款人：罗静磊", 40, 190),
+        line("性别：男", 260, 190),
+        line("医疗机构：复旦大学附属华山医院", 40, 235),
+        line(values["words"], 40, 540),
+        line(values["total"], 40, 580),
+        line(values["insurance"], 40, 625),
+        line(values["self"], 390, 625),
+    ]
+
+
+def test_gb11643_check_character():
+    assert id_check_char("11010519491231002") == "X"
+    assert valid_id_number("11010519491231002X", today=TODAY)
+    assert not valid_id_number("110105194912310021", today=TODAY)  # wrong check character
+    # a right check character cannot save an impossible birth date or one in the future
+    assert not valid_id_number(
+        "11010519491331002" + id_check_char("11010519491331002"), today=TODAY
+    )
+    future = "11010520990101002"
+    assert not valid_id_number(future + id_check_char(future), today=TODAY)
+
+
+def test_luhn():
+    assert luhn_ok("4111111111111111")
+    assert not luhn_ok("4111111111111112")
+    assert valid_card_number(luhn_complete("621661072247045585"))
+    assert not valid_card_number(luhn_complete("6216610722"))  # too short for a bank card
+
+
+def test_dates_in_the_forms_documents_print():
+    assert find_dates("2025年5月17日") == [date(2025, 5, 17)]
+    assert find_dates("2025.05.17") == [date(2025, 5, 17)]
+    assert find_dates("2025/5/17") == [date(2025, 5, 17)]
+    assert find_dates("２０２５－０５－１７") == [date(2025, 5, 17)]
+    assert find_dates("2019.07.10-2039.07.10") == [date(2019, 7, 10), date(2039, 7, 10)]
+    assert find_dates("2025-02-30") == []
+    assert parse_date("2025-07-01", today=TODAY) is None  # tomorrow is no issue date
+    assert parse_date("2025-06-30", today=TODAY) == TODAY
+
+
+def test_amounts():
+    assert parse_amount("¥1,227.72") == Decimal("1227.72")
+    assert parse_amount("￥80元") == Decimal("80.00")
+    assert parse_amount("0.00") == Decimal("0")
+    assert parse_amount("12.30 45.60") is None
+    assert parse_chinese_amount("肆仟零玖拾贰元叁角捌分") == Decimal("4092.38")
+    assert parse_chinese_amount("壹万零伍元整") == Decimal("10005")
+    for cents in (1, 10, 100, 1005, 99_999, 100_000, 1_000_506, 12_345_678):
+        value = Decimal(cents) / 100
+        assert parse_chinese_amount(amount_in_words(value)) == value
+
+
+def test_invoice_fields_from_labelled_lines():
+    fields = extract_fields("medical_invoice", invoice_lines(), today=TODAY)
+    assert fields == {
+        "invoice_code": "310666950",
+        "invoice_number": "6538829718",
+        "payer_name": "罗静磊",
+        "hospital": "复旦大学附属华山医院",
+        "issue_date": "2025-05-17",
+        "total_amount": "4092.38",
+        "insurance_paid": "2864.66",
+        "self_paid": "1227.72",
+        "visit_type": "inpatient",
+    }
+
+
+def test_invoice_parts_that_do_not_add_up_are_dropped():
+    fields = extract_fields("medical_invoice", invoice_lines(self="个人支付：1227.78"), today=TODAY)
+    # the total in words confirms the total in figures; which part is misread cannot be known
+    assert fields["total_amount"] == "4092.38"
+    assert "insurance_paid" not in fields and "self_paid" not in fields
+
+
+def test_invoice_total_misread_is_settled_by_the_parts_and_the_words():
+    fields = extract_fields(
+        "medical_invoice", invoice_lines(total="合计(小写)：4692.38"), today=TODAY
+    )
+    assert fields["total_amount"] == "4092.38"
+    lines = invoice_lines(total="合计(小写)：4692.38", words="合计(大写)：")
+    fields = extract_fields("medical_invoice", lines, today=TODAY)
+    assert not {"total_amount", "insurance_paid", "self_paid"} & fields.keys()
+
+
+def test_invoice_dated_in_the_future_has_no_issue_date():
+    fields = extract_fields(
+        "medical_invoice", invoice_lines(date="开票日期：2025-12-17"), today=TODAY
+    )
+    assert "issue_date" not in fields
+    assert missing_fields("medical_invoice", fields) == ["issue_date"]
+
+
+def test_values_to_the_right_below_and_on_a_tilted_page():
+    lines = [
+        line("票据号码", 40, 100),
+        line("6538829718", 200, 102),
+        line("交款人", 40, 190),
+        line("罗静磊", 40, 228),
+        line("医疗机构：复旦大学附属华山医院", 40, 300),
+    ]
+    for angle in (0.0, 6.0, -6.0):
+        turned = [line(x.text, *x.box[0], angle=angle) for x in lines]
+        fields = extract_fields("medical_invoice", turned, today=TODAY)
+        assert fields["invoice_number"] == "6538829718"
+        assert fields["payer_name"] == "罗静磊"
+        assert fields["hospital"] == "复旦大学附属华山医院"
+
+
+def id_front(id_number: str, born: str = "1954年11月18日", gender: str = "女") -> list[OcrLine]:
+    return [
+        line("姓名许琳", 40, 50),
+        line("性别", 44, 116),
+        line(gender, 150, 118),
+        line("民族汉", 274, 116),
+        line("出生", 46, 183),
+        line(born, 147, 186),
+        line("住址", 45, 247),
+        line("广东省深圳市南山区科技园南", 146, 251),
+        line("路221号3栋1661室", 148, 291),
+        line("公民身份号码", 48, 446),
+        line(id_number, 267, 450),
+    ]
+
+
+def test_id_card_front():
+    fields = extract_fields("id_card_front", id_front("440305195411181145"), today=TODAY)
+    assert fields == {
+        "name": "许琳",
+        "gender": "女",
+        "ethnicity": "汉",
+        "birth_date": "1954-11-18",
+        "address": "广东省深圳市南山区科技园南路221号3栋1661室",
+        "id_number": "440305195411181145",
+    }
+
+
+def test_id_number_with_a_bad_check_digit_is_absent():
+    fields = extract_fields("id_card_front", id_front("440305195411181146"), today=TODAY)
+    assert "id_number" not in fields
+    assert missing_fields("id_card_front", fields) == ["id_number"]
+
+
+def test_birth_date_and_sex_must_agree_with_the_id_number():
+    lines = id_front("440305195411181145", born="1954年11月19日", gender="男")
+    fields = extract_fields("id_card_front", lines, today=TODAY)
+    assert fields["id_number"] == "440305195411181145"
+    assert "birth_date" not in fields and "gender" not in fields
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("2019.07.10-2039.07.10", {"valid_from": "2019-07-10", "valid_to": "2039-07-10"}),
+        ("2019.07.10-长期", {"valid_from": "2019-07-10"}),
+        ("2019.07.10-2039.07.16", {}),  # no card is valid for 20 years and 6 days
+    ],
+)
+def test_id_card_back_terms(term: str, expected: dict[str, str]):
+    lines = [
+        line("中华人民共和国", 300, 70),
+        line("居民身份证", 330, 140),
+        line("签发机关", 120, 360),
+        line("北京市公安局朝阳分局", 270, 364),
+        line("有效期限", 120, 430),
+        line(term, 270, 434),
+    ]
+    fields = extract_fields("id_card_back", lines, today=TODAY)
+    assert fields == {"issuing_authority": "北京市公安局朝阳分局", **expected}
+    assert valid_id_card_term(date(2019, 7, 10), date(2029, 7, 10))
+
+
+def test_bank_card_number_in_groups_and_luhn():
+    number = luhn_complete("621661072247045585")
+    groups = [number[i : i + 4] for i in range(0, len(number), 4)]
+    lines = [line("中国银行", 47, 68), line("银联UnionPay", 654, 52)]
+    lines += [line(group, 56 + 130 * i, 334) for i, group in enumerate(groups)]
+    assert extract_fields("bank_card", lines, today=TODAY) == {
+        "card_number": number,
+        "bank_name": "中国银行",
+    }
+    broken = [*lines[:2], line(" ".join(groups)[:-1] + str((int(number[-1]) + 1) % 10), 56, 334)]
+    assert extract_fields("bank_card", broken, today=TODAY) == {"bank_name": "中国银行"}
+
+
+def test_diagnosis_certificate_and_discharge_summary():
+    certificate = [
+        line("中山大学附属第一医院", 280, 60),
+        line("诊断证明书", 370, 130),
+        line("姓名：韦洋 性别：女 年龄：67岁", 80, 260),
+        line("诊断：过敏性皮炎", 80, 430),
+        line("日期：2025.03.28", 80, 690),
+    ]
+    assert extract_fields("diagnosis_certificate", certificate, today=TODAY) == {
+        "patient_name": "韦洋",
+        "hospital": "中山大学附属第一医院",
+        "diagnosis": "过敏性皮炎",
+        "issue_date": "2025-03-28",
+    }
+    summary = [
+        line("北京协和医院", 280, 60),
+        line("出院小结", 370, 130),
+        line("姓名：韦华燕", 80, 260),
+        line("入院日期：2025-03-01", 80, 340),
+        line("出院日期：2025-03-12", 80, 420),
+        line("入院诊断：胃溃疡", 80, 500),
+        line("出院诊断：胃恶性肿瘤", 80, 580),
+    ]
+    assert extract_fields("discharge_summary", summary, today=TODAY) == {
+        "patient_name": "韦华燕",
+        "hospital": "北京协和医院",
+        "diagnosis": "胃恶性肿瘤",
+        "admission_date": "2025-03-01",
+        "discharge_date": "2025-03-12",
+    }
+    assert detect_doc_type(summary) == "discharge_summary"
+    assert detect_doc_type(certificate) == "diagnosis_certificate"
+
+
+def test_detection_needs_clear_words():
+    assert detect_doc_type(invoice_lines()) == "medical_invoice"
+    assert detect_doc_type(id_front("440305195411181145")) == "id_card_front"
+    assert detect_doc_type([line("中华人民共和国", 300, 70)]) is None
+    assert detect_doc_type([]) is None
+
+
+def test_variant_glyphs_of_labels_are_folded():
+    certificate = [
+        line("北京协和医院", 280, 60),
+        line("诊断证明书", 370, 130),
+        line("姓名：汤兰燕 性別：男 年龄：26岁", 80, 260),
+        line("诊断：社区获得性肺炎", 80, 430),
+    ]
+    fields = extract_fields("diagnosis_certificate", certificate, today=TODAY)
+    assert fields["patient_name"] == "汤兰燕"
+
+
+def test_stray_marks_beside_card_values_are_dropped():
+    lines = id_front("440305195411181145")
+    lines[3] = line("民族", 274, 116)
+    lines.insert(4, line("☑汉", 340, 116))
+    fields = extract_fields("id_card_front", lines, today=TODAY)
+    assert fields["ethnicity"] == "汉"

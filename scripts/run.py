@@ -1,0 +1,180 @@
+"""`make run`: the whole platform on one machine.
+
+Starts the local broker (unless KAFKA_BOOTSTRAP_SERVERS names one), the provider stand-ins, the
+five services on SQLite and local storage under ./var, seeds the dev insurer, and prints the
+gateway's URL. Ctrl-C stops every child; a second run finds its data again in ./var.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+PYTHON = sys.executable
+GATEWAY_URL = "http://127.0.0.1:8000"
+
+SERVICES = {  # package: port
+    "intake_service": 8001,
+    "ocr_service": 8002,
+    "tracking_service": 8003,
+    "notify_service": 8004,
+}
+
+
+def dev_keys() -> dict[str, str]:
+    """The dev key pair OCR seals document fields with; made once, kept in ./var."""
+    from lipei.sealing import generate_keypair
+
+    path = VAR / "dev-keys.json"
+    if not path.exists():
+        private, public = generate_keypair()
+        path.write_text(json.dumps({"fields_private_key": private, "fields_public_key": public}))
+        path.chmod(0o600)
+    keys: dict[str, str] = json.loads(path.read_text())
+    return keys
+
+
+def has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # its parent package is missing
+        return False
+
+
+class Children:
+    def __init__(self) -> None:
+        self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def start(self, name: str, args: list[str], env: dict[str, str]) -> None:
+        log = open(VAR / "logs" / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child)
+        proc = subprocess.Popen(
+            args,
+            env={**os.environ, **env},
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.procs.append((name, proc))
+        print(f"  started {name} (pid {proc.pid}, log var/logs/{name}.log)")
+
+    def run_once(self, name: str, args: list[str], env: dict[str, str]) -> None:
+        result = subprocess.run(
+            args, env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            raise SystemExit(f"{name} failed:\n{result.stdout}{result.stderr}")
+
+    def exited(self) -> list[str]:
+        return [name for name, proc in self.procs if proc.poll() is not None]
+
+    def stop(self) -> None:
+        for _, proc in reversed(self.procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for _, proc in self.procs:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def wait_healthy(url: str, children: Children, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        dead = children.exited()
+        if dead:
+            raise SystemExit(f"{', '.join(dead)} stopped during start-up; see var/logs/")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s; see var/logs/")
+
+
+def main() -> int:
+    (VAR / "logs").mkdir(parents=True, exist_ok=True)
+    keys = dev_keys()
+    children = Children()
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+
+    def _terminate(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        if not bootstrap:
+            from lipei.broker import port_open
+
+            if port_open("127.0.0.1", 9092):
+                raise SystemExit(
+                    "port 9092 is taken: stop what uses it, or set "
+                    "KAFKA_BOOTSTRAP_SERVERS to use that Kafka"
+                )
+            bootstrap = "127.0.0.1:9092"
+            children.start("broker", [PYTHON, "-m", "lipei.broker", "--port", "9092"], {})
+        common = {
+            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "STORAGE_URL": str(VAR / "documents"),
+            "FIELDS_PRIVATE_KEY": keys["fields_private_key"],
+            "FIELDS_PUBLIC_KEY": keys["fields_public_key"],
+        }
+        if has_module("lipei.standins.__main__"):
+            children.start(
+                "standins",
+                [
+                    PYTHON,
+                    "-m",
+                    "lipei.standins",
+                    "--wechat-port",
+                    "8010",
+                    "--tencentcloud-port",
+                    "8011",
+                ],
+                {},
+            )
+        for package, port in SERVICES.items():
+            env = {
+                **common,
+                "PORT": str(port),
+                "DATABASE_URL": f"sqlite+aiosqlite:///{VAR / package.split('_')[0]}.db",
+            }
+            if package == "intake_service" and has_module("intake_service.seed"):
+                children.run_once("intake migrate", [PYTHON, "-m", package, "migrate"], env)
+                children.run_once("seed", [PYTHON, "-m", "intake_service.seed"], env)
+            children.start(package, [PYTHON, "-m", package, "serve"], env)
+        children.start("gateway", [PYTHON, "-m", "gateway"], {**common, "PORT": "8000"})
+        for port in SERVICES.values():
+            wait_healthy(f"http://127.0.0.1:{port}/healthz", children)
+        wait_healthy(f"{GATEWAY_URL}/healthz", children)
+        print(f"\nLipei is up: {GATEWAY_URL}  (OpenAPI: {GATEWAY_URL}/openapi.json)")
+        print('Log in with POST /api/v1/session {"code": "dev:alice"}. Ctrl-C stops everything.')
+        while True:
+            dead = children.exited()
+            if dead:
+                print(f"{', '.join(dead)} stopped unexpectedly; see var/logs/. Stopping.")
+                return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nstopping…")
+        return 0
+    finally:
+        children.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

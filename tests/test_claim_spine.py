@@ -1,0 +1,108 @@
+"""A claim event crosses the platform: gateway → intake → outbox → Kafka → tracking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from lipei.broker import LocalBroker
+from lipei.testing.platform import Platform, wait_until
+from tracking_service.models import timeline
+
+pytestmark = pytest.mark.slow
+
+POLICY = {
+    "holder_user_id": "dev-alice",
+    "insurer_code": "demo-insurer",
+    "product_name": "门急诊医疗险",
+    "insured_name": "张三",
+    "insured_id_number": "110101199003071234",
+    "coverage": ["outpatient", "inpatient"],
+    "region_code": "310000",
+    "valid_from": "2026-01-01",
+    "valid_to": "2026-12-31",
+    "sum_insured": "20000.00",
+}
+
+
+async def _seed_policy(platform: Platform) -> dict[str, str]:
+    ops = await platform.login("dev-ops:olivia")
+    response = await platform.client.put("/ops/v1/policies/P-1", json=POLICY, headers=ops)
+    assert response.status_code == 200, response.text
+    return await platform.login("dev:alice")
+
+
+def _draft(**extra: Any) -> dict[str, Any]:
+    return {
+        "policy_id": "P-1",
+        "claim_type": "outpatient",
+        "incident_date": "2026-11-01",
+        "description": "急性肠胃炎门诊",
+        "claimed_amount": "484.50",
+        **extra,
+    }
+
+
+async def _timeline_of(platform: Platform, claim_id: str, headers: dict[str, str]) -> Any:
+    response = await platform.client.get(f"/api/v1/claims/{claim_id}/progress", headers=headers)
+    return response.json() if response.status_code == 200 else None
+
+
+async def test_a_draft_reaches_the_progress_timeline_through_kafka(platform: Platform) -> None:
+    alice = await _seed_policy(platform)
+
+    created = await platform.client.post("/api/v1/claims", json=_draft(), headers=alice)
+
+    assert created.status_code == 201, created.text
+    claim = created.json()
+    assert claim["status"] == "draft"
+    assert claim["claimed_amount"] == "484.50"
+    progress = await wait_until(lambda: _timeline_of(platform, claim["claim_id"], alice))
+    assert progress["status"] == "draft"
+    assert [entry["status"] for entry in progress["timeline"]] == ["draft"]
+    # Another policyholder cannot see it, through either service.
+    bob = await platform.login("dev:bob")
+    for path in (
+        f"/api/v1/claims/{claim['claim_id']}",
+        f"/api/v1/claims/{claim['claim_id']}/progress",
+    ):
+        assert (await platform.client.get(path, headers=bob)).status_code == 404
+
+
+async def test_claims_filed_while_the_broker_is_down_arrive_exactly_once(
+    platform: Platform, broker: LocalBroker
+) -> None:
+    alice = await _seed_policy(platform)
+    first = await platform.client.post("/api/v1/claims", json=_draft(), headers=alice)
+    await wait_until(lambda: _timeline_of(platform, first.json()["claim_id"], alice))
+
+    broker.stop()
+    during = []
+    for _ in range(5):
+        response = await platform.client.post("/api/v1/claims", json=_draft(), headers=alice)
+        assert response.status_code == 201, response.text
+        during.append(response.json()["claim_id"])
+    broker.start()
+
+    for claim_id in during:
+        await wait_until(lambda cid=claim_id: _timeline_of(platform, cid, alice), timeout=90)
+    # The broker came back empty; replaying every sent event is harmless to idempotent consumers.
+    intake = platform.runtime("intake")
+    from lipei.messaging.outbox import mark_for_replay
+
+    async with intake.unit_of_work() as session:
+        replayed = await mark_for_replay(session, since=platform.clock.now().replace(year=2000))
+    assert replayed == 6
+    tracking = platform.runtime("tracking")
+    await wait_until(lambda: tracking.consumers[0].duplicates >= 6, timeout=90)
+    async with tracking.sessionmaker() as session:
+        counts = dict(
+            (
+                await session.execute(
+                    select(timeline.c.claim_id, func.count()).group_by(timeline.c.claim_id)
+                )
+            ).all()
+        )
+    assert counts == {cid: 1 for cid in [first.json()["claim_id"], *during]}

@@ -1,0 +1,109 @@
+"""The Dockerfiles checked without a Docker engine: hashed installs in a builder stage, a lean
+non-root final stage, the right module, port and healthcheck for each service."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = {
+    "gateway": ("gateway", "gateway.settings"),
+    "intake-service": ("intake_service", "intake_service.settings"),
+    "ocr-service": ("ocr_service", "ocr_service.settings"),
+    "tracking-service": ("tracking_service", "tracking_service.settings"),
+    "notify-service": ("notify_service", "notify_service.settings"),
+}
+OCR_IMPORTS = ("cv2", "onnxruntime", "rapidocr", "shapely", "pyclipper")
+
+
+def _stages(name: str) -> list[str]:
+    text = (ROOT / name / "Dockerfile").read_text()
+    return re.split(r"^FROM ", text, flags=re.M)[1:]
+
+
+def _package_list(path: str) -> list[str]:
+    lines = (ROOT / "deploy/docker" / path).read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _locked() -> set[str]:
+    lock = (ROOT / "requirements.lock").read_text()
+    return {m.lower() for m in re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_builder_installs_only_hashed_locked_packages(name: str) -> None:
+    builder, _final = _stages(name)
+    assert " AS builder" in builder.splitlines()[0]
+    assert "--require-hashes requirements.lock" in builder
+    local = re.search(r"uv pip install .*--no-deps.*", builder)
+    assert local is not None
+    assert f"./libs ./{name}" in local.group(0)
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_final_stage_runs_the_service_as_a_non_root_user(name: str) -> None:
+    package, settings_module = SERVICES[name]
+    _builder, final = _stages(name)
+    user = re.search(r"^USER (\S+)$", final, re.M)
+    assert user is not None
+    assert user.group(1).split(":")[0] not in ("root", "0")
+    assert "COPY --from=builder /opt/venv /opt/venv" in final
+    for tool in ("apt-get install", "gcc", "build-essential", "uv "):
+        assert tool not in final
+    assert f'ENTRYPOINT ["python", "-m", "{package}"]' in final
+    assert importlib.util.find_spec(f"{package}.__main__") is not None
+    if name != "gateway":
+        assert 'CMD ["serve"]' in final
+    port = importlib.import_module(settings_module).Settings().port
+    assert f"EXPOSE {port}" in final
+    assert f"PORT={port}" in final
+    healthcheck = final[final.index("HEALTHCHECK") :].splitlines()[1].strip()
+    assert healthcheck.startswith("CMD [")
+    probe = json.loads(healthcheck.removeprefix("CMD "))
+    assert probe[:2] == ["python", "-c"]
+    compile(probe[2], "HEALTHCHECK", "exec")
+    assert "/healthz" in probe[2] and f"'{port}'" in probe[2]
+
+
+def test_removed_packages_are_locked_names() -> None:
+    locked = _locked()
+    for listing in ("dev-packages.txt", "ocr-packages.txt"):
+        for package in _package_list(listing):
+            assert package.lower() in locked, f"{package} ({listing}) is not in requirements.lock"
+
+
+def test_only_the_ocr_image_keeps_the_ocr_stack() -> None:
+    for name in SERVICES:
+        builder = _stages(name)[0]
+        keeps_ocr = "ocr-packages.txt" not in builder
+        assert keeps_ocr == (name == "ocr-service"), name
+    # ...and no other service imports it (the image would fail at start).
+    for name in SERVICES:
+        if name == "ocr-service":
+            continue
+        for folder in (ROOT / name / "src", ROOT / "libs/src"):
+            for source in folder.rglob("*.py"):
+                text = source.read_text()
+                for module in OCR_IMPORTS:
+                    assert not re.search(rf"^\s*(import|from) {module}\b", text, re.M), source
+
+
+def test_ocr_models_ship_in_the_rapidocr_wheel() -> None:
+    spec = importlib.util.find_spec("rapidocr")
+    assert spec is not None and spec.origin is not None
+    models = list((Path(spec.origin).parent / "models").glob("*.onnx"))
+    assert models, "the OCR image would have to download models at start"
+
+
+def test_dockerignore_keeps_what_the_builds_copy() -> None:
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    for needed in ("requirements.lock", "libs", "deploy", *SERVICES):
+        assert needed not in ignored
+    assert ".git" in ignored and "**/.venv" in ignored

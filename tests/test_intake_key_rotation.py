@@ -1,0 +1,74 @@
+"""Rotating the at-rest key: the seeded data, re-encrypted under a new key, stays readable."""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from intake_service.keyring import KeyRing
+from intake_service.models import claims, insurers, policies
+from intake_service.rekey import rekey
+from intake_service.seed import DEMO_PARTNER_SECRET, seed
+from intake_service.settings import Settings
+from lipei.db import make_engine, make_sessionmaker
+
+
+def _key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+async def _stored(database_url: str) -> dict[str, str]:
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as s:
+            return {
+                "insurer": (await s.execute(select(insurers.c.partner_secret_enc))).scalar_one(),
+                "policy": (await s.execute(select(policies.c.insured_id_number_enc))).scalar_one(),
+                "claim": (await s.execute(select(claims.c.payee_card_enc))).scalar_one(),
+            }
+    finally:
+        await engine.dispose()
+
+
+async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None:
+    old = f"old:{_key()}"
+    await seed(Settings(database_url=database_url, data_keys=old))
+    await seed(Settings(database_url=database_url, data_keys=old))  # seeding twice is harmless
+    ring = KeyRing.parse(old)
+    engine = make_engine(database_url)
+    async with make_sessionmaker(engine)() as s, s.begin():
+        await s.execute(
+            claims.insert().values(
+                claim_id=str(uuid.uuid4()),
+                user_id="dev-demo",
+                policy_id="DEMO-POLICY-1",
+                insurer_code="demo-insurer",
+                claim_type="outpatient",
+                incident_date=date(2026, 11, 1),
+                description="",
+                payee_name="演示用户",
+                payee_card_enc=ring.encrypt("6222021234567890128"),
+                status="draft",
+                has_signature_image=False,
+                created_at=datetime.now(UTC),
+            )
+        )
+    await engine.dispose()
+
+    new = f"new:{_key()}"
+    rotated = KeyRing.parse(f"{new},{old}")
+    assert await rekey(database_url, rotated) == {"insurers": 1, "policies": 1, "claims": 1}
+    assert await rekey(database_url, rotated) == {"insurers": 0, "policies": 0, "claims": 0}
+
+    stored = await _stored(database_url)
+    assert {rotated.key_id_of(v) for v in stored.values()} == {"new"}
+    assert rotated.decrypt(stored["insurer"], context="demo-insurer") == DEMO_PARTNER_SECRET
+    assert rotated.decrypt(stored["policy"], context="DEMO-POLICY-1") == "110101199003071234"
+    assert rotated.decrypt(stored["claim"]) == "6222021234567890128"
+    # Once rotated, the old key can be dropped from the ring: nothing needs it any more.
+    new_only = KeyRing.parse(new)
+    assert new_only.decrypt(stored["claim"]) == "6222021234567890128"

@@ -1,0 +1,139 @@
+"""ocr-service reads an uploaded document from storage and publishes its verdict on Kafka."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from lipei.clock import MovableClock
+from lipei.events import DOCUMENTS_TOPIC, ClaimDocumentUploaded
+from lipei.messaging import Envelope
+from lipei.sealing import generate_keypair, unseal_json
+from lipei.storage import LocalStorage
+from lipei.testing.platform import INTERNAL_TOKEN, running_platform, wait_until
+from ocr_service.ocr.synth import ANCHOR_DATE, make_sample
+
+pytestmark = pytest.mark.slow
+
+SEED = 7
+
+
+async def _upload(
+    storage: LocalStorage, producer: AIOKafkaProducer, index: int, doc_type: str | None = None
+) -> tuple[str, Any]:
+    sample = make_sample(SEED, index)
+    document_id = f"doc-{index}"
+    key = f"claims/claim-{index}/{document_id}"
+    await storage.put(key, sample.data, "image/jpeg")
+    event = ClaimDocumentUploaded(
+        claim_id=f"claim-{index}",
+        user_id="dev-alice",
+        document_id=document_id,
+        doc_type=doc_type or sample.doc_type,
+        storage_key=key,
+        sha256="0" * 64,
+        content_type="image/png" if sample.file.endswith("png") else "image/jpeg",
+        size_bytes=len(sample.data),
+        uploaded_at=datetime.now(UTC),
+    )
+    envelope = Envelope.wrap(event, source="/lipei/intake-service")
+    await producer.send_and_wait(
+        event.topic, envelope.value(), key=envelope.key.encode(), headers=envelope.headers()
+    )
+    return document_id, sample
+
+
+async def test_uploaded_documents_get_verdicts_with_sealed_fields(
+    bootstrap_servers: str, tmp_path: Path
+) -> None:
+    private, public = generate_keypair()
+    storage_dir = tmp_path / "documents"
+    clock = MovableClock(datetime.combine(ANCHOR_DATE, datetime.min.time(), tzinfo=UTC))
+    overrides = {"ocr": {"storage_url": str(storage_dir), "fields_public_key": public}}
+    async with running_platform(
+        bootstrap_servers=bootstrap_servers,
+        tmp_dir=tmp_path,
+        clock=clock,
+        overrides=overrides,
+        services=("ocr",),
+    ):
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers)
+        verdicts = AIOKafkaConsumer(
+            DOCUMENTS_TOPIC,
+            bootstrap_servers=bootstrap_servers,
+            group_id="insurer-stand-in",
+            auto_offset_reset="earliest",
+        )
+        await producer.start()
+        await verdicts.start()
+        try:
+            storage = LocalStorage(storage_dir)
+            invoice_id, invoice = await _upload(storage, producer, 0)  # a clean invoice
+            blurry_id, _ = await _upload(storage, producer, 1)  # a blurry ID card
+            wrong_id, _ = await _upload(storage, producer, 6, doc_type="bank_card")
+            seen: dict[str, tuple[str, dict[str, Any], bytes]] = {}
+
+            async def collect() -> bool:
+                batch = await verdicts.getmany(timeout_ms=500)
+                for records in batch.values():
+                    for record in records:
+                        env = Envelope.from_kafka(record.headers, record.value)
+                        seen[env.data["document_id"]] = (env.type, env.data, record.value or b"")
+                return len(seen) == 3
+
+            await wait_until(collect, timeout=120)
+        finally:
+            await producer.stop()
+            await verdicts.stop()
+
+    kind, data, raw = seen[invoice_id]
+    assert kind == "document.accepted"
+    fields = unseal_json(private, data["sealed_fields"])
+    assert fields == invoice.fields
+    assert invoice.fields["payer_name"].encode() not in raw  # only masked on this topic
+    assert data["masked_fields"]["total_amount"] == invoice.fields["total_amount"]
+
+    kind, data, _ = seen[blurry_id]
+    assert kind == "document.rejected"
+    assert [r["code"] for r in data["reasons"]] == ["blurry"]
+    assert data["reasons"][0]["message"] == "照片模糊，请重新拍摄"
+
+    kind, data, _ = seen[wrong_id]
+    assert kind == "document.rejected"
+    assert [r["code"] for r in data["reasons"]] == ["wrong_type"]
+
+
+async def test_extract_endpoint_reads_one_file(bootstrap_servers: str, tmp_path: Path) -> None:
+    sample = make_sample(SEED, 0)
+    async with (
+        running_platform(
+            bootstrap_servers=bootstrap_servers, tmp_dir=tmp_path, services=("ocr",)
+        ) as platform,
+        httpx.AsyncClient(
+            base_url=platform.service_urls["ocr"],
+            timeout=60,
+            headers={"X-Lipei-Internal-Token": INTERNAL_TOKEN},
+        ) as ocr,
+    ):
+        response = await ocr.post(
+            "/v1/extract",
+            data={"doc_type": "medical_invoice"},
+            files={"file": ("invoice.jpg", sample.data, "image/jpeg")},
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["quality"]["verdict"] == "accept"
+        assert body["fields"]["invoice_number"] == sample.fields["invoice_number"]
+
+        bad = await ocr.post(
+            "/v1/extract",
+            data={"doc_type": "horoscope"},
+            files={"file": ("x.jpg", sample.data, "image/jpeg")},
+        )
+        assert bad.status_code == 422
+        assert bad.headers["content-type"] == "application/problem+json"

@@ -1,0 +1,233 @@
+"""HTTP routes of tracking-service: progress, partner decisions, the butler queue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from sqlalchemy import select
+
+from lipei.app import RuntimeDep
+from lipei.events import DECISION_TYPES, Decision, parse_event
+from lipei.messaging.outbox import enqueue
+from lipei.web import CallerDep, Problem, require_insurer, require_ops, require_user
+from tracking_service import schemas
+from tracking_service.domain import attention, deadlines, disputes, guidance, status_machine
+from tracking_service.domain.state import ClaimState
+from tracking_service.handlers import Tracker, decision_fact
+from tracking_service.models import timeline, tracked_claims
+from tracking_service.settings import Settings
+from tracking_service.store import Note
+
+
+def _iso(value: datetime) -> str:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def deadline_view(clock: deadlines.Clock, now: datetime) -> schemas.Deadline:
+    return schemas.Deadline(
+        kind=clock.kind,
+        title=guidance.DEADLINE_TITLES.get(clock.kind, clock.kind),
+        due_at=_iso(clock.due_at),
+        met=clock.met,
+        breached=clock.breached(now),
+        paused=clock.paused,
+    )
+
+
+_EXAMPLE = {
+    "type": "claim.decision.approved",
+    "claim_id": "0b6f7c1e-2f55-4d4e-9a7e-1d2c3b4a5f60",
+    "decided_at": "2026-11-20T10:00:00+08:00",
+    "approved_amount": "484.50",
+}
+
+
+class DisputeBody(BaseModel):
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+    ] = Field(description="why the user contests the rejection")
+
+
+def _validation_problem(exc: ValidationError) -> Problem:
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+    return Problem(422, detail, type="validation-error", errors=errors)
+
+
+def router(settings: Settings, tracker: Tracker) -> APIRouter:
+    r = APIRouter()
+    policy = tracker.store.policy
+    rules = attention.AttentionRules(
+        large_amount=settings.attention_large_amount,
+        serious_claim_types=frozenset(settings.attention_claim_types),
+        due_soon=timedelta(hours=settings.attention_due_soon_hours),
+    )
+
+    @r.get("/api/v1/claims/{claim_id}/progress")
+    async def progress(claim_id: str, caller: CallerDep, runtime: RuntimeDep) -> schemas.Progress:
+        user_id = require_user(caller)
+        async with runtime.sessionmaker() as s:
+            row = (
+                await s.execute(
+                    select(tracked_claims.c.state).where(
+                        tracked_claims.c.claim_id == claim_id, tracked_claims.c.user_id == user_id
+                    )
+                )
+            ).first()
+            if row is None:
+                raise Problem(404, "no such claim", type="claim-not-found")
+            entries = (
+                await s.execute(
+                    select(timeline).where(timeline.c.claim_id == claim_id).order_by(timeline.c.id)
+                )
+            ).all()
+        state = ClaimState.model_validate(row.state)
+        now = runtime.clock.now()
+        return schemas.Progress(
+            claim_id=claim_id,
+            status=state.status,
+            timeline=[
+                schemas.TimelineEntry(
+                    status=e.status, at=_iso(e.at), title=e.title, detail=e.detail
+                )
+                for e in entries
+            ],
+            deadlines=[deadline_view(c, now) for c in deadlines.clocks(state, now, policy)],
+            next_action=guidance.next_action(state),
+        )
+
+    @r.post("/api/v1/claims/{claim_id}/dispute")
+    async def dispute(
+        claim_id: str, caller: CallerDep, runtime: RuntimeDep, body: DisputeBody
+    ) -> schemas.Dispute:
+        """The policyholder contests a rejection; the claim joins the butler queue."""
+        user_id = require_user(caller)
+        now = runtime.clock.now()
+        async with runtime.unit_of_work() as s:
+            state = await tracker.store.load(s, claim_id)
+            if state is None or state.user_id != user_id:
+                raise Problem(404, "no such claim", type="claim-not-found")
+            try:
+                state, opened = disputes.open_dispute(state, body.reason, now)
+            except disputes.DisputeRefused as exc:
+                raise Problem(409, str(exc), type="claim-not-disputable") from None
+            if opened:
+                note = Note(at=now, title="您已对理赔结果提出异议", detail=body.reason, cause_id="")
+                await tracker.store.save(s, state, now=now, notes=[note])
+        assert state.disputed_at is not None
+        return schemas.Dispute(
+            claim_id=claim_id, disputed_at=_iso(state.disputed_at), reason=state.dispute_reason
+        )
+
+    @r.post("/partner/v1/decisions", status_code=202)
+    async def decide(
+        caller: CallerDep,
+        runtime: RuntimeDep,
+        body: Annotated[dict[str, Any], Body(examples=[_EXAMPLE])],
+    ) -> schemas.DecisionAccepted:
+        """Take an insurer's decision onto `lipei.decisions.v1`, the path Kafka decisions take."""
+        insurer = require_insurer(caller)
+        data = dict(body)
+        event_type = data.pop("type", None)
+        if not isinstance(event_type, str) or event_type not in DECISION_TYPES:
+            message = "must be one of " + ", ".join(sorted(DECISION_TYPES))
+            raise Problem(
+                422,
+                f"type: {message}",
+                type="validation-error",
+                errors=[{"field": "type", "message": message}],
+            )
+        now = runtime.clock.now()
+        data.setdefault("insurer_code", insurer)
+        data.setdefault("decided_at", now.isoformat())
+        if data["insurer_code"] != insurer:
+            message = "must be the calling insurer's own code"
+            raise Problem(
+                422,
+                f"insurer_code: {message}",
+                type="validation-error",
+                errors=[{"field": "insurer_code", "message": message}],
+            )
+        try:
+            event = parse_event(str(event_type), data)
+        except ValidationError as exc:
+            raise _validation_problem(exc) from None
+        assert isinstance(event, Decision)
+        async with runtime.unit_of_work() as s:
+            state = await tracker.store.load(s, event.claim_id)
+            if state is None or state.insurer_code != insurer:
+                raise Problem(404, "no such claim", type="claim-not-found")
+            trial = status_machine.apply(state, decision_fact(event, "trial"), received_at=now)
+            if trial.verdict == "refused":
+                raise Problem(409, trial.reason or "refused", type="transition-refused")
+            envelope = await enqueue(s, event, source=settings.event_source, time=now)
+        return schemas.DecisionAccepted(
+            decision_id=envelope.id, claim_id=event.claim_id, type=event_type, status="accepted"
+        )
+
+    @r.get("/ops/v1/attention")
+    async def attention_queue(
+        caller: CallerDep,
+        runtime: RuntimeDep,
+        cursor: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> schemas.AttentionPage:
+        require_ops(caller)
+        start = 0
+        if cursor is not None:
+            if not (cursor.isascii() and cursor.isdigit()):
+                raise Problem(
+                    422,
+                    "cursor: not a cursor from this list",
+                    type="validation-error",
+                    errors=[{"field": "cursor", "message": "not a cursor from this list"}],
+                )
+            start = int(cursor)
+        now = runtime.clock.now()
+        async with runtime.sessionmaker() as s:
+            rows = (
+                await s.execute(
+                    select(tracked_claims.c.state)
+                    .where(tracked_claims.c.status.notin_(("paid", "withdrawn")))
+                    .order_by(tracked_claims.c.opened_at, tracked_claims.c.claim_id)
+                )
+            ).all()
+        items = []
+        for row in rows:
+            state = ClaimState.model_validate(row.state)
+            clocks = deadlines.clocks(state, now, policy)
+            why = attention.reasons(state, clocks, now, rules)
+            if why:
+                items.append(_attention_item(state, clocks, why, now))
+        page = items[start : start + limit]
+        more = start + limit < len(items)
+        return schemas.AttentionPage(items=page, next_cursor=str(start + limit) if more else None)
+
+    return r
+
+
+def _attention_item(
+    state: ClaimState,
+    clocks: list[deadlines.Clock],
+    why: list[attention.Reason],
+    now: datetime,
+) -> schemas.AttentionItem:
+    amount = state.approved_amount or state.claimed_amount
+    return schemas.AttentionItem(
+        claim_id=state.claim_id,
+        user_id=state.user_id,
+        insurer_code=state.insurer_code,
+        claim_type=state.claim_type,
+        status=state.status,
+        amount=f"{amount:.2f}" if amount is not None else None,
+        opened_at=_iso(state.opened_at),
+        reasons=[schemas.AttentionReason(code=r.code, message=r.message) for r in why],
+        deadlines=[deadline_view(c, now) for c in clocks],
+    )

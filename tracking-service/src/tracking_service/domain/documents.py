@@ -1,0 +1,20 @@
+"""Document verdicts from OCR, kept per document type for guidance and the butler queue."""
+
+from __future__ import annotations
+
+from tracking_service.domain.state import ClaimState, DocumentHistory
+
+
+def record_verdict(
+    state: ClaimState, doc_type: str, *, accepted: bool, reasons: list[str]
+) -> ClaimState:
+    state = state.model_copy(deep=True)
+    history = state.documents.setdefault(doc_type, DocumentHistory())
+    if accepted:
+        history.last_verdict = "accepted"
+        history.last_reasons = []
+    else:
+        history.rejections += 1
+        history.last_verdict = "rejected"
+        history.last_reasons = reasons
+    return state

@@ -1,0 +1,151 @@
+"""Kafka handlers: claim, document and decision events move the tracked claim."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lipei.clock import Clock
+from lipei.events import (
+    ClaimDrafted,
+    ClaimMaterialsSupplemented,
+    ClaimSubmitted,
+    ClaimWithdrawn,
+    Decision,
+    DocumentAccepted,
+    DocumentRejected,
+    Event,
+)
+from lipei.messaging import Envelope
+from lipei.messaging.consumer import Handler, PermanentError
+from tracking_service.domain import guidance, status_machine
+from tracking_service.domain.documents import record_verdict
+from tracking_service.domain.state import ClaimState
+from tracking_service.store import ClaimStore, Note
+
+log = logging.getLogger(__name__)
+
+
+def decision_fact(event: Decision, cause_id: str) -> status_machine.Fact:
+    kind = event.event_type.removeprefix("claim.decision.")
+    return status_machine.Fact(
+        kind=kind,  # type: ignore[arg-type]
+        at=event.decided_at,
+        cause_id=cause_id,
+        cause_type=event.event_type,
+        data=event.model_dump(mode="json"),
+    )
+
+
+def claim_fact(event: Event, cause_id: str) -> status_machine.Fact:
+    if isinstance(event, ClaimSubmitted):
+        data = {"claimed_amount": str(event.claimed_amount) if event.claimed_amount else None}
+        return status_machine.Fact(
+            "submitted", event.submitted_at, cause_id, event.event_type, data
+        )
+    if isinstance(event, ClaimMaterialsSupplemented):
+        return status_machine.Fact(
+            "supplemented", event.supplemented_at, cause_id, event.event_type
+        )
+    assert isinstance(event, ClaimWithdrawn)
+    return status_machine.Fact("withdrawn", event.withdrawn_at, cause_id, event.event_type)
+
+
+class Tracker:
+    """Applies facts to stored claims; shared by the Kafka handlers and the deadline scanner."""
+
+    def __init__(self, store: ClaimStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def known_claim(self, session: AsyncSession, claim_id: str) -> ClaimState:
+        state = await self.store.load(session, claim_id)
+        if state is None:
+            raise PermanentError(f"unknown claim {claim_id}")
+        return state
+
+    async def apply(
+        self, session: AsyncSession, state: ClaimState, fact: status_machine.Fact
+    ) -> status_machine.Outcome:
+        now = self.clock.now()
+        outcome = status_machine.apply(state, fact, received_at=now)
+        if outcome.verdict != "applied":
+            log.info(
+                "claim %s: %s %s (%s): %s",
+                state.claim_id,
+                fact.cause_type,
+                fact.cause_id,
+                outcome.verdict,
+                outcome.reason,
+            )
+        await self.store.save(session, outcome.state, now=now, transitions=outcome.transitions)
+        return outcome
+
+    async def on_drafted(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, ClaimDrafted)
+        if await self.store.load(session, event.claim_id) is not None:
+            return  # the same draft announced again under another event id
+        state = ClaimState(
+            claim_id=event.claim_id,
+            user_id=event.user_id,
+            insurer_code=event.insurer_code,
+            claim_type=event.claim_type,
+            opened_at=event.drafted_at,
+            claimed_amount=event.claimed_amount,
+        )
+        await self.store.create(session, state, cause_id=envelope.id, now=self.clock.now())
+
+    async def on_claim_fact(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
+        claim_id = str(event.claim_id)  # type: ignore[attr-defined]
+        state = await self.known_claim(session, claim_id)
+        await self.apply(session, state, claim_fact(event, envelope.id))
+
+    async def on_decision(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, Decision)
+        state = await self.known_claim(session, event.claim_id)
+        if event.insurer_code != state.insurer_code:
+            log.warning(
+                "claim %s: %s from insurer %s, but the claim is %s's",
+                event.claim_id,
+                event.event_type,
+                event.insurer_code,
+                state.insurer_code,
+            )
+            raise PermanentError(
+                f"insurer {event.insurer_code} may not decide claim {event.claim_id}"
+            )
+        await self.apply(session, state, decision_fact(event, envelope.id))
+
+    async def on_document(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, DocumentAccepted | DocumentRejected)
+        state = await self.known_claim(session, event.claim_id)
+        accepted = isinstance(event, DocumentAccepted)
+        reasons = [] if accepted else [r.message for r in event.reasons]  # type: ignore[union-attr]
+        at = event.accepted_at if isinstance(event, DocumentAccepted) else event.rejected_at
+        state = record_verdict(state, event.doc_type, accepted=accepted, reasons=reasons)
+        title, detail = guidance.document_entry(event.doc_type, accepted, reasons)
+        await self.store.save(
+            session,
+            state,
+            now=self.clock.now(),
+            notes=[Note(at=at, title=title, detail=detail, cause_id=envelope.id)],
+        )
+
+    async def report_due(self, session: AsyncSession, claim_id: str) -> None:
+        """Report clocks of this claim that have run out (the scanner's unit of work)."""
+        state = await self.store.load(session, claim_id)
+        if state is not None:
+            await self.store.save(session, state, now=self.clock.now())
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            ClaimDrafted.event_type: self.on_drafted,
+            ClaimSubmitted.event_type: self.on_claim_fact,
+            ClaimMaterialsSupplemented.event_type: self.on_claim_fact,
+            ClaimWithdrawn.event_type: self.on_claim_fact,
+            DocumentAccepted.event_type: self.on_document,
+            DocumentRejected.event_type: self.on_document,
+            **{t: self.on_decision for t in status_machine.DECISION_EVENT_TYPES},
+        }

@@ -1,0 +1,5 @@
+from lipei.messaging import messaging_metadata
+from lipei.migrations import run_env
+from tracking_service.models import metadata
+
+run_env([metadata, messaging_metadata])

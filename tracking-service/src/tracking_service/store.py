@@ -1,0 +1,196 @@
+"""Reading and writing tracked claims: state row, timeline, status events, reported breaches.
+
+Every write happens in the caller's transaction, so a state change, its timeline entries and
+its outgoing events are committed together (outbox)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lipei.events import ClaimDeadlineBreached, ClaimStatusChanged
+from lipei.messaging.outbox import enqueue
+from tracking_service.domain import deadlines, guidance
+from tracking_service.domain.state import ClaimState, Transition
+from tracking_service.models import deadline_breaches, timeline, tracked_claims
+
+
+@dataclass(frozen=True)
+class Note:
+    """A timeline entry that is not a status change (e.g. a document verdict)."""
+
+    at: datetime
+    title: str
+    detail: str | None
+    cause_id: str
+
+
+def utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+class ClaimStore:
+    def __init__(self, *, policy: deadlines.DeadlinePolicy, source: str) -> None:
+        self.policy = policy
+        self.source = source
+
+    async def load(self, session: AsyncSession, claim_id: str) -> ClaimState | None:
+        row = (
+            await session.execute(
+                select(tracked_claims.c.state)
+                .where(tracked_claims.c.claim_id == claim_id)
+                .with_for_update()
+            )
+        ).first()
+        return None if row is None else ClaimState.model_validate(row.state)
+
+    async def create(
+        self, session: AsyncSession, state: ClaimState, *, cause_id: str, now: datetime
+    ) -> None:
+        await session.execute(
+            tracked_claims.insert().values(
+                claim_id=state.claim_id,
+                user_id=state.user_id,
+                insurer_code=state.insurer_code,
+                claim_type=state.claim_type,
+                status=state.status,
+                opened_at=utc(state.opened_at),
+                updated_at=utc(now),
+                next_due_at=None,
+                state=state.model_dump(mode="json"),
+            )
+        )
+        title, detail = guidance.transition_entry(
+            Transition(
+                from_status=None,
+                to_status="draft",
+                at=state.opened_at,
+                cause_id=cause_id,
+                cause_type="claim.drafted",
+            ),
+            state,
+        )
+        await self._timeline(
+            session, state.claim_id, "draft", state.opened_at, title, detail, cause_id
+        )
+
+    async def save(
+        self,
+        session: AsyncSession,
+        state: ClaimState,
+        *,
+        now: datetime,
+        transitions: Sequence[Transition] = (),
+        notes: Sequence[Note] = (),
+    ) -> None:
+        """Persist `state` with its new timeline entries, status events and any missed clock."""
+        action = guidance.next_action(state)
+        for t in transitions:
+            title, detail = guidance.transition_entry(t, state)
+            await self._timeline(
+                session, state.claim_id, t.to_status, t.at, title, detail, t.cause_id
+            )
+            await enqueue(
+                session,
+                ClaimStatusChanged.model_validate(
+                    {
+                        "claim_id": state.claim_id,
+                        "user_id": state.user_id,
+                        "from": t.from_status,
+                        "to": t.to_status,
+                        "at": t.at,
+                        "next_action": action,
+                        "cause": t.cause_type,
+                    }
+                ),
+                source=self.source,
+                time=now,
+            )
+        for note in notes:
+            await self._timeline(
+                session,
+                state.claim_id,
+                state.status,
+                note.at,
+                note.title,
+                note.detail,
+                note.cause_id,
+            )
+        state = await self._report_breaches(session, state, now)
+        due = deadlines.next_due(state, now, self.policy)
+        await session.execute(
+            tracked_claims.update()
+            .where(tracked_claims.c.claim_id == state.claim_id)
+            .values(
+                status=state.status,
+                updated_at=utc(now),
+                next_due_at=utc(due) if due is not None else None,
+                state=state.model_dump(mode="json"),
+            )
+        )
+
+    async def _report_breaches(
+        self, session: AsyncSession, state: ClaimState, now: datetime
+    ) -> ClaimState:
+        missed = deadlines.newly_breached(state, now, self.policy)
+        if not missed:
+            return state
+        state = state.model_copy(deep=True)
+        for clock in missed:
+            # The primary key refuses a second report of the same clock (IntegrityError).
+            await session.execute(
+                deadline_breaches.insert().values(
+                    claim_id=state.claim_id,
+                    kind=clock.kind,
+                    due_at=utc(clock.due_at),
+                    reported_at=utc(now),
+                )
+            )
+            await enqueue(
+                session,
+                ClaimDeadlineBreached(
+                    claim_id=state.claim_id,
+                    user_id=state.user_id,
+                    insurer_code=state.insurer_code,
+                    kind=clock.kind,
+                    due_at=clock.due_at,
+                ),
+                source=self.source,
+                time=now,
+            )
+            state.breached.append(clock.kind)
+        return state
+
+    async def _timeline(
+        self,
+        session: AsyncSession,
+        claim_id: str,
+        status: str,
+        at: datetime,
+        title: str,
+        detail: str | None,
+        cause_id: str,
+    ) -> None:
+        await session.execute(
+            timeline.insert().values(
+                claim_id=claim_id,
+                status=status,
+                at=utc(at),
+                title=title,
+                detail=detail,
+                cause_id=cause_id,
+            )
+        )
+
+    async def due_claim_ids(self, session: AsyncSession, now: datetime, limit: int) -> list[str]:
+        rows = await session.execute(
+            select(tracked_claims.c.claim_id)
+            .where(tracked_claims.c.next_due_at <= utc(now))
+            .order_by(tracked_claims.c.next_due_at)
+            .limit(limit)
+        )
+        return [r.claim_id for r in rows]
