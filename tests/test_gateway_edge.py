@@ -7,6 +7,7 @@ and remembers what reached it, so each test can check what the services would se
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -253,6 +254,55 @@ async def test_a_service_that_is_down_is_a_503_with_retry_after() -> None:
         assert answer.json()["type"].endswith("upstream-unavailable")
         ready = await client.get("/readyz")
         assert ready.status_code == 503 and ready.json()["checks"]["intake"] != "ok"
+
+
+@asynccontextmanager
+async def closing_upstream() -> AsyncIterator[tuple[str, list[str]]]:
+    """A service that answers the first request on a connection and then, like a server whose
+    keep-alive timer fired just as the next request arrived, closes it without answering."""
+    seen: list[str] = []
+    ok = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n"
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        answered = 0
+        with contextlib.suppress(asyncio.IncompleteReadError):
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.lower().split(b"\r\n")
+                if b"transfer-encoding: chunked" in lines:
+                    await reader.readuntil(b"0\r\n\r\n")  # the small bodies sent here
+                else:
+                    sizes = [int(h[15:]) for h in lines if h.startswith(b"content-length:")]
+                    await reader.readexactly(sum(sizes))
+                seen.append(" ".join(head.decode().split(" ", 2)[:2]))
+                if answered:
+                    break
+                writer.write(ok + b'{"ok":true}')
+                await writer.drain()
+                answered += 1
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        yield f"http://127.0.0.1:{port}", seen
+
+
+async def test_a_read_is_retried_once_when_a_service_drops_a_pooled_connection() -> None:
+    async with closing_upstream() as (upstream, seen):
+        urls = {f"{name}_url": upstream for name in ("intake", "ocr", "tracking", "notify")}
+        settings = Settings(jwt_secret=SECRET, internal_token=INTERNAL, **urls)
+        async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+            alice = await _login(client, "dev:alice")
+            for _ in range(3):
+                answer = await client.get("/api/v1/claims", headers=alice)
+                assert answer.status_code == 200, answer.text
+                assert answer.json() == {"ok": True}
+            # A write is never sent twice: the user sees the 503 and decides.
+            posted = await client.post("/api/v1/claims", json={}, headers=alice)
+            assert posted.status_code == 503
+            assert posted.headers["Retry-After"]
+    assert [s for s in seen if s.startswith("POST")] == ["POST /api/v1/claims"]
 
 
 async def test_readyz_checks_every_service() -> None:

@@ -59,6 +59,8 @@ async def logging_in(*, notify_up: bool = True, **values: Any) -> AsyncIterator[
                 "wechat_secret": "wx-test-secret",
                 "wechat_api_url": wechat_url,
                 "notify_url": book_url if notify_up else f"http://127.0.0.1:{free_port()}",
+                # no claim service listens, whatever else runs on this machine
+                "intake_url": f"http://127.0.0.1:{free_port()}",
                 **values,
             }
         )

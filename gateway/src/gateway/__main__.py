@@ -16,6 +16,7 @@ def main() -> int:
         port=settings.port,
         log_config=None,
         proxy_headers=True,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
     )
     return 0
 

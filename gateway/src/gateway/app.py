@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeout=settings.upstream_timeout_seconds,
         internal_token=settings.internal_token,
         max_body_bytes=settings.max_body_bytes,
+        keepalive_seconds=settings.upstream_keepalive_seconds,
     )
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     limiter = RateLimiter(RedisCounter(redis) if redis else LocalCounter())

@@ -48,6 +48,11 @@ _DROP_RESPONSE = {
     "date",
 }
 
+# Safe to send twice: a pooled keep-alive connection the service closed at the moment we reused
+# it fails before any answer, and these methods change nothing, so one fresh try is harmless.
+_RETRYABLE_METHODS = {"GET", "HEAD", "OPTIONS"}
+_TRANSIENT = (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
 
 class BodyTooLarge(Exception):
     pass
@@ -82,12 +87,17 @@ class Upstreams:
         timeout: float,
         internal_token: str,
         max_body_bytes: int = 12 * 1024 * 1024,
+        keepalive_seconds: float = 20.0,
     ) -> None:
         self._clients = {
             name: httpx.AsyncClient(
                 base_url=url,
                 timeout=httpx.Timeout(timeout, connect=2.0),
-                limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+                limits=httpx.Limits(
+                    max_connections=200,
+                    max_keepalive_connections=50,
+                    keepalive_expiry=keepalive_seconds,
+                ),
             )
             for name, url in urls.items()
         }
@@ -126,19 +136,33 @@ class Upstreams:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_body_bytes:
             return too_large(self._max_body_bytes)
-        content = body if body is not None else limited(request.stream(), self._max_body_bytes)
+        retryable = request.method in _RETRYABLE_METHODS
+        if body is None and retryable:
+            try:
+                body = b"".join([c async for c in limited(request.stream(), self._max_body_bytes)])
+            except BodyTooLarge:
+                return too_large(self._max_body_bytes)
         # Forward the path and query exactly as received (still percent-encoded).
         target = request.scope.get("raw_path") or request.url.path.encode()
         query = request.scope.get("query_string") or b""
         url = target.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+
+        def build() -> httpx.Request:
+            content = body if body is not None else limited(request.stream(), self._max_body_bytes)
+            return client.build_request(request.method, url, headers=headers, content=content)
+
         try:
-            upstream_request = client.build_request(
-                request.method, url, headers=headers, content=content
-            )
+            upstream_request = build()
         except httpx.InvalidURL:
             return problem_response(400, "the request URL is not valid", type="invalid-url")
         try:
-            response = await client.send(upstream_request, stream=True)
+            try:
+                response = await client.send(upstream_request, stream=True)
+            except _TRANSIENT as exc:
+                if not retryable:
+                    raise
+                log.info("%s dropped the connection (%s); trying once more", upstream, exc)
+                response = await client.send(build(), stream=True)
         except BodyTooLarge:
             return too_large(self._max_body_bytes)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:

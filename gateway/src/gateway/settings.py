@@ -16,6 +16,9 @@ class Settings(ServiceSettings):
     tracking_url: str = "http://127.0.0.1:8003"
     notify_url: str = "http://127.0.0.1:8004"
     upstream_timeout_seconds: float = 10.0
+    # Pooled connections to the services close after this much idle time: shorter than the
+    # services' own keep-alive (`http_keep_alive_seconds`), so a reused one is never half-closed.
+    upstream_keepalive_seconds: float = 20.0
     jwt_secret: str = Field(default="dev-only-jwt-secret-change-me-0123456789abcdef", min_length=32)
     # Key rotation: tokens are signed with `jwt_secret` under `jwt_kid`; tokens signed with a
     # previous key stay valid while its `kid:secret` is listed here (comma-separated).

@@ -49,6 +49,7 @@ def service_main(
             port=args.port,
             log_config=None,
             proxy_headers=True,
+            timeout_keep_alive=settings.http_keep_alive_seconds,
         )
         return 0
     if args.command == "migrate":

@@ -17,6 +17,9 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    # Idle keep-alive connections stay open this long: longer than the gateway keeps its pooled
+    # connections, so the gateway, not the service, closes them and never reuses a closing one.
+    http_keep_alive_seconds: int = 75
     database_url: str = "sqlite+aiosqlite:///./var/lipei.db"
     migrate_on_start: bool = Field(
         default=True, description="run Alembic migrations at start-up (off where a Job does it)"

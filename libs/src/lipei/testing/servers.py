@@ -17,7 +17,14 @@ async def serving(app: Any, *, port: int | None = None) -> AsyncIterator[str]:
     """Yields the base URL; the app's lifespan runs as in production."""
     port = port or free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, lifespan="on", access_log=False
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        lifespan="on",
+        access_log=False,
+        # As the services run: longer than the gateway keeps its pooled connections.
+        timeout_keep_alive=75,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
