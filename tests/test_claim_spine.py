@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaConsumer
 from sqlalchemy import func, select
 
 from lipei.broker import LocalBroker
+from lipei.events import CLAIM_STATUS_TOPIC, CLAIMS_TOPIC
+from lipei.messaging import Envelope
 from lipei.testing.platform import Platform, wait_until
 from tracking_service.models import timeline
 
@@ -106,3 +109,47 @@ async def test_claims_filed_while_the_broker_is_down_arrive_exactly_once(
             ).all()
         )
     assert counts == {cid: 1 for cid in [first.json()["claim_id"], *during]}
+
+
+async def test_the_trace_of_a_request_follows_its_events_across_kafka(
+    platform: Platform, bootstrap_servers: str
+) -> None:
+    alice = await _seed_policy(platform)
+    filing = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    withdrawing = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    created = await platform.client.post(
+        "/api/v1/claims", json=_draft(), headers={**alice, "traceparent": filing}
+    )
+    claim_id = created.json()["claim_id"]
+    await wait_until(lambda: _timeline_of(platform, claim_id, alice))
+    withdrawn = await platform.client.post(
+        f"/api/v1/claims/{claim_id}/withdraw", headers={**alice, "traceparent": withdrawing}
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    consumer = AIOKafkaConsumer(
+        CLAIMS_TOPIC,
+        CLAIM_STATUS_TOPIC,
+        bootstrap_servers=bootstrap_servers,
+        auto_offset_reset="earliest",
+        group_id=None,
+    )
+    await consumer.start()
+    traces: dict[str, str | None] = {}
+
+    async def both_seen() -> bool:
+        for records in (await consumer.getmany(timeout_ms=500)).values():
+            for record in records:
+                envelope = Envelope.from_kafka(record.headers, record.value)
+                if envelope.subject == claim_id:
+                    traces[envelope.type] = envelope.traceparent
+        return {"claim.withdrawn", "claim.status.changed"} <= set(traces)
+
+    try:
+        await wait_until(both_seen, timeout=30)
+    finally:
+        await consumer.stop()
+    assert traces["claim.drafted"] == filing
+    assert traces["claim.withdrawn"] == withdrawing
+    # tracking's event, caused by consuming claim.withdrawn, stays in the withdrawal's trace
+    assert traces["claim.status.changed"] == withdrawing

@@ -162,6 +162,10 @@ async def test_services_receive_the_verified_identity_never_the_callers_own_head
         minted = recorder.seen[-1]["headers"]
         assert minted["traceparent"].startswith("00-") and len(minted["x-request-id"]) >= 16
 
+        await client.get("/api/v1/claims", headers={**alice, "traceparent": "00-zz-not-a-trace"})
+        replaced = recorder.seen[-1]["headers"]["traceparent"]
+        assert replaced != "00-zz-not-a-trace" and len(replaced.split("-")) == 4
+
 
 async def test_ops_routes_need_the_ops_role() -> None:
     async with gateway() as (client, recorder):

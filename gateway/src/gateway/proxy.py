@@ -11,6 +11,7 @@ from fastapi import Request
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
+from lipei import tracing
 from lipei.web import (
     INSURER_HEADER,
     INTERNAL_TOKEN_HEADER,
@@ -125,7 +126,7 @@ class Upstreams:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
         headers[INTERNAL_TOKEN_HEADER] = self._internal_token
         headers[REQUEST_ID_HEADER] = getattr(request.state, "request_id", "")
-        if "traceparent" not in request.headers:
+        if tracing.valid(request.headers.get("traceparent")) is None:
             headers["traceparent"] = new_traceparent()
         if user_id:
             headers[USER_HEADER] = user_id

@@ -14,6 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lipei.tracing import traced
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -202,13 +204,15 @@ def require_insurer(caller: Caller) -> str:
 
 
 def install_request_ids(app: FastAPI) -> None:
-    """Echo (or mint) `X-Request-ID` so one request can be followed through every log."""
+    """Echo (or mint) `X-Request-ID` so one request can be followed through every log, and keep
+    the request's trace context for the events it causes."""
 
     @app.middleware("http")
     async def _request_id(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
         rid = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
         request.state.request_id = rid
-        response = await call_next(request)
+        with traced(request.headers.get("traceparent")):
+            response = await call_next(request)
         response.headers[REQUEST_ID_HEADER] = rid
         return response
 

@@ -23,6 +23,7 @@ from lipei.messaging.envelope import Envelope
 from lipei.messaging.kafka import make_consumer, make_producer
 from lipei.messaging.tables import processed_events_table
 from lipei.settings import ServiceSettings
+from lipei.tracing import traced
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,8 @@ class IdempotentConsumer:
                 if seen.first() is not None:
                     self.duplicates += 1
                     return False
-                await handler(session, event, envelope)
+                with traced(envelope.traceparent):
+                    await handler(session, event, envelope)
                 await session.execute(
                     processed_events_table.insert().values(
                         consumer=self.name,

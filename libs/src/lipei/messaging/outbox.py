@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lipei.events import Event
 from lipei.messaging.envelope import Envelope
 from lipei.messaging.tables import outbox_table
+from lipei.tracing import current_traceparent
 
 
 async def enqueue(
@@ -25,8 +26,13 @@ async def enqueue(
     time: datetime | None = None,
     traceparent: str | None = None,
 ) -> Envelope:
-    """Add `event` to the outbox inside the caller's transaction; returns its envelope."""
-    envelope = Envelope.wrap(event, source=source, time=time, traceparent=traceparent)
+    """Add `event` to the outbox inside the caller's transaction; returns its envelope.
+
+    Without an explicit `traceparent` the event joins the trace of the request or event in hand.
+    """
+    envelope = Envelope.wrap(
+        event, source=source, time=time, traceparent=traceparent or current_traceparent()
+    )
     await session.execute(
         outbox_table.insert().values(
             event_id=envelope.id,
