@@ -58,6 +58,32 @@ def platform_url(bootstrap_servers: str, tmp_path: Path) -> Iterator[str]:
         thread.join(60)
 
 
+def _own_draft(platform_url: str, headers: dict[str, str]) -> str:
+    policy = {
+        "holder_user_id": "ops-fuzz",
+        "insurer_code": "demo-insurer",
+        "product_name": "门急诊医疗险",
+        "insured_name": "张三",
+        "insured_id_number": "110101199003071234",
+        "coverage": ["outpatient"],
+        "region_code": "310000",
+        "valid_from": "2026-01-01",
+        "valid_to": "2027-12-31",
+        "sum_insured": "20000.00",
+    }
+    put = httpx.put(f"{platform_url}/ops/v1/policies/P-FUZZ", json=policy, headers=headers)
+    assert put.status_code == 200, put.text
+    draft = {
+        "policy_id": "P-FUZZ",
+        "claim_type": "outpatient",
+        "incident_date": "2026-11-01",
+        "description": "门诊",
+    }
+    created = httpx.post(f"{platform_url}/api/v1/claims", json=draft, headers=headers)
+    assert created.status_code == 201, created.text
+    return str(created.json()["claim_id"])
+
+
 @pytest.mark.timeout(3600)
 def test_the_public_api_keeps_its_openapi_promises(platform_url: str, tmp_path: Path) -> None:
     login = httpx.post(f"{platform_url}/api/v1/session", json={"code": "dev-ops:fuzz"})
@@ -66,6 +92,9 @@ def test_the_public_api_keeps_its_openapi_promises(platform_url: str, tmp_path: 
     assert {"bearer", "partnerSignature"} <= set(document["components"]["securitySchemes"])
     assert {route.template for route in ROUTES} <= set(document["paths"])
     assert not [path for path in document["paths"] if path.startswith("/internal")]
+    # A claim of the fuzzing user's own, so the claim routes are exercised past their 404.
+    claim_id = _own_draft(platform_url, {"Authorization": f"Bearer {token}"})
+    (tmp_path / "schemathesis.toml").write_text(f'[parameters]\nclaim_id = "{claim_id}"\n')
 
     run = subprocess.run(
         [
