@@ -101,9 +101,24 @@ def rejected(claim_id: str, at: datetime, reason: str = "照片模糊，请重�
         claim_id=claim_id,
         document_id=f"D-{claim_id}",
         user_id=ALICE,
-        doc_type="invoice",
+        doc_type="medical_invoice",
         reasons=[Reason(code="blurry", message=reason)],
         rejected_at=at,
+    )
+
+
+def upload(claim_id: str, doc_type: str, clock: MovableClock) -> ClaimDocumentUploaded:
+    document_id = f"D-{doc_type}"
+    return ClaimDocumentUploaded(
+        claim_id=claim_id,
+        user_id=ALICE,
+        document_id=document_id,
+        doc_type=doc_type,
+        storage_key=f"claims/{claim_id}/{document_id}",
+        sha256="0" * 64,
+        content_type="image/jpeg",
+        size_bytes=1024,
+        uploaded_at=clock.now(),
     )
 
 
@@ -187,19 +202,19 @@ async def test_a_rejected_document_escalates_from_wechat_to_sms_to_voice_until_r
     )
     await wait_until(lambda: len(wechat.messages_to(ALICE_OPENID)) == 2)
     clock.advance(timedelta(hours=1))
-    uploaded = ClaimDocumentUploaded(
-        claim_id="CLM-2002-EF34GH",
-        user_id=ALICE,
-        document_id="D-2b",
-        doc_type="invoice",
-        storage_key="claims/CLM-2002-EF34GH/D-2b",
-        sha256="0" * 64,
-        content_type="image/jpeg",
-        size_bytes=1024,
-        uploaded_at=clock.now(),
-    )
-    await publish(producer, wrap(uploaded, clock.now()), "lipei.claims.v1")
     query = select(reminders.c.resolved_at).where(reminders.c.claim_id == "CLM-2002-EF34GH")
+    # Uploading some other document does not answer the invoice's rejection.
+    consumer = runtime.consumers[0]
+    applied = consumer.applied
+    await publish(
+        producer,
+        wrap(upload("CLM-2002-EF34GH", "bank_card", clock), clock.now()),
+        "lipei.claims.v1",
+    )
+    await wait_until(lambda: consumer.applied > applied)
+    assert [r.resolved_at for r in await rows(runtime, query)] == [None]
+    uploaded = upload("CLM-2002-EF34GH", "medical_invoice", clock)
+    await publish(producer, wrap(uploaded, clock.now()), "lipei.claims.v1")
 
     async def resolved() -> bool:
         found = await rows(runtime, query)
@@ -274,7 +289,7 @@ async def test_a_provider_outage_delays_messages_without_losing_or_doubling_them
     claims = [f"CLM-500{i}-LATE0{i}" for i in range(3)]
     for claim_id in claims:
         breach = ClaimDeadlineBreached(
-            claim_id=claim_id, kind="insurer_decide", due_at=clock.now() - timedelta(hours=1)
+            claim_id=claim_id, kind="decision", due_at=clock.now() - timedelta(hours=1)
         )
         await publish(producer, wrap(breach, clock.now()), "lipei.claim-status.v1")
     # Each message is tried three times (two in-call retries) and then waits its backoff.
@@ -292,8 +307,8 @@ async def test_a_provider_outage_delays_messages_without_losing_or_doubling_them
     clock.advance(timedelta(hours=1))
     dispatcher = notify.apps["notify"].state.dispatcher
     await dispatcher.tick()
-    refs = sorted(d.params[0] for d in tencent.sms_to(OPS_PHONE))
-    assert refs == ["LATE00", "LATE01", "LATE02"]
+    sent = sorted(d.params for d in tencent.sms_to(OPS_PHONE))
+    assert sent == [["LATE00", "理赔核定"], ["LATE01", "理赔核定"], ["LATE02", "理赔核定"]]
 
     # A permanent refusal: given up at once, logged and dead-lettered.
     tencent.refuse(OPS_PHONE)
@@ -352,7 +367,8 @@ async def test_redelivered_and_replayed_events_send_nothing_twice(
             "from": "approved",
             "to": "paid",
             "at": clock.now(),
-            "next_action": "赔款 484.50 元已到账",
+            "cause": "claim.decision.paid",
+            "paid_amount": "484.50",
         }
     )
     events = [
@@ -386,6 +402,42 @@ async def test_redelivered_and_replayed_events_send_nothing_twice(
             assert len(wechat.messages_to(ALICE_OPENID)) == 2
             inbox = await rows(app.state.runtime, select(deliveries.c.delivery_id))
             assert len(inbox) == 2
+
+            # A process stopped mid-send leaves a message whose fate is unknown: it is not
+            # sent again (that could send it twice) but logged and dead-lettered.
+            async with app.state.runtime.sessionmaker() as session, session.begin():
+                await session.execute(
+                    deliveries.insert().values(
+                        delivery_id="D-interrupted",
+                        dedupe_key="E-interrupted:wechat:dev-alice",
+                        user_id=ALICE,
+                        channel="wechat",
+                        template="claim_submitted",
+                        params={"claim_ref": "STOP01"},
+                        trigger="claim.status.changed",
+                        claim_id="CLM-9999-STOP01",
+                        status="sending",
+                        due_at=clock.now(),
+                        attempts=1,
+                        created_at=clock.now(),
+                        claimed_at=datetime.now(UTC) - timedelta(minutes=10),
+                    )
+                )
+            await app.state.dispatcher.tick()
+            await app.state.dispatcher.tick()
+            state = await rows(
+                app.state.runtime,
+                select(deliveries.c.status).where(deliveries.c.delivery_id == "D-interrupted"),
+            )
+            assert [r.status for r in state] == ["failed"]
+            assert len(wechat.messages_to(ALICE_OPENID)) == 2
+            dead = await rows(
+                app.state.runtime,
+                select(outbox_table.c.payload).where(
+                    outbox_table.c.topic == "lipei.notifications.v1.dlq"
+                ),
+            )
+            assert [json.loads(r.payload)["claim_id"] for r in dead] == ["CLM-9999-STOP01"]
     finally:
         await drop_database(database_url)
 
@@ -404,3 +456,65 @@ async def _rewind(bootstrap_servers: str, group_id: str) -> None:
         await consumer.commit({tp: 0 for tp in consumer.assignment()})
     finally:
         await consumer.stop()
+
+
+async def test_status_events_tell_the_user_what_the_insurer_decided(
+    notify: Platform, providers: Providers, producer: AIOKafkaProducer
+) -> None:
+    """The events as tracking publishes them: amounts, reasons and materials ride along."""
+    wechat, clock = providers.wechat, notify.clock
+    claim_id = "CLM-4004-DECIDE"
+
+    def change(before: str, after: str, cause: str, **decided: Any) -> Envelope:
+        event = ClaimStatusChanged.model_validate(
+            {
+                "claim_id": claim_id,
+                "user_id": ALICE,
+                "from": before,
+                "to": after,
+                "at": clock.now(),
+                "cause": cause,
+                **decided,
+            }
+        )
+        return wrap(event, clock.now())
+
+    materials = [
+        {"doc_type": "expense_list", "reason": "缺少费用明细"},
+        {"doc_type": "discharge_summary", "reason": "需出院小结"},
+    ]
+    topic = "lipei.claim-status.v1"
+    asked = "claim.decision.materials_requested"
+    # The request for materials passes through review on its way: only the request is told.
+    await publish(producer, change("submitted", "under_review", asked), topic)
+    await publish(
+        producer, change("under_review", "materials_requested", asked, materials=materials), topic
+    )
+    await wait_until(lambda: len(wechat.messages_to(ALICE_OPENID)) == 1)
+    request = wechat.messages_to(ALICE_OPENID)[0]
+    assert request.data["thing1"] == "费用清单、出院小结"
+    assert request.data["phrase2"] == "待补充"
+
+    clock.advance(timedelta(hours=1))
+    supplied = "claim.materials.supplemented"
+    await publish(producer, change("materials_requested", "under_review", supplied), topic)
+    await publish(
+        producer,
+        change("under_review", "rejected", "claim.decision.rejected", reason="等待期内出险"),
+        topic,
+    )
+    await wait_until(lambda: len(wechat.messages_to(ALICE_OPENID)) == 3)
+    await notify.apps["notify"].state.dispatcher.tick()
+    by_phrase = {m.data["phrase2"]: m.data for m in wechat.messages_to(ALICE_OPENID)}
+    assert sorted(by_phrase) == sorted(["待补充", "审核中", "未通过"])
+    assert by_phrase["未通过"]["thing3"] == "等待期内出险"
+
+    alice = await notify.login("dev:alice")
+    inbox = (await notify.client.get("/api/v1/me/notifications", headers=alice)).json()
+    bodies = {item["kind"]: item["body"] for item in inbox["items"]}
+    assert "费用清单（缺少费用明细）；出院小结（需出院小结）" in bodies["materials_requested"]
+    assert "等待期内出险" in bodies["claim_rejected"]
+    # Answered by the supplement: no SMS or call follows the request, however long.
+    clock.advance(timedelta(days=3))
+    await notify.apps["notify"].state.dispatcher.tick()
+    assert providers.tencent.delivered == []

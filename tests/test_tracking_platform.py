@@ -190,7 +190,7 @@ def _user_headers(user_id: str) -> dict[str, str]:
 
 
 async def test_insurer_decisions_in_any_order_reach_the_progress_screen(
-    platform: Platform, insurer: Insurer
+    platform: Platform, insurer: Insurer, bootstrap_servers: str
 ) -> None:
     claim_id, alice = await _draft_claim(platform)
     now = platform.clock.now()
@@ -333,6 +333,13 @@ async def test_insurer_decisions_in_any_order_reach_the_progress_screen(
         "prepayment": True,
         "payment": True,
     }
+    # The status events carry what was decided, for the reminders that tell the user.
+    changes = await _status_changes(bootstrap_servers, claim_id)
+    assert changes["materials_requested"]["materials"] == [
+        {"doc_type": "expense_list", "reason": "缺少费用明细"}
+    ]
+    assert changes["approved"]["approved_amount"] == "400.00"
+    assert changes["paid"]["paid_amount"] == "400.00"
     # A paid claim refuses further decisions; another user never sees the claim.
     late = await partner.decide(
         INSURER, {"type": "claim.decision.rejected", "claim_id": claim_id, "reason": "重复理赔"}
@@ -340,6 +347,33 @@ async def test_insurer_decisions_in_any_order_reach_the_progress_screen(
     assert late.status_code == 409, late.text
     bob = await platform.login("dev:bob")
     assert await _progress(platform, claim_id, bob) is None
+
+
+async def _status_changes(bootstrap_servers: str, claim_id: str) -> dict[str, dict[str, Any]]:
+    """The claim's `claim.status.changed` events by the status they lead to."""
+    consumer = AIOKafkaConsumer(
+        CLAIM_STATUS_TOPIC,
+        bootstrap_servers=bootstrap_servers,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
+    await consumer.start()
+    found: dict[str, dict[str, Any]] = {}
+
+    async def paid_seen() -> bool:
+        for records in (await consumer.getmany(timeout_ms=500)).values():
+            for r in records:
+                envelope = Envelope.from_kafka(r.headers, r.value)
+                if envelope.type == "claim.status.changed" and envelope.subject == claim_id:
+                    found[envelope.data["to"]] = envelope.data
+        return "paid" in found
+
+    try:
+        await wait_until(paid_seen, timeout=30)
+    finally:
+        await consumer.stop()
+    return found
 
 
 # --- legal clocks ---------------------------------------------------------------------------
@@ -463,6 +497,10 @@ async def test_missed_deadlines_are_published_once_and_materials_time_does_not_c
                 )
             )
             await wait_until(lambda: _status_is(platform, claim_id, alice, "rejected"))
+            rejection = await wait_until(lambda: _status_event(reader, "rejected"), timeout=30)
+            # Whoever tells the user (notify) learns the insurer's reason from the event itself.
+            assert rejection["reason"] == "不属于保险责任范围"
+            assert rejection["cause"] == "claim.decision.rejected"
             blank = await direct.post(
                 dispute_path, json={"reason": "  "}, headers=_user_headers("dev-alice")
             )
@@ -487,6 +525,12 @@ async def test_missed_deadlines_are_published_once_and_materials_time_does_not_c
         assert progress["timeline"][-1]["title"] == "您已对理赔结果提出异议"
     finally:
         await consumer.stop()
+
+
+async def _status_event(reader: StatusReader, to: str) -> Any:
+    await reader.breaches()
+    found = [d for kind, d in reader.events if kind == "claim.status.changed" and d["to"] == to]
+    return found[-1] if found else None
 
 
 async def _at_least(read: Any, n: int) -> Any:

@@ -235,7 +235,13 @@ async def issue_alert(body: AlertIn, caller: CallerDep, runtime: RuntimeDep) -> 
     require_ops(caller)
     now = runtime.clock.now()
     if body.valid_until <= now:
-        raise Problem(422, "valid_until must be in the future", type="validation-error")
+        message = "must be in the future"
+        raise Problem(
+            422,
+            f"valid_until: {message}",
+            type="validation-error",
+            errors=[{"field": "valid_until", "message": message}],
+        )
     alert = AlertIssued(
         alert_id=str(uuid.uuid4()),
         region_codes=sorted(set(body.region_codes)),

@@ -2,7 +2,9 @@
 
 A message is claimed (pending → sending, committed) before the provider is called, so two
 replicas never send the same row; the outcome is recorded with its delivery-log event in one
-transaction. A claim left behind by a crash is released after a lease (wall clock)."""
+transaction. A claim left behind by a crash may or may not have reached the provider: after a
+lease (wall clock) it is given up as failed and dead-lettered for a person to check, never sent
+a second time."""
 
 from __future__ import annotations
 
@@ -138,14 +140,27 @@ class Dispatcher:
         )
 
     async def release_stale_claims(self) -> None:
-        """A message left `sending` by a crashed process goes back to the queue."""
+        """A message left `sending` by a stopped process: its outcome is unknown, and sending
+        it again could send it twice, so it is logged as failed and dead-lettered."""
         cutoff = datetime.now(UTC) - LEASE
+        now = self._now()
         async with self.runtime.unit_of_work() as session:
-            await session.execute(
-                update(deliveries)
-                .where(deliveries.c.status == "sending", deliveries.c.claimed_at < cutoff)
-                .values(status="pending")
+            stale = await session.execute(
+                select(deliveries).where(
+                    deliveries.c.status == "sending", deliveries.c.claimed_at < cutoff
+                )
             )
+            for row in stale.fetchall():
+                error = "interrupted while sending: it may or may not have reached the user"
+                await session.execute(
+                    update(deliveries)
+                    .where(
+                        deliveries.c.delivery_id == row.delivery_id,
+                        deliveries.c.status == "sending",
+                    )
+                    .values(status="failed", last_error=error)
+                )
+                await self._dead_letter(session, row, error, now)
 
     async def process(self, delivery_id: str) -> None:
         now = self._now()
@@ -277,14 +292,7 @@ class Dispatcher:
             await session.execute(
                 update(deliveries).where(where).values(status="failed", last_error=error)
             )
-            failed = await self._log_failure(session, row, error, now, permanent=True)
-            await enqueue(
-                session,
-                failed,
-                source=self.settings.event_source,
-                topic=DEAD_LETTER_TOPIC,
-                time=now,
-            )
+            await self._dead_letter(session, row, error, now)
             return
         backoff = timedelta(seconds=self.settings.delivery_retry_base_seconds * 2 ** (attempts - 1))
         await session.execute(
@@ -295,6 +303,15 @@ class Dispatcher:
             )
         )
         await self._log_failure(session, row, error, now, permanent=False)
+
+    async def _dead_letter(
+        self, session: AsyncSession, row: Any, error: str, now: datetime
+    ) -> None:
+        """Given up for good: on the delivery log and on the dead-letter topic."""
+        failed = await self._log_failure(session, row, error, now, permanent=True)
+        await enqueue(
+            session, failed, source=self.settings.event_source, topic=DEAD_LETTER_TOPIC, time=now
+        )
 
     async def _log_failure(
         self, session: AsyncSession, row: Any, error: str, now: datetime, *, permanent: bool

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,8 +44,22 @@ STATUS_NOTICES = {
     "approved": "claim_approved",
     "rejected": "claim_rejected",
 }
-_AMOUNT = re.compile(r"(\d+(?:\.\d{1,2})?)\s*元|[¥￥]\s*(\d+(?:\.\d{1,2})?)")
-DEADLINE_KINDS = {"insurer_acknowledge": "受理", "insurer_decide": "核定", "payment": "赔付"}
+# Steps the status machine passes through on its way to a decision (an approval for a submitted
+# claim implies review): the decision's own notice follows at once, so these stay quiet.
+IMPLIED_BY_DECISION = {
+    "claim.decision.materials_requested",
+    "claim.decision.approved",
+    "claim.decision.rejected",
+    "claim.decision.paid",
+}
+# The legal clocks of tracking-service (claim.deadline.breached `kind`), as ops read them.
+DEADLINE_KINDS = {
+    "materials_notice": "材料告知",
+    "decision": "理赔核定",
+    "payment": "赔款支付",
+    "rejection_notice": "拒赔通知",
+    "prepayment": "先行赔付",
+}
 
 
 class UnknownRecipient(Exception):
@@ -56,12 +70,26 @@ def local_text(when: datetime) -> str:
     return when.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
-def paid_amount(*texts: str | None) -> str | None:
-    for text in texts:
-        match = _AMOUNT.search(text or "")
-        if match:
-            return match.group(1) or match.group(2)
-    return None
+def decided(event: ClaimStatusChanged, name: str) -> Any:
+    """A field tracking adds to the status event (`paid_amount`, `reason`, `materials`)."""
+    return (event.model_extra or {}).get(name)
+
+
+def materials_texts(materials: Any) -> tuple[str, str] | None:
+    """(names, names with the insurer's reasons) of a materials request, or None if absent."""
+    if not isinstance(materials, list) or not materials:
+        return None
+    items = [m for m in materials if isinstance(m, dict) and m.get("doc_type")]
+    if not items:
+        return None
+    names = "、".join(dict.fromkeys(doc_type_name(str(m["doc_type"])) for m in items))
+    detailed = "；".join(
+        f"{doc_type_name(str(m['doc_type']))}（{m['reason']}）"
+        if m.get("reason")
+        else doc_type_name(str(m["doc_type"]))
+        for m in items
+    )
+    return names, detailed
 
 
 class Handlers:
@@ -110,7 +138,12 @@ class Handlers:
                 or envelope.time
             )
             await resolve_reminders(
-                session, claim_id=event.claim_id, acted_at=acted_at, now=self.runtime.clock.now()
+                session,
+                claim_id=event.claim_id,
+                acted_at=acted_at,
+                now=self.runtime.clock.now(),
+                # A retake answers the rejection of that document, not of another one.
+                doc_type=getattr(event, "doc_type", None),
             )
 
     async def _user_of(self, session: AsyncSession, claim_id: str, user_id: str | None) -> str:
@@ -137,6 +170,7 @@ class Handlers:
             template="document_rejected",
             params={
                 "doc": doc_type_name(event.doc_type),
+                "doc_type": event.doc_type,
                 "reason": reason,
                 "claim_ref": short_ref(event.claim_id),
             },
@@ -153,10 +187,17 @@ class Handlers:
         await resolve_reminders(session, claim_id=event.claim_id, acted_at=event.at, now=now)
         if event.to not in STATUS_NOTICES and event.to not in ("materials_requested", "paid"):
             return
+        if event.to == "under_review" and event.cause in IMPLIED_BY_DECISION:
+            return
         user_id = await self._user_of(session, event.claim_id, event.user_id)
         params = {"claim_ref": short_ref(event.claim_id)}
         if event.to == "materials_requested":
-            params["materials"] = event.next_action or "详见小程序中的补充材料清单"
+            texts = materials_texts(decided(event, "materials"))
+            names, detailed = texts or (
+                "补充材料",
+                event.next_action or "详见小程序中的补充材料清单",
+            )
+            params.update(material_names=names, materials=detailed)
             await start_reminder(
                 session,
                 policy=self.policy,
@@ -173,13 +214,13 @@ class Handlers:
             return
         template = STATUS_NOTICES.get(event.to, "claim_paid")
         if event.to == "paid":
-            amount = paid_amount(event.next_action, event.cause)
+            amount = decided(event, "paid_amount")
             if amount is None:
                 template = "claim_paid_plain"
             else:
-                params["amount"] = amount + "元"
+                params["amount"] = f"{amount}元"
         if event.to == "rejected":
-            params["reason"] = event.cause or event.next_action or "详见小程序"
+            params["reason"] = str(decided(event, "reason") or "详见小程序中的理赔进度")
         await notify(
             session,
             source_event_id=envelope.id,

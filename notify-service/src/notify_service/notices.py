@@ -217,16 +217,27 @@ async def start_reminder(
 
 
 async def resolve_reminders(
-    session: AsyncSession, *, claim_id: str, acted_at: datetime, now: datetime
+    session: AsyncSession,
+    *,
+    claim_id: str,
+    acted_at: datetime,
+    now: datetime,
+    doc_type: str | None = None,
 ) -> int:
     """The user acted on the claim (or it moved on): stop its reminders and drop their messages
-    that have not gone out yet."""
+    that have not gone out yet. With `doc_type` (an upload), a reminder about another
+    document's rejection keeps going."""
     rows = await session.execute(
-        select(reminders.c.reminder_id, reminders.c.event_at).where(
+        select(reminders.c.reminder_id, reminders.c.event_at, reminders.c.params).where(
             reminders.c.claim_id == claim_id, reminders.c.resolved_at.is_(None)
         )
     )
-    stopped = [r.reminder_id for r in rows if resolves(aware(r.event_at), acted_at)]
+    stopped = [
+        r.reminder_id
+        for r in rows
+        if resolves(aware(r.event_at), acted_at)
+        and (doc_type is None or dict(r.params).get("doc_type") in (None, doc_type))
+    ]
     if not stopped:
         return 0
     await session.execute(

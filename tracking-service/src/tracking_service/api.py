@@ -194,18 +194,16 @@ def router(settings: Settings, tracker: Tracker) -> APIRouter:
         async with runtime.sessionmaker() as s:
             rows = (
                 await s.execute(
-                    select(tracked_claims.c.state)
-                    .where(tracked_claims.c.status.notin_(("paid", "withdrawn")))
-                    .order_by(tracked_claims.c.opened_at, tracked_claims.c.claim_id)
+                    select(tracked_claims.c.state).where(
+                        tracked_claims.c.status.notin_(("paid", "withdrawn"))
+                    )
                 )
             ).all()
-        items = []
-        for row in rows:
-            state = ClaimState.model_validate(row.state)
-            clocks = deadlines.clocks(state, now, policy)
-            why = attention.reasons(state, clocks, now, rules)
-            if why:
-                items.append(_attention_item(state, clocks, why, now))
+        states = (ClaimState.model_validate(row.state) for row in rows)
+        items = [
+            _attention_item(e.state, e.clocks, e.reasons, now)
+            for e in attention.queue(states, now, policy, rules)
+        ]
         page = items[start : start + limit]
         more = start + limit < len(items)
         return schemas.AttentionPage(items=page, next_cursor=str(start + limit) if more else None)

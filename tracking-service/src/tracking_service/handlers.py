@@ -71,7 +71,11 @@ class Tracker:
     ) -> status_machine.Outcome:
         now = self.clock.now()
         outcome = status_machine.apply(state, fact, received_at=now)
-        if outcome.verdict != "applied":
+        notes = []
+        if outcome.verdict == "amended":
+            title, detail = guidance.amended_materials_entry(outcome.state)
+            notes.append(Note(at=fact.at, title=title, detail=detail, cause_id=fact.cause_id))
+        if outcome.verdict not in ("applied", "amended"):
             log.info(
                 "claim %s: %s %s (%s): %s",
                 state.claim_id,
@@ -80,7 +84,9 @@ class Tracker:
                 outcome.verdict,
                 outcome.reason,
             )
-        await self.store.save(session, outcome.state, now=now, transitions=outcome.transitions)
+        await self.store.save(
+            session, outcome.state, now=now, transitions=outcome.transitions, notes=notes
+        )
         return outcome
 
     async def on_drafted(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
@@ -121,10 +127,14 @@ class Tracker:
     async def on_document(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
         assert isinstance(event, DocumentAccepted | DocumentRejected)
         state = await self.known_claim(session, event.claim_id)
+        if envelope.id in state.seen:
+            return  # this verdict is already on the timeline
         accepted = isinstance(event, DocumentAccepted)
         reasons = [] if accepted else [r.message for r in event.reasons]  # type: ignore[union-attr]
         at = event.accepted_at if isinstance(event, DocumentAccepted) else event.rejected_at
-        state = record_verdict(state, event.doc_type, accepted=accepted, reasons=reasons)
+        state = record_verdict(
+            state, event.doc_type, accepted=accepted, reasons=reasons, cause_id=envelope.id
+        )
         title, detail = guidance.document_entry(event.doc_type, accepted, reasons)
         await self.store.save(
             session,

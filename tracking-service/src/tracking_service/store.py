@@ -33,6 +33,19 @@ def utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _decision_fields(state: ClaimState, to: str) -> dict[str, object]:
+    """What the insurer decided, for readers that tell the user (amounts, reason, materials)."""
+    if to == "materials_requested":
+        return {"materials": state.requested_materials}
+    if to == "approved" and state.approved_amount is not None:
+        return {"approved_amount": f"{state.approved_amount:.2f}"}
+    if to == "paid" and state.paid_amount is not None:
+        return {"paid_amount": f"{state.paid_amount:.2f}", "paid_at": state.paid_at}
+    if to == "rejected":
+        return {"reason": state.rejection_reason}
+    return {}
+
+
 class ClaimStore:
     def __init__(self, *, policy: deadlines.DeadlinePolicy, source: str) -> None:
         self.policy = policy
@@ -105,6 +118,7 @@ class ClaimStore:
                         "at": t.at,
                         "next_action": action,
                         "cause": t.cause_type,
+                        **_decision_fields(state, t.to_status),
                     }
                 ),
                 source=self.source,

@@ -5,6 +5,7 @@ and can be told to be down (503) for a while or to refuse a number for good."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
@@ -34,6 +35,8 @@ class Delivered:
     template_id: str
     params: list[str]
     at: float
+    # The request body as sent, for tests of its shape.
+    request: dict[str, Any] = field(default_factory=dict)
 
 
 def _sign(key: bytes, message: str) -> bytes:
@@ -54,6 +57,8 @@ class TencentCloudStandIn:
     delivered: list[Delivered] = field(default_factory=list)
     requests: int = 0
     _outage_until: float = 0.0
+    # Seconds every answer is held back (a slow provider, for client timeouts).
+    delay_seconds: float = 0.0
     _refused: dict[str, str] = field(default_factory=dict)
     app: FastAPI = field(init=False)
 
@@ -142,17 +147,20 @@ class TencentCloudStandIn:
         )
 
     def send_sms(self, body: dict[str, Any]) -> dict[str, Any]:
-        for name in ("SmsSdkAppId", "TemplateId", "PhoneNumberSet"):
+        # SignName is required for messages to mainland numbers, the only ones sent here.
+        for name in ("SmsSdkAppId", "SignName", "TemplateId", "PhoneNumberSet"):
             if not body.get(name):
                 return _error("MissingParameter", f"missing {name}")
         numbers, params = body["PhoneNumberSet"], body.get("TemplateParamSet") or []
         if not isinstance(numbers, list) or not isinstance(params, list):
             return _error("InvalidParameter", "PhoneNumberSet and TemplateParamSet are arrays")
+        if not all(isinstance(p, str) for p in params):
+            return _error("InvalidParameterValue.TemplateParameterFormatError", "strings only")
         statuses = []
         for number in numbers:
             code = self._verdict(str(number))
             if code == "Ok":
-                self._record("SendSms", str(number), str(body["TemplateId"]), params)
+                self._record("SendSms", str(number), str(body["TemplateId"]), params, body)
             statuses.append(
                 {
                     "SerialNo": secrets.token_hex(8),
@@ -171,10 +179,13 @@ class TencentCloudStandIn:
             if not body.get(name):
                 return _error("MissingParameter", f"missing {name}")
         number, params = str(body["CalledNumber"]), body.get("TemplateParamSet") or []
+        play_times = body.get("PlayTimes", 2)
+        if not isinstance(play_times, int) or not 1 <= play_times <= 3:
+            return _error("InvalidParameterValue", "PlayTimes is 1, 2 or 3")
         code = self._verdict(number)
         if code != "Ok":
             return _error(code, f"cannot call {number}")
-        self._record("SendTtsVoice", number, str(body["TemplateId"]), params)
+        self._record("SendTtsVoice", number, str(body["TemplateId"]), params, body)
         return {"SendStatus": {"CallId": secrets.token_hex(12), "SessionContext": ""}}
 
     def _verdict(self, number: str) -> str:
@@ -182,9 +193,16 @@ class TencentCloudStandIn:
             return "InvalidParameterValue.IncorrectPhoneNumber"
         return self._refused.get(number, "Ok")
 
-    def _record(self, action: str, number: str, template_id: str, params: list[Any]) -> None:
+    def _record(
+        self,
+        action: str,
+        number: str,
+        template_id: str,
+        params: list[Any],
+        request: dict[str, Any],
+    ) -> None:
         self.delivered.append(
-            Delivered(action, number, template_id, [str(p) for p in params], time.time())
+            Delivered(action, number, template_id, [str(p) for p in params], time.time(), request)
         )
 
 
@@ -198,6 +216,8 @@ def _build_app(state: TencentCloudStandIn) -> FastAPI:
     @app.post("/")
     async def api(request: Request) -> JSONResponse:
         state.requests += 1
+        if state.delay_seconds:
+            await asyncio.sleep(state.delay_seconds)
         if state.in_outage():
             return JSONResponse({"message": "service unavailable"}, status_code=503)
         request_id = secrets.token_hex(16)

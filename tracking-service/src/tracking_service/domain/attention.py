@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from tracking_service.domain.deadlines import Clock
+from tracking_service.domain.deadlines import Clock, DeadlinePolicy
+from tracking_service.domain.deadlines import clocks as clocks_of
 from tracking_service.domain.guidance import DEADLINE_TITLES, doc_title
 from tracking_service.domain.state import ClaimState
 
@@ -62,3 +64,24 @@ def reasons(
         kind = _CLAIM_TYPE_TITLES.get(state.claim_type, state.claim_type)
         found.append(Reason("serious_claim_type", f"{kind}理赔，需人工跟进"))
     return found
+
+
+@dataclass(frozen=True)
+class Entry:
+    state: ClaimState
+    clocks: list[Clock]
+    reasons: list[Reason]
+
+
+def queue(
+    states: Iterable[ClaimState], now: datetime, policy: DeadlinePolicy, rules: AttentionRules
+) -> list[Entry]:
+    """The claims that need a person, each with why; the oldest claim first, since its
+    policyholder has waited longest."""
+    entries = []
+    for state in states:
+        running = clocks_of(state, now, policy)
+        why = reasons(state, running, now, rules)
+        if why:
+            entries.append(Entry(state, running, why))
+    return sorted(entries, key=lambda e: (e.state.opened_at, e.state.claim_id))

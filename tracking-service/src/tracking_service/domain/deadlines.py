@@ -1,7 +1,9 @@
 """Legal clocks of China's Insurance Law, arts. 22–25, computed from a claim's state.
 
 - `materials_notice` (art. 22): the insurer tells the claimant, at once, every missing material —
-  by default within 5 days of submission; any first decision meets it.
+  by default within 5 days of submission. Its first materials request is that notice; a claim for
+  which nothing is ever requested has it met by the insurer's first decision. A request that
+  first comes after the period misses it, even if an acknowledgement came in time.
 - `decision` (art. 23): decide within 30 days of the claim being complete; the days the claimant
   spends supplying requested materials do not count (the clock pauses while
   `materials_requested`). Approval or rejection meets it.
@@ -93,12 +95,13 @@ def clocks(
     submitted = state.submitted_at
     paused_for, paused_now = _paused_time(state, now)
     decided_at = state.approved_at or state.rejected_at
+    notice_at = state.first_materials_request_at or state.first_response_at
     result = [
         Clock(
             "materials_notice",
             submitted,
             submitted + policy.period("materials_notice", ct),
-            state.first_response_at,
+            notice_at,
             False,
         ),
         Clock(

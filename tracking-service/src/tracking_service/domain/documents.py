@@ -6,9 +6,15 @@ from tracking_service.domain.state import ClaimState, DocumentHistory
 
 
 def record_verdict(
-    state: ClaimState, doc_type: str, *, accepted: bool, reasons: list[str]
+    state: ClaimState, doc_type: str, *, accepted: bool, reasons: list[str], cause_id: str = ""
 ) -> ClaimState:
+    """The claim with this verdict counted; a verdict already counted (same event) changes
+    nothing, so a redelivery never makes one rejection look like two."""
+    if cause_id and cause_id in state.seen:
+        return state
     state = state.model_copy(deep=True)
+    if cause_id:
+        state.seen.append(cause_id)
     history = state.documents.setdefault(doc_type, DocumentHistory())
     if accepted:
         history.last_verdict = "accepted"

@@ -73,6 +73,11 @@ def transition_entry(transition: Transition, state: ClaimState) -> tuple[str, st
     return STATUS_TITLES[to], detail
 
 
+def amended_materials_entry(state: ClaimState) -> tuple[str, str | None]:
+    """The timeline entry when the insurer adds to an open materials request."""
+    return "保险公司追加要求补充材料", "需补充：" + materials_list(state.requested_materials)
+
+
 def document_entry(doc_type: str, accepted: bool, reasons: list[str]) -> tuple[str, str | None]:
     if accepted:
         return f"{doc_title(doc_type)}已通过审核", None

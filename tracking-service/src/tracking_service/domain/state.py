@@ -66,6 +66,8 @@ class ClaimState(BaseModel):
     claimed_amount: Decimal | None = None
     submitted_at: datetime | None = None
     first_response_at: datetime | None = None
+    # When the insurer first asked for missing materials (art. 22 wants that early and once).
+    first_materials_request_at: datetime | None = None
     approved_at: datetime | None = None
     approved_amount: Decimal | None = None
     rejected_at: datetime | None = None
@@ -80,5 +82,7 @@ class ClaimState(BaseModel):
     held: list[HeldDecision] = []
     refused: list[RefusedDecision] = []
     breached: list[str] = Field(default_factory=list)
+    # Every event id applied to this claim, so a redelivered event never counts twice.
+    seen: list[str] = Field(default_factory=list)
     disputed_at: datetime | None = None
     dispute_reason: str | None = None

@@ -6,7 +6,9 @@
 An insurer decision implies the stages before it (an `approved` for a `submitted` claim passes
 through `under_review`); a `paid` that arrives before its `approved` is held and applied once
 `approved` arrives; a decision that is already reflected changes nothing; decisions for withdrawn
-or rejected claims are refused (recorded, not applied).
+or rejected claims are refused (recorded, not applied). An event seen before (same id) changes
+nothing, wherever it turns up again; a second materials request while the first is still open
+adds its materials to the open list instead of being dropped.
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ FactKind = Literal[
     "paid",
 ]
 
-Verdict = Literal["applied", "held", "unchanged", "refused"]
+# `amended`: no status change, but what the claimant is asked for grew (see `_amend_materials`).
+Verdict = Literal["applied", "amended", "held", "unchanged", "refused"]
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,10 @@ def path_between(start: Status, goal: Status) -> list[Status] | None:
 
 def apply(state: ClaimState, fact: Fact, *, received_at: datetime) -> Outcome:
     """Apply one fact; then retry held decisions that may now fit. Never mutates `state`."""
+    if fact.cause_id in state.seen:
+        return Outcome(state, "unchanged", [], "this event was applied before")
     state = state.model_copy(deep=True)
+    state.seen.append(fact.cause_id)
     outcome = _apply_one(state, fact, received_at)
     if outcome.verdict == "applied":
         _release_held(state, outcome, received_at)
@@ -160,10 +166,15 @@ def _apply_one(state: ClaimState, fact: Fact, received_at: datetime) -> Outcome:
 def _decide(state: ClaimState, fact: Fact, received_at: datetime) -> Outcome:
     target = DECISION_TARGETS[fact.kind]
     current = state.status
+    if fact.kind == "materials_requested" and current == "materials_requested":
+        return _amend_materials(state, fact)
     if current == target:
         return Outcome(state, "unchanged", [], f"the claim is already {current}")
     if current in ("rejected", "withdrawn"):
         return _refuse(state, fact, f"the claim is {current}")
+    if fact.kind == "acknowledged" and current not in ("draft", "submitted"):
+        # Receipt of the claim is already behind it; it must not end an open materials request.
+        return Outcome(state, "unchanged", [], f"a {current} claim was acknowledged before")
     if current == "draft" or (target == "paid" and current != "approved"):
         # Not yet possible, but it will be: keep it until the claim gets there.
         if not any(h.cause_id == fact.cause_id for h in state.held):
@@ -185,6 +196,19 @@ def _decide(state: ClaimState, fact: Fact, received_at: datetime) -> Outcome:
     if steps is None:
         return _refuse(state, fact, f"{current} cannot become {target}")
     return _walk(state, fact, steps, received_at)
+
+
+def _amend_materials(state: ClaimState, fact: Fact) -> Outcome:
+    """A further request while materials are outstanding: the claimant needs both lists."""
+    asked = [
+        {"doc_type": str(m["doc_type"]), "reason": str(m["reason"])}
+        for m in fact.data.get("materials", [])
+    ]
+    new = [m for m in asked if m not in state.requested_materials]
+    if not new:
+        return Outcome(state, "unchanged", [], "these materials are already requested")
+    state.requested_materials = [*state.requested_materials, *new]
+    return Outcome(state, "amended", [], "more materials requested")
 
 
 def _refuse(state: ClaimState, fact: Fact, reason: str) -> Outcome:
@@ -235,6 +259,8 @@ def _record_facts(
         if fact.data.get("claimed_amount") is not None:
             state.claimed_amount = Decimal(str(fact.data["claimed_amount"]))
     elif to == "materials_requested":
+        if state.first_materials_request_at is None:
+            state.first_materials_request_at = at
         state.requested_materials = [
             {"doc_type": str(m["doc_type"]), "reason": str(m["reason"])}
             for m in fact.data.get("materials", [])

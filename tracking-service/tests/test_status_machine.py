@@ -133,6 +133,46 @@ def test_materials_requested_pauses_until_the_claimant_supplies_them() -> None:
     ]
 
 
+def test_a_late_acknowledgement_does_not_end_an_open_materials_request() -> None:
+    state, (*_, outcome) = run(
+        new_claim(), fact("submitted"), fact("materials_requested", 2), fact("acknowledged", 3)
+    )
+
+    assert outcome.verdict == "unchanged"
+    assert state.status == "materials_requested"
+    assert state.pauses[-1].end is None
+
+
+def test_a_further_materials_request_adds_to_the_open_one() -> None:
+    more = {"materials": [{"doc_type": "expense_list", "reason": "缺少费用清单"}]}
+    second = Fact("materials_requested", T0 + timedelta(hours=3), "e-m2", "mr", more)
+    state, (*_, outcome) = run(new_claim(), fact("submitted"), fact("materials_requested"), second)
+
+    assert outcome.verdict == "amended"
+    assert state.status == "materials_requested"
+    assert state.requested_materials == [
+        {"doc_type": "medical_invoice", "reason": "金额不清"},
+        {"doc_type": "expense_list", "reason": "缺少费用清单"},
+    ]
+    same_again = Fact("materials_requested", T0 + timedelta(hours=4), "e-m3", "mr", more)
+    again, (outcome,) = run(state, same_again)
+    assert outcome.verdict == "unchanged"
+    assert again.requested_materials == state.requested_materials
+
+
+def test_an_event_seen_before_changes_nothing_even_after_other_events() -> None:
+    supplied = Fact(
+        "supplemented", T0 + timedelta(hours=1), "e-sup", "claim.materials.supplemented"
+    )
+    state, _ = run(new_claim(), fact("submitted"), supplied, fact("materials_requested", 2))
+
+    # Without its id the old supplement would now end the new request.
+    again, (outcome,) = run(state, supplied)
+
+    assert outcome.verdict == "unchanged"
+    assert again.status == "materials_requested"
+
+
 def test_a_decision_before_submission_waits_for_it() -> None:
     state, outcomes = run(new_claim(), fact("approved"), fact("submitted", 2))
 
@@ -157,10 +197,14 @@ REVIEW_KINDS: list[FactKind] = ["supplemented", "acknowledged", "materials_reque
 
 
 def facts_from(kinds: list[FactKind], redeliver: list[bool]) -> list[Fact]:
-    """Facts in the given order; some delivered twice (a redelivery or a resent decision)."""
+    """Facts in the given order; some delivered twice (a redelivery or a resent decision).
+    Each materials request asks for something of its own, so none can hide behind another."""
     facts = []
     for i, kind in enumerate(kinds):
         f = fact(kind, i + 1)
+        if kind == "materials_requested":
+            asked = [{"doc_type": "expense_list", "reason": f"第{i}项"}]
+            f = Fact(f.kind, f.at, f.cause_id, f.cause_type, {"materials": asked})
         facts.append(f)
         if redeliver[i % len(redeliver)]:
             facts.append(f)
@@ -202,6 +246,39 @@ def test_no_sequence_leaves_the_graph(kinds: list[FactKind], redeliver: list[boo
     assert len(refused) == len(state.refused)
     if state.status in ("rejected", "withdrawn"):
         assert state.held == []
+    # While materials are outstanding, every request since the claim entered that state is
+    # still asked of the claimant.
+    if state.status == "materials_requested":
+        entered = state.transitions[-1].at
+        for f in facts:
+            if f.kind == "materials_requested" and f.at >= entered:
+                for material in f.data["materials"]:
+                    assert material in state.requested_materials, f
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(ALL_KINDS), min_size=1, max_size=12),
+    st.lists(st.tuples(st.integers(0, 11), st.integers(0, 24)), max_size=8),
+)
+def test_redelivering_earlier_events_anywhere_later_changes_nothing(
+    kinds: list[FactKind], copies: list[tuple[int, int]]
+) -> None:
+    """A consumer restarted from an earlier offset hands old events in again between new ones."""
+    facts = facts_from(kinds, [False])
+    once, _ = run(new_claim(), *facts)
+
+    replayed = list(facts)
+    for which, where in copies:
+        original = facts[which % len(facts)]
+        first = replayed.index(original)
+        replayed.insert(first + 1 + where % (len(replayed) - first), original)
+    again, _ = run(new_claim(), *replayed)
+
+    assert again.status == once.status
+    assert again.transitions == once.transitions
+    assert again.requested_materials == once.requested_materials
+    assert (again.held, again.refused) == (once.held, once.refused)
 
 
 @settings(max_examples=300, deadline=None)

@@ -82,12 +82,50 @@ async def test_an_outage_is_retried_then_reported_as_transient(world: World) -> 
     await senders.close()
 
 
+async def test_a_provider_that_does_not_answer_in_time_is_retried_then_transient(
+    world: World,
+) -> None:
+    senders = world.senders(provider_timeout_seconds=0.2, provider_retries=1)
+    world.tencent.delay_seconds = 1.0
+    outcome = await senders.voice(phone_number=PHONE, template_id="3100001", params=["发票"])
+    assert (outcome.ok, outcome.permanent) == (False, False)
+    assert "Timeout" in (outcome.error or "")
+    assert world.tencent.requests == 2  # the first try and one retry
+    world.tencent.delay_seconds = 0.0
+    assert (await senders.voice(phone_number=PHONE, template_id="3100001", params=["发票"])).ok
+    await senders.close()
+
+
 async def test_sms_and_calls_are_signed_and_recorded(world: World) -> None:
     senders = world.senders()
     assert (await senders.sms(phone_number=PHONE, template_id="2100001", params=["AB12CD"])).ok
     assert (await senders.voice(phone_number=PHONE, template_id="3100001", params=["发票"])).ok
-    assert world.tencent.sms_to(PHONE)[0].params == ["AB12CD"]
-    assert world.tencent.calls_to(PHONE)[0].template_id == "3100001"
+    assert world.tencent.sms_to(PHONE)[0].request == {
+        "SmsSdkAppId": "1400000000",
+        "SignName": "理赔助手",
+        "TemplateId": "2100001",
+        "TemplateParamSet": ["AB12CD"],
+        "PhoneNumberSet": [PHONE],
+    }
+    assert world.tencent.calls_to(PHONE)[0].request == {
+        "TemplateId": "3100001",
+        "TemplateParamSet": ["发票"],
+        "CalledNumber": PHONE,
+        "VoiceSdkAppid": "1400000001",
+        "PlayTimes": 2,
+    }
+    await senders.close()
+
+
+async def test_wechat_sends_the_documented_subscribe_message(world: World) -> None:
+    senders = world.senders(wechat_page="pages/claims/index")
+    assert (await senders.wechat(openid="o-9", template_id="t-9", data=DATA)).ok
+    message = world.wechat.messages_to("o-9")[0]
+    assert (message.template_id, message.page) == ("t-9", "pages/claims/index")
+    assert message.data == {"thing1": "医疗发票", "phrase3": "待重拍"}
+    too_long = {"thing1": {"value": "一" * 21}}
+    outcome = await senders.wechat(openid="o-9", template_id="t-9", data=too_long)
+    assert outcome.permanent and "47003" in (outcome.error or "")
     await senders.close()
 
 

@@ -221,6 +221,7 @@ SAMPLE = {
     "reason": "照片模糊，请重新拍摄",
     "claim_ref": "8F3A21",
     "materials": "出院小结、费用清单、诊断证明（需医院盖章）",
+    "material_names": "出院小结、费用清单、诊断证明",
     "amount": "484.50元",
     "kind": "核定",
     "due_at": "2026-11-23 10:00",
@@ -297,9 +298,18 @@ def test_claims_are_named_by_their_last_six_characters() -> None:
     assert short_ref("3f2a9c1e-5b7d-4e21-9c3a-1d2e3f4a5b6c") == "4A5B6C"
 
 
-def test_doc_types_are_named_in_chinese() -> None:
-    assert doc_type_name("invoice") == "医疗发票"
-    assert doc_type_name("something-new") == "理赔材料"
+@pytest.mark.parametrize(
+    ("doc_type", "name"),
+    [
+        ("medical_invoice", "医疗发票"),
+        ("id_card_front", "身份证人像面"),
+        ("diagnosis_certificate", "诊断证明"),
+        ("accident_report", "事故证明"),
+        ("something-new", "理赔材料"),
+    ],
+)
+def test_doc_types_are_named_in_chinese(doc_type: str, name: str) -> None:
+    assert doc_type_name(doc_type) == name
 
 
 # --- Tencent Cloud signature ------------------------------------------------------------------
@@ -322,6 +332,27 @@ def _signed(standin: TencentCloudStandIn, *, key: str, service: str = "sms") -> 
         ),
     }
     return standin.authenticate(headers, payload, "SendSms")
+
+
+def test_the_tc3_signature_matches_the_worked_example_of_the_api_3_documentation() -> None:
+    # Tencent Cloud's "Signature v3" page signs this DescribeInstances call step by step.
+    payload = (
+        b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
+    )
+    header = authorization(
+        secret_id="AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        secret_key="Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+        service="cvm",
+        host="cvm.tencentcloudapi.com",
+        payload=payload,
+        timestamp=1551113065,
+    )
+
+    assert header == (
+        "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/"
+        "tc3_request, SignedHeaders=content-type;host, "
+        "Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
+    )
 
 
 def test_the_tc3_signature_is_accepted_only_with_the_right_key_and_service() -> None:

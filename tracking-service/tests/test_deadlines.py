@@ -73,6 +73,20 @@ def test_a_first_decision_in_time_meets_the_materials_notice() -> None:
     assert notice.met and not notice.breached(T0 + 10 * DAY)
 
 
+def test_a_materials_request_after_five_days_misses_the_notice_despite_an_early_receipt() -> None:
+    state = step(claim(), "submitted", T0)
+    state = step(state, "acknowledged", T0 + DAY)
+    assert by_kind(state, T0 + 7 * DAY)["materials_notice"].met
+    assert deadlines.newly_breached(state, T0 + 7 * DAY) == []
+
+    materials = [{"doc_type": "expense_list", "reason": "缺少费用清单"}]
+    state = step(state, "materials_requested", T0 + 7 * DAY, materials=materials)
+
+    assert [c.kind for c in deadlines.newly_breached(state, T0 + 7 * DAY)] == ["materials_notice"]
+    in_time = step(step(claim(), "submitted", T0), "materials_requested", T0 + 4 * DAY)
+    assert by_kind(in_time, T0 + 9 * DAY)["materials_notice"].met
+
+
 def test_time_spent_supplying_materials_does_not_count_against_the_decision() -> None:
     state = step(claim(), "submitted", T0)
     materials = [{"doc_type": "expense_list", "reason": "缺少费用清单"}]
@@ -220,6 +234,34 @@ def test_a_closed_claim_comes_back_only_for_a_missed_deadline() -> None:
     late = step(claim("critical_illness"), "submitted", T0)
     late = step(late, "rejected", T0 + DAY, received_at=T0 + 6 * DAY, reason="等待期内")
     assert codes(late, T0 + 6 * DAY) == ["deadline_breached"]
+
+
+def test_a_redelivered_rejection_is_counted_once() -> None:
+    state = claim()
+    for cause in ("ocr-1", "ocr-1", "ocr-2"):
+        state = record_verdict(state, "bank_card", accepted=False, reasons=["反光"], cause_id=cause)
+
+    assert state.documents["bank_card"].rejections == 2
+
+
+def test_the_queue_lists_the_oldest_claim_first_each_with_why() -> None:
+    def opened(claim_id: str, days_ago: int, claim_type: str = "outpatient") -> ClaimState:
+        state = claim(claim_type)
+        return state.model_copy(update={"claim_id": claim_id, "opened_at": T0 - days_ago * DAY})
+
+    quiet = step(opened("C-quiet", 9), "submitted", T0)
+    late = step(opened("C-late", 3), "submitted", T0 - 6 * DAY)
+    serious = opened("C-serious", 1, "critical_illness")
+    oldest = record_verdict(opened("C-oldest", 20), "bank_card", accepted=False, reasons=[])
+    oldest = record_verdict(oldest, "bank_card", accepted=False, reasons=[])
+
+    entries = attention.queue([serious, quiet, late, oldest], T0, deadlines.DEFAULT_POLICY, RULES)
+
+    assert [(e.state.claim_id, [r.code for r in e.reasons]) for e in entries] == [
+        ("C-oldest", ["documents_rejected_repeatedly"]),
+        ("C-late", ["deadline_breached"]),
+        ("C-serious", ["serious_claim_type"]),
+    ]
 
 
 def test_only_a_rejected_claim_can_be_disputed_and_then_it_needs_a_person() -> None:
