@@ -28,12 +28,12 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check libs */src tests scripts bench
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy libs/src gateway/src intake-service/src ocr-service/src tracking-service/src notify-service/src
 
 fmt: install
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format libs */src tests scripts bench
+	$(BIN)/ruff format .
 
 bench: install
 	$(BIN)/python bench/run.py
