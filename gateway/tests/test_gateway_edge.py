@@ -166,6 +166,13 @@ async def test_services_receive_the_verified_identity_never_the_callers_own_head
         replaced = recorder.seen[-1]["headers"]["traceparent"]
         assert replaced != "00-zz-not-a-trace" and len(replaced.split("-")) == 4
 
+        forged_log_line = "x\tINFO gateway.access: GET /ops 200 request_id=" + "y" * 200
+        answer = await client.get(
+            "/api/v1/claims", headers={**alice, "X-Request-ID": forged_log_line}
+        )
+        minted_id = recorder.seen[-1]["headers"]["x-request-id"]
+        assert minted_id != forged_log_line and answer.headers["X-Request-ID"] == minted_id
+
 
 async def test_ops_routes_need_the_ops_role() -> None:
     async with gateway() as (client, recorder):

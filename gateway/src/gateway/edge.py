@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -20,6 +21,7 @@ from lipei.web import PROBLEM_JSON
 access_log = logging.getLogger("gateway.access")
 
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 class Edge:
@@ -33,7 +35,9 @@ class Edge:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        offered = _header(scope, b"x-request-id")
+        # A caller's id is kept only if it is a plain token: it lands in every log line.
+        request_id = offered if offered and _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         status = 0
 

@@ -39,6 +39,7 @@ _DROP_REQUEST = {
     ROLES_HEADER.lower(),
     INSURER_HEADER.lower(),
     INTERNAL_TOKEN_HEADER.lower(),
+    REQUEST_ID_HEADER.lower(),  # replaced by the id the gateway vetted
 }
 _DROP_RESPONSE = {
     "connection",
