@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import io
 import json
+import logging
 import os
 import struct
 import time
@@ -24,7 +25,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from PIL import Image
 from sqlalchemy import func, select
 
-from intake_service.models import claims, documents
+from intake_service.guide import GUIDE_FILE
+from intake_service.models import claims, documents, policies
 from lipei.clock import MovableClock
 from lipei.events import (
     CLAIMS_TOPIC,
@@ -106,9 +108,33 @@ def png_declaring(width: int, height: int) -> bytes:
     )
 
 
+# This deployment's guide: the bundled one, plus a product that asks for more.
+PLUS_PRODUCT = "门急诊医疗险（增强版）"
+
+
+def write_guide(path: Path) -> Path:
+    guide = json.loads(GUIDE_FILE.read_text(encoding="utf-8"))
+    guide["products"] = [
+        {
+            "insurer_code": "demo-insurer",
+            "product_name": PLUS_PRODUCT,
+            "claim_types": [
+                {
+                    "claim_type": "outpatient",
+                    "required": ["medical_invoice", "expense_list", "id_card_front", "bank_card"],
+                    "optional": ["diagnosis_certificate"],
+                }
+            ],
+        }
+    ]
+    path.write_text(json.dumps(guide, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 async def intake_platform(bootstrap_servers: str, tmp_path: Path) -> AsyncIterator[Platform]:
     # Only intake runs: the test publishes OCR's verdicts and tracking's status changes itself.
+    guide = write_guide(tmp_path / "claim_guide.json")
     async with running_platform(
         bootstrap_servers=bootstrap_servers,
         tmp_dir=tmp_path,
@@ -120,6 +146,7 @@ async def intake_platform(bootstrap_servers: str, tmp_path: Path) -> AsyncIterat
                 "fields_private_key": FIELDS_PRIVATE,
                 "max_upload_bytes": MAX_UPLOAD,
                 "document_link_secret": "test-link-secret",
+                "claim_guide_file": str(guide),
             }
         },
     ) as platform:
@@ -194,9 +221,10 @@ async def checklist(platform: Platform, headers: dict[str, str], claim_id: str) 
 
 
 async def complete_claim(
-    platform: Platform, headers: dict[str, str], claim_id: str
+    platform: Platform, headers: dict[str, str], claim_id: str, *, still_needed: int = 0
 ) -> dict[str, str]:
-    """Uploads and accepts the three outpatient materials; returns doc_type → document id."""
+    """Uploads and accepts the three outpatient materials and waits until the checklist lacks
+    only `still_needed` materials; returns doc_type → document id."""
     ids = {}
     for doc_type, fmt in (
         ("medical_invoice", "JPEG"),
@@ -209,7 +237,7 @@ async def complete_claim(
         await accept(platform, claim_id, ids[doc_type], doc_type)
 
     async def _complete() -> bool:
-        return bool((await checklist(platform, headers, claim_id))["complete"])
+        return len((await checklist(platform, headers, claim_id))["still_needed"]) == still_needed
 
     await wait_until(_complete)
     return ids
@@ -279,8 +307,13 @@ async def outbox_drained(platform: Platform) -> bool:
 
 
 async def test_outpatient_claim_from_draft_to_the_insurers_package(
-    intake_platform: Platform, bootstrap_servers: str
+    intake_platform: Platform,
+    bootstrap_servers: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # Every log line of the gateway and intake, at every level, is checked for secrets below.
+    caplog.set_level(logging.DEBUG)
     platform = intake_platform
     ops = await platform.login("dev-ops:olivia")
     registered = await platform.client.put(
@@ -303,9 +336,9 @@ async def test_outpatient_claim_from_draft_to_the_insurers_package(
     ).status_code == 404
     alice = await setup_policy(platform)
 
-    policies = (await platform.client.get("/api/v1/policies", headers=alice)).json()
-    assert [p["policy_id"] for p in policies["items"]] == ["P-1"]
-    assert policies["items"][0]["insured_id_number_masked"] == "110***********1234"
+    mine = (await platform.client.get("/api/v1/policies", headers=alice)).json()
+    assert [p["policy_id"] for p in mine["items"]] == ["P-1"]
+    assert mine["items"][0]["insured_id_number_masked"] == "110***********1234"
     types = (await platform.client.get("/api/v1/claim-types?limit=4", headers=alice)).json()
     assert len(types["items"]) == 4 and types["next_cursor"]
     rest = await platform.client.get(
@@ -364,6 +397,15 @@ async def test_outpatient_claim_from_draft_to_the_insurers_package(
     submitted = await platform.client.post(f"/api/v1/claims/{claim_id}/submit", headers=alice)
     assert submitted.status_code == 200, submitted.text
     assert submitted.json()["status"] == "submitted"
+    # A submitted claim takes no more documents until the insurer asks for them.
+    store = tmp_path / "store"
+    sent = await _footprint(platform, store)
+    _problem(
+        await upload(platform, alice, claim_id, "other", image("PNG"), "more.png"),
+        409,
+        "not-editable",
+    )
+    assert await _footprint(platform, store) == sent
 
     # The insurer's own topic carries the package; only the insurer's key opens its secrets.
     [record] = await read_topic(bootstrap_servers, insurer_topic("demo-insurer"), 1)
@@ -457,14 +499,23 @@ async def test_outpatient_claim_from_draft_to_the_insurers_package(
     assert "claim.signed" in types and "claim.submitted" in types
     assert types[-2:] == ["claim.materials.supplemented", "claim.withdrawn"]
     for record in published:
-        for plaintext in (ID_NUMBER, CARD):
+        for plaintext in (ID_NUMBER, CARD, NAME, DRAFT["description"]):
             assert plaintext.encode() not in record.value
     supplemented = json.loads(published[-2].value)
     assert supplemented["document_ids"] == [extra.json()["document_id"]]
     # Nor are they stored in plaintext.
     async with platform.runtime("intake").sessionmaker() as s:
         row = (await s.execute(select(claims).where(claims.c.claim_id == claim_id))).one()
+        stored_policy = (await s.execute(select(policies))).one()
+        stored_docs = (await s.execute(select(documents))).all()
     assert CARD not in str(tuple(row))
+    assert ID_NUMBER not in str(tuple(stored_policy))
+    for doc in stored_docs:
+        assert CARD not in str(tuple(doc)) and ID_NUMBER not in str(tuple(doc))
+    # Nor logged, by the gateway or intake, at any level.
+    assert "gateway.access" in {r.name for r in caplog.records}
+    for plaintext in (ID_NUMBER, CARD):
+        assert plaintext not in caplog.text
 
 
 # --- refusals: each a 4xx problem+json that stores and publishes nothing -----------------
@@ -478,6 +529,12 @@ async def _footprint(platform: Platform, store: Path) -> tuple[int, int, int, li
         ]
     files = await asyncio.to_thread(_files_under, store)
     return counts[0], counts[1], counts[2], files
+
+
+async def _event_types(platform: Platform) -> list[str]:
+    async with platform.runtime("intake").sessionmaker() as s:
+        rows = await s.execute(select(outbox_table.c.event_type).order_by(outbox_table.c.seq))
+        return list(rows.scalars())
 
 
 def _files_under(root: Path) -> list[str]:
@@ -608,21 +665,30 @@ async def test_refusals_leave_nothing_behind(intake_platform: Platform, tmp_path
         409,
         "claim-incomplete",
     )
-    assert await _footprint(platform, store) == before
 
-    # A path-traversal file name changes nothing: the server names the file.
-    sneaky = await upload(
-        platform, alice, claim_id, "other", image("JPEG"), "../../../../etc/passwd", "text/plain"
-    )
-    assert sneaky.status_code == 202, sneaky.text
+    # A file name that points somewhere is refused, whatever the bytes.
+    for name in ("../../../../etc/passwd", "..\\..\\windows\\win.ini", "/etc/passwd"):
+        response = await upload(platform, alice, claim_id, "other", image("JPEG"), name)
+        _problem(response, 422, "unsafe-file-name", "file")
+    assert await _footprint(platform, store) == before
+    assert "passwd" not in " ".join(await asyncio.to_thread(_files_under, tmp_path))
+
+    # An ordinary name does not matter either: the server names the file, by its bytes.
+    photo = image("JPEG")
+    named = await upload(platform, alice, claim_id, "other", photo, "发票 (1).png", "text/plain")
+    assert named.status_code == 202, named.text
     after = await _footprint(platform, store)
     [new_file] = set(after[3]) - set(before[3])
-    assert new_file == f"documents/claims/{claim_id}/{sneaky.json()['document_id']}.jpg"
-    assert "passwd" not in " ".join(await asyncio.to_thread(_files_under, tmp_path))
+    assert new_file == f"documents/claims/{claim_id}/{named.json()['document_id']}.jpg"
+    [stored] = (await client.get(f"/api/v1/claims/{claim_id}/documents", headers=alice)).json()[
+        "items"
+    ]
+    assert stored["content_type"] == "image/jpeg" and stored["size_bytes"] == len(photo)
+    assert stored["sha256"] == hashlib.sha256(photo).hexdigest()
 
     # Signing and submitting: unsigned, then a change after signing voids the signature.
     await complete_claim(platform, alice, claim_id)
-    await accept(platform, claim_id, sneaky.json()["document_id"], "other")
+    await accept(platform, claim_id, named.json()["document_id"], "other")
 
     async def _all_decided() -> bool:
         docs = (await client.get(f"/api/v1/claims/{claim_id}/documents", headers=alice)).json()
@@ -662,8 +728,15 @@ async def test_refusals_leave_nothing_behind(intake_platform: Platform, tmp_path
         409,
         "documents-processing",
     )
-    status = (await client.get(f"/api/v1/claims/{claim_id}", headers=alice)).json()["status"]
-    assert status == "draft"
+    claim = (await client.get(f"/api/v1/claims/{claim_id}", headers=alice)).json()
+    assert claim["status"] == "draft" and claim["submitted_at"] is None
+    # None of the refused submits left a trace for tracking or the insurer.
+    assert await _event_types(platform) == (
+        ["claim.drafted"]
+        + ["claim.document.uploaded"] * 4
+        + ["claim.signed"]
+        + ["claim.document.uploaded"]
+    )
 
 
 async def test_an_insurer_without_a_key_cannot_receive_claims(intake_platform: Platform) -> None:
@@ -757,3 +830,57 @@ async def test_an_insurer_without_a_key_cannot_receive_claims(intake_platform: P
             .where(outbox_table.c.topic == insurer_topic("bare-insurer"))
         )
     assert packages.scalar_one() == 1
+
+
+async def test_a_products_own_guide_decides_what_its_claims_need(intake_platform: Platform) -> None:
+    platform = intake_platform
+    alice = await setup_policy(platform)
+    ops = await platform.login("dev-ops:olivia")
+    plus = {**POLICY, "product_name": PLUS_PRODUCT}
+    put = await platform.client.put("/ops/v1/policies/P-PLUS", json=plus, headers=ops)
+    assert put.status_code == 200, put.text
+
+    async def outpatient_guide(policy_id: str | None) -> list[tuple[str, bool]]:
+        query = f"?policy_id={policy_id}" if policy_id else ""
+        got = await platform.client.get(f"/api/v1/claim-types{query}", headers=alice)
+        assert got.status_code == 200, got.text
+        [outpatient] = [c for c in got.json()["items"] if c["claim_type"] == "outpatient"]
+        assert outpatient["title"] == "门急诊医疗"
+        return [(m["doc_type"], m["required"]) for m in outpatient["materials"]]
+
+    default = await outpatient_guide(None)
+    assert default == await outpatient_guide("P-1")
+    assert ("expense_list", False) in default
+    assert await outpatient_guide("P-PLUS") == [
+        ("medical_invoice", True),
+        ("expense_list", True),
+        ("id_card_front", True),
+        ("bank_card", True),
+        ("diagnosis_certificate", False),
+    ]
+    bob = await platform.login("dev:bob")
+    _problem(
+        await platform.client.get("/api/v1/claim-types?policy_id=P-PLUS", headers=bob),
+        404,
+        "policy-not-found",
+    )
+
+    needs = {}
+    for policy_id in ("P-1", "P-PLUS"):
+        draft = {**DRAFT, "policy_id": policy_id}
+        created = await platform.client.post("/api/v1/claims", json=draft, headers=alice)
+        assert created.status_code == 201, created.text
+        claim_id = created.json()["claim_id"]
+        await complete_claim(platform, alice, claim_id, still_needed=int(policy_id == "P-PLUS"))
+        needs[policy_id] = (claim_id, await checklist(platform, alice, claim_id))
+    assert needs["P-1"][1]["complete"] is True
+    plus_claim, plus_checklist = needs["P-PLUS"]
+    assert [i["doc_type"] for i in plus_checklist["still_needed"]] == ["expense_list"]
+    signing = _problem(
+        await platform.client.post(
+            f"/api/v1/claims/{plus_claim}/signature", json={"agreed": True}, headers=alice
+        ),
+        409,
+        "claim-incomplete",
+    )
+    assert [i["doc_type"] for i in signing["still_needed"]] == ["expense_list"]

@@ -1,4 +1,5 @@
-"""Rotating the at-rest key: the seeded data, re-encrypted under a new key, stays readable."""
+"""Rotating the at-rest keys: the seeded data, re-encrypted under a new key, stays readable, and
+the stored OCR fields are re-sealed to intake's new field key."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from intake_service.field_keys import FieldKeys
 from intake_service.keyring import KeyRing
-from intake_service.models import claims, insurers, policies
+from intake_service.models import claims, documents, insurers, policies
 from intake_service.rekey import rekey
 from intake_service.seed import DEMO_PARTNER_SECRET, seed
 from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker
+from lipei.sealing import generate_keypair, seal_json, unseal_json
+
+FIELDS = {"name": "演示用户", "id_number": "110101199003071234"}
 
 
 def _key() -> str:
@@ -29,6 +34,7 @@ async def _stored(database_url: str) -> dict[str, str]:
                 "insurer": (await s.execute(select(insurers.c.partner_secret_enc))).scalar_one(),
                 "policy": (await s.execute(select(policies.c.insured_id_number_enc))).scalar_one(),
                 "claim": (await s.execute(select(claims.c.payee_card_enc))).scalar_one(),
+                "document": (await s.execute(select(documents.c.sealed_fields))).scalar_one(),
             }
     finally:
         await engine.dispose()
@@ -39,11 +45,14 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
     await seed(Settings(database_url=database_url, data_keys=old))
     await seed(Settings(database_url=database_url, data_keys=old))  # seeding twice is harmless
     ring = KeyRing.parse(old)
+    old_fields, old_fields_public = generate_keypair()
+    new_fields, _ = generate_keypair()
+    claim_id = str(uuid.uuid4())
     engine = make_engine(database_url)
     async with make_sessionmaker(engine)() as s, s.begin():
         await s.execute(
             claims.insert().values(
-                claim_id=str(uuid.uuid4()),
+                claim_id=claim_id,
                 user_id="dev-demo",
                 policy_id="DEMO-POLICY-1",
                 insurer_code="demo-insurer",
@@ -57,15 +66,46 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
                 created_at=datetime.now(UTC),
             )
         )
+        await s.execute(
+            documents.insert().values(
+                document_id=str(uuid.uuid4()),
+                claim_id=claim_id,
+                doc_type="id_card_front",
+                storage_key=f"claims/{claim_id}/d.png",
+                sha256="ab" * 32,
+                content_type="image/png",
+                size_bytes=10,
+                status="accepted",
+                reasons="[]",
+                masked_fields="{}",
+                sealed_fields=seal_json(old_fields_public, FIELDS),
+                uploaded_at=datetime.now(UTC),
+                supplement_pending=False,
+            )
+        )
     await engine.dispose()
 
     new = f"new:{_key()}"
     rotated = KeyRing.parse(f"{new},{old}")
-    assert await rekey(database_url, rotated) == {"insurers": 1, "policies": 1, "claims": 1}
-    assert await rekey(database_url, rotated) == {"insurers": 0, "policies": 0, "claims": 0}
+    field_ring = FieldKeys.parse(f"{new_fields},{old_fields}")
+    assert await rekey(database_url, rotated, field_ring) == {
+        "insurers": 1,
+        "policies": 1,
+        "claims": 1,
+        "documents": 1,
+    }
+    assert await rekey(database_url, rotated, field_ring) == {
+        "insurers": 0,
+        "policies": 0,
+        "claims": 0,
+        "documents": 0,
+    }
 
     stored = await _stored(database_url)
+    sealed = stored.pop("document")
     assert {rotated.key_id_of(v) for v in stored.values()} == {"new"}
+    assert unseal_json(new_fields, sealed) == FIELDS
+    assert FieldKeys.parse(new_fields).open(sealed) == FIELDS
     assert rotated.decrypt(stored["insurer"], context="demo-insurer") == DEMO_PARTNER_SECRET
     assert rotated.decrypt(stored["policy"], context="DEMO-POLICY-1") == "110101199003071234"
     assert rotated.decrypt(stored["claim"]) == "6222021234567890128"

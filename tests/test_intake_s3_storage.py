@@ -1,16 +1,23 @@
 """S3-compatible document storage against a small local stand-in speaking the S3 REST API
-(path-style PutObject, GetObject, DeleteObject), the way MinIO is addressed."""
+(path-style PutObject, GetObject, DeleteObject), the way MinIO is addressed; and intake
+configured with it, storing an upload there under its own name."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import io
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from PIL import Image
 
 from lipei.storage import StorageError, open_storage
+from lipei.testing.platform import running_platform
 
 NO_SUCH_KEY = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -90,3 +97,56 @@ async def test_s3_storage_refuses_keys_that_climb_out(s3_endpoint: str) -> None:
         with pytest.raises(StorageError):
             await storage.put(key, b"x", "image/png")
     assert _S3StandIn.objects == {}
+
+
+POLICY = {
+    "holder_user_id": "dev-alice",
+    "insurer_code": "demo-insurer",
+    "product_name": "门急诊医疗险",
+    "insured_name": "张三",
+    "insured_id_number": "110101199003071234",
+    "coverage": ["outpatient"],
+    "region_code": "310104",
+    "valid_from": "2000-01-01",
+    "valid_to": "2099-12-31",
+    "sum_insured": "20000.00",
+}
+
+
+async def test_intake_keeps_uploads_in_s3_when_configured(
+    s3_endpoint: str, bootstrap_servers: str, tmp_path: Path
+) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (90, 140, 200)).save(buffer, format="PNG")
+    photo = buffer.getvalue()
+    async with running_platform(
+        bootstrap_servers=bootstrap_servers,
+        tmp_dir=tmp_path,
+        services=("intake",),
+        overrides={"intake": {"storage_url": "s3://claim-docs/intake"}},
+    ) as platform:
+        ops = await platform.login("dev-ops:olivia")
+        put = await platform.client.put("/ops/v1/policies/P-1", json=POLICY, headers=ops)
+        assert put.status_code == 200, put.text
+        alice = await platform.login("dev:alice")
+        draft = {"policy_id": "P-1", "claim_type": "outpatient", "incident_date": "2025-06-01"}
+        created = await platform.client.post("/api/v1/claims", json=draft, headers=alice)
+        assert created.status_code == 201, created.text
+        claim_id = created.json()["claim_id"]
+        uploaded = await platform.client.post(
+            f"/api/v1/claims/{claim_id}/documents",
+            headers=alice,
+            data={"doc_type": "medical_invoice"},
+            files={"file": ("invoice.jpg", photo, "image/jpeg")},
+        )
+        assert uploaded.status_code == 202, uploaded.text
+        document_id = uploaded.json()["document_id"]
+        listed = await platform.client.get(f"/api/v1/claims/{claim_id}/documents", headers=alice)
+        assert listed.json()["items"][0]["sha256"] == hashlib.sha256(photo).hexdigest()
+    key = f"/claim-docs/intake/claims/{claim_id}/{document_id}.png"
+    assert set(_S3StandIn.objects) == {key}
+    data, content_type = _S3StandIn.objects[key]
+    assert content_type == "image/png"
+    assert data == photo
+    local = await asyncio.to_thread(lambda: list(tmp_path.rglob("*.png")))
+    assert local == [], "nothing lands on the local disk"

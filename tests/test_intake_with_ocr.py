@@ -1,20 +1,25 @@
 """intake and the real ocr-service together: an upload through the gateway is read by OCR from
-the shared storage, and its verdict (fields sealed to intake's key) reaches the checklist."""
+the shared storage, and its verdict (fields sealed to intake's key) reaches the checklist; a
+whole outpatient claim read by OCR reaches its insurer's topic, readable by that insurer alone."""
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaConsumer
 from sqlalchemy import select
 
 from intake_service.models import documents
 from lipei.clock import MovableClock
+from lipei.events import CLAIMS_TOPIC, DOCUMENTS_TOPIC, insurer_topic
 from lipei.sealing import generate_keypair, unseal_json
-from lipei.testing.platform import running_platform, wait_until
-from ocr_service.ocr.synth import ANCHOR_DATE, make_sample
+from lipei.testing.platform import Platform, running_platform, wait_until
+from ocr_service.ocr.synth import ANCHOR_DATE, Sample, make_sample
 
 pytestmark = pytest.mark.slow
 
@@ -101,3 +106,141 @@ async def test_ocr_verdicts_reach_the_policyholders_checklist(
             ).one()
         fields = unseal_json(private, row.sealed_fields)
         assert fields["total_amount"] == clean_invoice.fields["total_amount"]
+
+
+# Clean photos of the three outpatient materials in the generated set (index → type, condition).
+INVOICE, ID_CARD, BANK_CARD = make_sample(7, 0), make_sample(7, 13), make_sample(7, 2)
+
+
+async def _records(bootstrap: str, topic: str, claim_id: str, count: int) -> list[Any]:
+    """This claim's records on a topic, read from the start by a plain consumer."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    found: list[Any] = []
+    try:
+
+        async def _enough() -> bool:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                found.extend(r for r in batch if r.key == claim_id.encode())
+            return len(found) >= count
+
+        await wait_until(_enough, timeout=60)
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def _upload(
+    platform: Platform, headers: dict[str, str], claim_id: str, sample: Sample
+) -> None:
+    response = await platform.client.post(
+        f"/api/v1/claims/{claim_id}/documents",
+        headers=headers,
+        data={"doc_type": sample.doc_type},
+        files={"file": (sample.file, sample.data, "application/octet-stream")},
+    )
+    assert response.status_code == 202, response.text
+
+
+async def test_an_outpatient_claim_read_by_ocr_reaches_its_insurer_sealed(
+    bootstrap_servers: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert (INVOICE.doc_type, ID_CARD.doc_type, BANK_CARD.doc_type) == (
+        "medical_invoice",
+        "id_card_front",
+        "bank_card",
+    )
+    assert {INVOICE.quality, ID_CARD.quality, BANK_CARD.quality} == {"accept"}
+    name, id_number = ID_CARD.fields["name"], ID_CARD.fields["id_number"]
+    card_number = BANK_CARD.fields["card_number"]
+    secrets = (name, id_number, card_number, ID_CARD.fields["address"])
+    fields_private, fields_public = generate_keypair()
+    insurer_private, insurer_public = generate_keypair()
+    storage = str(tmp_path / "documents")
+    clock = MovableClock(datetime.combine(ANCHOR_DATE, datetime.min.time(), tzinfo=UTC))
+    async with running_platform(
+        bootstrap_servers=bootstrap_servers,
+        tmp_dir=tmp_path,
+        clock=clock,
+        services=("intake", "ocr"),
+        overrides={
+            "intake": {"storage_url": storage, "fields_private_key": fields_private},
+            "ocr": {"storage_url": storage, "fields_public_key": fields_public},
+        },
+    ) as platform:
+        ops = await platform.login("dev-ops:olivia")
+        insurer = await platform.client.put(
+            "/ops/v1/insurers/demo-insurer",
+            json={"name": "演示保险", "public_key": insurer_public},
+            headers=ops,
+        )
+        assert insurer.status_code == 201, insurer.text
+        policy = {**POLICY, "insured_name": name, "insured_id_number": id_number}
+        put = await platform.client.put("/ops/v1/policies/P-1", json=policy, headers=ops)
+        assert put.status_code == 200, put.text
+        alice = await platform.login("dev:alice")
+        draft = {
+            "policy_id": "P-1",
+            "claim_type": "outpatient",
+            "incident_date": ANCHOR_DATE.isoformat(),
+            "description": "门诊",
+            "claimed_amount": INVOICE.fields["total_amount"],
+            "payee": {"account_name": name, "bank_card_number": card_number},
+        }
+        created = await platform.client.post("/api/v1/claims", json=draft, headers=alice)
+        assert created.status_code == 201, created.text
+        claim_id = created.json()["claim_id"]
+        for sample in (INVOICE, ID_CARD, BANK_CARD):
+            await _upload(platform, alice, claim_id, sample)
+
+        async def _complete() -> Any:
+            checklist = await platform.client.get(
+                f"/api/v1/claims/{claim_id}/checklist", headers=alice
+            )
+            body = checklist.json()
+            rejected = [m for m in body["materials"] if m["state"] == "rejected"]
+            assert not rejected, rejected
+            return body["complete"]
+
+        await wait_until(_complete, timeout=120)
+        signed = await platform.client.post(
+            f"/api/v1/claims/{claim_id}/signature", json={"agreed": True}, headers=alice
+        )
+        assert signed.status_code == 200, signed.text
+        submitted = await platform.client.post(f"/api/v1/claims/{claim_id}/submit", headers=alice)
+        assert submitted.status_code == 200, submitted.text
+
+        # The insurer, a plain Kafka consumer, opens every sensitive field with its own key.
+        [record] = await _records(bootstrap_servers, insurer_topic("demo-insurer"), claim_id, 1)
+        assert dict(record.headers)["ce_type"] == b"claim.package"
+        for secret in secrets:
+            assert secret.encode() not in record.value
+        package = json.loads(record.value)
+        assert unseal_json(insurer_private, package["policy"]["sealed"]) == {
+            "insured_name": name,
+            "insured_id_number": id_number,
+        }
+        assert unseal_json(insurer_private, package["payee"]["sealed"]) == {
+            "account_name": name,
+            "bank_card_number": card_number,
+        }
+        by_type = {d["doc_type"]: d for d in package["documents"]}
+        assert set(by_type) == {"medical_invoice", "id_card_front", "bank_card"}
+        for sample in (INVOICE, ID_CARD, BANK_CARD):
+            read = unseal_json(insurer_private, by_type[sample.doc_type]["sealed_fields"])
+            assert read == sample.fields, sample.doc_type
+        with pytest.raises(Exception):  # noqa: B017 (nacl's CryptoError): another key opens nothing
+            unseal_json(fields_private, package["payee"]["sealed"])
+
+        # Nowhere else in plaintext: not on the claims or documents topics, nor in any log line.
+        claim_events = await _records(bootstrap_servers, CLAIMS_TOPIC, claim_id, 6)
+        verdicts = await _records(bootstrap_servers, DOCUMENTS_TOPIC, claim_id, 3)
+        for other in claim_events + verdicts:
+            for secret in (id_number, card_number):
+                assert secret.encode() not in other.value, other.topic
+        assert "gateway.access" in {r.name for r in caplog.records}
+        for secret in (id_number, card_number):
+            assert secret not in caplog.text

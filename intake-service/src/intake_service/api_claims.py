@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_service.cards import luhn_valid
 from intake_service.checklist import build_checklist
+from intake_service.china_time import china_today
 from intake_service.context import (
     Intake,
     Page,
-    china_today,
     claim_documents,
     claim_out,
     current_content_hash,
@@ -244,7 +244,7 @@ def router(intake: Intake) -> APIRouter:
             if claim.status not in EDITABLE:
                 raise Problem(409, f"a {claim.status} claim cannot be signed", type="not-editable")
             docs = await claim_documents(s, claim_id)
-            checklist = build_checklist(intake.claim_type(claim.claim_type), document_states(docs))
+            checklist = build_checklist(await intake.materials(s, claim), document_states(docs))
             if not checklist["complete"]:
                 raise Problem(
                     409,
@@ -287,7 +287,7 @@ def router(intake: Intake) -> APIRouter:
                     409, f"a {claim.status} claim cannot be submitted", type="not-submittable"
                 )
             docs = await claim_documents(s, claim_id)
-            checklist = build_checklist(intake.claim_type(claim.claim_type), document_states(docs))
+            checklist = build_checklist(await intake.materials(s, claim), document_states(docs))
             if not checklist["complete"]:
                 titles = "、".join(item["title"] for item in checklist["still_needed"])
                 raise Problem(

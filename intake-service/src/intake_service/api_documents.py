@@ -19,7 +19,7 @@ from intake_service.context import (
 )
 from intake_service.lifecycle import can_upload
 from intake_service.models import claims, documents
-from intake_service.uploads import UploadRefused, check_upload
+from intake_service.uploads import UploadRefused, check_file_name, check_upload
 from lipei.app import RuntimeDep
 from lipei.events import ClaimDocumentUploaded
 from lipei.messaging import enqueue
@@ -56,9 +56,10 @@ def router(intake: Intake) -> APIRouter:
                 type="unknown-doc-type",
                 errors=[{"field": "doc_type", "message": "unknown document type"}],
             )
-        # One byte past the limit is enough to know the file is too large.
-        data = await file.read(settings.max_upload_bytes + 1)
         try:
+            check_file_name(file.filename or "")
+            # One byte past the limit is enough to know the file is too large.
+            data = await file.read(settings.max_upload_bytes + 1)
             checked = check_upload(
                 data, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
             )
@@ -144,9 +145,7 @@ def router(intake: Intake) -> APIRouter:
         async with runtime.sessionmaker() as s:
             claim = await owned_claim(s, claim_id, user_id)
             rows = await claim_documents(s, claim_id)
-        return {
-            "claim_id": claim_id,
-            **build_checklist(intake.claim_type(claim.claim_type), document_states(rows)),
-        }
+            materials = await intake.materials(s, claim)
+        return {"claim_id": claim_id, **build_checklist(materials, document_states(rows))}
 
     return r

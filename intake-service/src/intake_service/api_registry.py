@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import or_, select
 
 from intake_service.cards import mask_name, mask_number
-from intake_service.context import Intake, Page, china_today, money, page_params
+from intake_service.china_time import china_today
+from intake_service.context import Intake, Page, money, page_params
 from intake_service.models import insurers, policies
 from intake_service.paging import next_cursor
 from intake_service.regions import area_prefix, containing_areas, is_region_code, region_covers
@@ -89,8 +90,31 @@ def router(intake: Intake) -> APIRouter:
     keys = intake.keys
 
     @r.get("/api/v1/claim-types", tags=["guide"])
-    async def claim_types(page: PageDep) -> dict[str, Any]:
-        items = [c.as_dict() for c in intake.guide.claim_types]
+    async def claim_types(
+        page: PageDep,
+        caller: CallerDep,
+        runtime: RuntimeDep,
+        policy_id: Annotated[
+            str | None,
+            Query(max_length=64, description="the guide as this policy's product asks for it"),
+        ] = None,
+    ) -> dict[str, Any]:
+        types = intake.guide.claim_types
+        if policy_id is not None:
+            user_id = require_user(caller)
+            async with runtime.sessionmaker() as s:
+                policy = (
+                    await s.execute(
+                        select(policies.c.insurer_code, policies.c.product_name).where(
+                            policies.c.policy_id == policy_id,
+                            policies.c.holder_user_id == user_id,
+                        )
+                    )
+                ).first()
+            if policy is None:
+                raise Problem(404, "no such policy among yours", type="policy-not-found")
+            types = intake.guide.for_product(policy.insurer_code, policy.product_name)
+        items = [c.as_dict() for c in types]
         window = items[page.offset : page.offset + page.limit + 1]
         return {
             "items": window[: page.limit],

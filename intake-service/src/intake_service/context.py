@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from fastapi import Query
@@ -14,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_service.cards import mask_number
 from intake_service.checklist import DocumentState
+from intake_service.field_keys import FieldKeys
 from intake_service.guide import ClaimType, Guide, load_guide
 from intake_service.keyring import KeyRing
-from intake_service.models import claims, documents
+from intake_service.models import claims, documents, policies
 from intake_service.paging import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, decode_cursor
 from intake_service.settings import Settings
 from intake_service.signature import content_hash
@@ -28,13 +30,28 @@ from lipei.web import Problem
 class Intake:
     settings: Settings
     keys: KeyRing
+    field_keys: FieldKeys
     storage: ObjectStorage
     guide: Guide
 
-    def claim_type(self, name: str) -> ClaimType:
-        found = self.guide.get(name)
+    async def materials(self, session: AsyncSession, claim: Row[Any]) -> ClaimType:
+        """The claim type's materials as the claim's policy product asks for them."""
+        policy = (
+            await session.execute(
+                select(policies.c.insurer_code, policies.c.product_name).where(
+                    policies.c.policy_id == claim.policy_id
+                )
+            )
+        ).first()
+        found = self.guide.get(
+            claim.claim_type,
+            insurer_code=policy.insurer_code if policy else "",
+            product_name=policy.product_name if policy else "",
+        )
         if found is None:
-            raise Problem(422, f"unknown claim type {name!r}", type="unknown-claim-type")
+            raise Problem(
+                422, f"unknown claim type {claim.claim_type!r}", type="unknown-claim-type"
+            )
         return found
 
     @classmethod
@@ -42,8 +59,11 @@ class Intake:
         return cls(
             settings=settings,
             keys=KeyRing.parse(settings.data_keys),
+            field_keys=FieldKeys.parse(settings.fields_private_key),
             storage=open_storage(settings.storage_url),
-            guide=load_guide(),
+            guide=load_guide(Path(settings.claim_guide_file))
+            if settings.claim_guide_file
+            else load_guide(),
         )
 
 
@@ -73,14 +93,6 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-
-
-# Policy periods and incident dates are calendar days in China (UTC+8 all year, no DST).
-CHINA = timezone(timedelta(hours=8), "CST")
-
-
-def china_today(now: datetime) -> date:
-    return now.astimezone(CHINA).date()
 
 
 def money(value: Decimal | None) -> str | None:

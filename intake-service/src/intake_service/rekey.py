@@ -1,19 +1,25 @@
 """Key rotation: `python -m intake_service.rekey` re-encrypts every value at rest under the
-first key of DATA_KEYS. Rotate by putting a new key first (keeping the old ones), restarting,
-running this, then dropping the old keys. Safe to run again; it touches only stale values."""
+first key of DATA_KEYS, and re-seals the stored OCR fields to the first key of
+FIELDS_PRIVATE_KEY. Rotate by putting a new key first (keeping the old ones), restarting (and
+pointing OCR at the new public key), running this, then dropping the old keys. Safe to run
+again; it touches only stale values."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 from typing import Any
 
 from sqlalchemy import Column, Table, select
 
+from intake_service.field_keys import FieldKeys, FieldKeysError
 from intake_service.keyring import KeyRing
-from intake_service.models import claims, insurers, policies
+from intake_service.models import claims, documents, insurers, policies
 from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker
+
+log = logging.getLogger(__name__)
 
 # (table, primary key, encrypted column, whether the primary key is the encryption context)
 ENCRYPTED: tuple[tuple[Table, Column[Any], Column[Any], bool], ...] = (
@@ -23,8 +29,10 @@ ENCRYPTED: tuple[tuple[Table, Column[Any], Column[Any], bool], ...] = (
 )
 
 
-async def rekey(database_url: str, keys: KeyRing) -> dict[str, int]:
-    """Returns how many values of each table were re-encrypted."""
+async def rekey(
+    database_url: str, keys: KeyRing, field_keys: FieldKeys | None = None
+) -> dict[str, int]:
+    """Returns how many values of each table were re-encrypted (or re-sealed)."""
     engine = make_engine(database_url)
     counts: dict[str, int] = {}
     try:
@@ -41,9 +49,38 @@ async def rekey(database_url: str, keys: KeyRing) -> dict[str, int]:
                         )
                         changed += 1
             counts[table.name] = changed
+        if field_keys is not None:
+            counts[documents.name] = await _reseal_fields(sessionmaker, field_keys)
     finally:
         await engine.dispose()
     return counts
+
+
+async def _reseal_fields(sessionmaker: Any, field_keys: FieldKeys) -> int:
+    changed = 0
+    async with sessionmaker() as s, s.begin():
+        rows = (
+            await s.execute(
+                select(documents.c.document_id, documents.c.sealed_fields).where(
+                    documents.c.sealed_fields.is_not(None)
+                )
+            )
+        ).all()
+        for document_id, sealed in rows:
+            try:
+                fresh = field_keys.reseal(sealed)
+            except FieldKeysError:
+                # Already unreadable: rotating cannot bring it back, nor should it stop the rest.
+                log.warning("no field key opens the stored fields of document %s", document_id)
+                continue
+            if fresh is not None:
+                await s.execute(
+                    documents.update()
+                    .where(documents.c.document_id == document_id)
+                    .values(sealed_fields=fresh)
+                )
+                changed += 1
+    return changed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings()
     counts = asyncio.run(
-        rekey(args.database_url or settings.database_url, KeyRing.parse(settings.data_keys))
+        rekey(
+            args.database_url or settings.database_url,
+            KeyRing.parse(settings.data_keys),
+            FieldKeys.parse(settings.fields_private_key),
+        )
     )
     for table, changed in counts.items():
         print(f"{table}: {changed} value(s) re-encrypted")

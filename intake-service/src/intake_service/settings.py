@@ -18,9 +18,13 @@ class Settings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///./var/intake.db"
     # Where document bytes live: a folder, file:///path or s3://bucket/prefix.
     storage_url: str = "./var/documents"
+    # A claim guide of this deployment's own (same format as the bundled claim_guide.json, e.g.
+    # with its insurers' products); empty: the bundled one.
+    claim_guide_file: str = ""
     max_upload_bytes: int = 10 * 1024 * 1024
     max_image_pixels: int = 40_000_000
-    # Private key (base64, X25519) that opens the OCR fields sealed to intake's public key.
+    # Private keys (base64 X25519, comma-separated) that open the OCR fields sealed to intake:
+    # OCR seals to the first one's public key; the others open values sealed before a rotation.
     fields_private_key: str = DEV_FIELDS_PRIVATE_KEY
     # Key ring for encryption at rest: `id:base64(32 bytes)[,id:...]`, the first one encrypts.
     data_keys: str = DEV_DATA_KEYS

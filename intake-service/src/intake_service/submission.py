@@ -15,7 +15,6 @@ from intake_service.links import document_path
 from intake_service.models import insurers, policies
 from intake_service.package import PackageDocument, build_package
 from lipei.events import ClaimPackage
-from lipei.sealing import unseal_json
 from lipei.web import Problem
 
 log = logging.getLogger(__name__)
@@ -40,10 +39,10 @@ def _ocr_fields(intake: Intake, doc: Row[Any]) -> dict[str, Any]:
     if not doc.sealed_fields:
         return {}
     try:
-        fields = unseal_json(intake.settings.fields_private_key, doc.sealed_fields)
+        fields = intake.field_keys.open(doc.sealed_fields)
     except Exception:
-        # Sealed to another key (e.g. a key rotation in progress): the insurer still gets the
-        # document itself through its link.
+        # Sealed to a key no longer in the ring: the insurer still gets the document itself
+        # through its link.
         log.warning("cannot open the sealed fields of document %s", doc.document_id)
         return {}
     return fields if isinstance(fields, dict) else {}

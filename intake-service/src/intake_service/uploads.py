@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -28,6 +29,19 @@ class CheckedUpload:
     content_type: str
     width: int | None = None
     height: int | None = None
+
+
+# An absolute path, a Windows drive or share, a step up, or a control character: a name that
+# tries to point somewhere. Such an upload is refused outright, even though the server never
+# uses client names for storage, so that a probe is answered as what it is.
+_UNSAFE_NAME = re.compile(r"^[/\\]|^[A-Za-z]:|(^|[/\\])\.\.($|[/\\])|[\x00-\x1f\x7f]")
+
+
+def check_file_name(name: str) -> None:
+    if _UNSAFE_NAME.search(name):
+        raise UploadRefused(
+            422, "unsafe-file-name", "the file name must not contain a path or control characters"
+        )
 
 
 def sniff(data: bytes) -> str | None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
 import struct
+import subprocess
+import sys
 import zlib
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,16 +19,17 @@ from PIL import Image
 
 from intake_service.cards import luhn_valid, mask_name, mask_number
 from intake_service.checklist import DocumentState, build_checklist
-from intake_service.context import china_today
-from intake_service.guide import load_guide
+from intake_service.china_time import china_today
+from intake_service.field_keys import FieldKeys, FieldKeysError
+from intake_service.guide import GUIDE_FILE, load_guide, parse_guide
 from intake_service.keyring import KeyRing, KeyRingError
 from intake_service.links import document_path, link_valid
 from intake_service.package import PackageDocument, build_package
 from intake_service.paging import BadCursor, decode_cursor, encode_cursor, next_cursor
 from intake_service.regions import area_prefix, containing_areas, region_covers
 from intake_service.signature import content_hash, signature_valid
-from intake_service.uploads import UploadRefused, check_upload, sniff
-from lipei.sealing import generate_keypair, unseal_json
+from intake_service.uploads import UploadRefused, check_file_name, check_upload, sniff
+from lipei.sealing import generate_keypair, seal_json, unseal_json
 
 T0 = datetime(2026, 11, 1, 9, tzinfo=UTC)
 ALL_CLAIM_TYPES = {"outpatient", "inpatient", "critical_illness", "accident", "auto", "pet"}
@@ -75,6 +79,56 @@ def test_guide_covers_every_claim_type_with_required_materials_and_hints() -> No
         "id_card_front",
         "bank_card",
     }
+
+
+def _guide_with(products: list[dict[str, object]]) -> dict[str, object]:
+    return {**json.loads(GUIDE_FILE.read_text(encoding="utf-8")), "products": products}
+
+
+def test_an_insurer_product_can_ask_for_other_materials() -> None:
+    guide = parse_guide(
+        _guide_with(
+            [
+                {
+                    "insurer_code": "ins-a",
+                    "product_name": "门诊险 Plus",
+                    "claim_types": [
+                        {
+                            "claim_type": "outpatient",
+                            "required": ["medical_invoice", "id_card_back"],
+                        }
+                    ],
+                }
+            ]
+        )
+    )
+    plus = guide.get("outpatient", insurer_code="ins-a", product_name="门诊险 Plus")
+    assert plus is not None and plus.title == "门急诊医疗"
+    assert [(m.doc_type, m.required) for m in plus.materials] == [
+        ("medical_invoice", True),
+        ("id_card_back", True),
+    ]
+    assert guide.get("outpatient", insurer_code="ins-b", product_name="门诊险 Plus") == guide.get(
+        "outpatient"
+    )
+    assert guide.get("pet", insurer_code="ins-a", product_name="门诊险 Plus") == guide.get("pet")
+    assert [c.claim_type for c in guide.for_product("ins-a", "门诊险 Plus")] == [
+        c.claim_type for c in guide.claim_types
+    ]
+
+
+@pytest.mark.parametrize(
+    "claim_type",
+    [
+        {"claim_type": "space_travel", "required": ["other"]},
+        {"claim_type": "outpatient", "required": ["selfie"]},
+        {"claim_type": "outpatient", "required": [], "optional": ["other"]},
+    ],
+)
+def test_a_product_guide_that_cannot_be_followed_is_refused(claim_type: dict[str, object]) -> None:
+    product = {"insurer_code": "ins-a", "product_name": "x", "claim_types": [claim_type]}
+    with pytest.raises(ValueError):
+        parse_guide(_guide_with([product]))
 
 
 # --- checklist ---------------------------------------------------------------------------
@@ -191,6 +245,33 @@ def test_uploads_refuse_wrong_types_large_files_and_pixel_bombs() -> None:
         assert (refused.value.status, refused.value.code) == (status, code)
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../../../etc/passwd",
+        "a/../../b.jpg",
+        "..",
+        "..\\..\\windows\\win.ini",
+        "/etc/passwd",
+        "\\\\server\\share\\x.jpg",
+        "C:\\Users\\x.jpg",
+        "photo\x00.jpg",
+        "photo\n.jpg",
+    ],
+)
+def test_file_names_that_point_somewhere_are_refused(name: str) -> None:
+    with pytest.raises(UploadRefused) as refused:
+        check_file_name(name)
+    assert (refused.value.status, refused.value.code) == (422, "unsafe-file-name")
+
+
+@pytest.mark.parametrize(
+    "name", ["photo.jpg", "发票 (1).jpg", "wxfile://tmp_5f3a.jpg", "a..b.png", "..jpg", ""]
+)
+def test_ordinary_file_names_pass(name: str) -> None:
+    check_file_name(name)
+
+
 # --- regions -----------------------------------------------------------------------------
 
 
@@ -236,6 +317,23 @@ def test_encrypted_values_are_bound_to_their_record() -> None:
     assert ring.decrypt(stored, context="P-1") == "110101199003071234"
     with pytest.raises(Exception):  # noqa: B017 (cryptography's InvalidTag)
         ring.decrypt(stored, context="P-2")
+
+
+def test_field_keys_rotate_without_losing_sealed_fields() -> None:
+    old, old_public = generate_keypair()
+    new, _ = generate_keypair()
+    sealed = seal_json(old_public, {"id_number": "110101199003071234"})
+    ring = FieldKeys.parse(f"{new}, {old}")
+    assert ring.open(sealed) == {"id_number": "110101199003071234"}
+    fresh = ring.reseal(sealed)
+    assert fresh is not None and ring.reseal(fresh) is None
+    assert FieldKeys.parse(new).open(fresh) == {"id_number": "110101199003071234"}
+    with pytest.raises(FieldKeysError):
+        FieldKeys.parse(new).open(sealed)
+    with pytest.raises(FieldKeysError):
+        ring.open("not a sealed box")
+    with pytest.raises(FieldKeysError):
+        FieldKeys.parse("c2hvcnQ=")
 
 
 # --- cards -------------------------------------------------------------------------------
@@ -375,3 +473,30 @@ def test_today_is_the_calendar_day_in_china() -> None:
     # 23:30 UTC is already the next morning in Beijing: an accident "today" is not in the future.
     assert china_today(datetime(2026, 11, 9, 23, 30, tzinfo=UTC)) == date(2026, 11, 10)
     assert china_today(datetime(2026, 11, 9, 15, 59, tzinfo=UTC)) == date(2026, 11, 9)
+
+
+DOMAIN_MODULES = (
+    "cards",
+    "checklist",
+    "china_time",
+    "field_keys",
+    "guide",
+    "keyring",
+    "lifecycle",
+    "links",
+    "package",
+    "paging",
+    "regions",
+    "signature",
+    "uploads",
+)
+
+
+def test_the_domain_rules_load_without_the_web_framework_or_the_database_layer() -> None:
+    imports = "; ".join(f"import intake_service.{m}" for m in DOMAIN_MODULES)
+    frameworks = "{'fastapi', 'starlette', 'sqlalchemy'}"
+    probe = f"{imports}; import sys; print(sorted({frameworks} & set(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"
