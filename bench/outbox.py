@@ -71,7 +71,10 @@ async def measure(tmp: Path) -> list[tuple[str, str, str]]:
             pass
         drain_seconds = time.perf_counter() - began
         seen = 0
+        deadline = time.monotonic() + 120  # a lost event fails the bench instead of hanging it
         while seen < THROUGHPUT_EVENTS:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"only {seen} of {THROUGHPUT_EVENTS} events were consumed")
             batch = await consumer.getmany(timeout_ms=2000, max_records=1000)
             seen += sum(len(v) for v in batch.values())
 

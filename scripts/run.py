@@ -7,6 +7,7 @@ gateway's URL. Ctrl-C stops every child; a second run finds its data again in ./
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import json
 import os
@@ -50,12 +51,25 @@ def has_module(name: str) -> bool:
         return False
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child before exec (Linux): SIGTERM it if this script dies without stopping it."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the script was already gone
+        os._exit(1)
+
+
 class Children:
     def __init__(self) -> None:
         self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
 
     def start(self, name: str, args: list[str], env: dict[str, str]) -> None:
         log = open(VAR / "logs" / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child)
+        parent = os.getpid()
+        # Own session: a Ctrl-C reaches this script alone, which stops the children in order.
         proc = subprocess.Popen(
             args,
             env={**os.environ, **env},
@@ -63,6 +77,7 @@ class Children:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=lambda: die_with_parent(parent),
         )
         self.procs.append((name, proc))
         print(f"  started {name} (pid {proc.pid}, log var/logs/{name}.log)")
@@ -115,7 +130,9 @@ def main() -> int:
     def _terminate(*_: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, _terminate)
+    # A closed terminal (SIGHUP) or a kill stops the platform as Ctrl-C does.
+    for signum in STOP_SIGNALS[1:]:
+        signal.signal(signum, _terminate)
     try:
         if not bootstrap:
             from lipei.broker import port_open
@@ -173,6 +190,8 @@ def main() -> int:
         print("\nstopping…")
         return 0
     finally:
+        for signum in STOP_SIGNALS:  # a second Ctrl-C must not cut the clean-up short
+            signal.signal(signum, signal.SIG_IGN)
         children.stop()
 
 

@@ -72,12 +72,16 @@ class LocalBroker:
             raise BrokerUnavailable(f"port {self.port} is already in use")
         url = f"tcp://127.0.0.1:{self.port}"
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        command = [broker_binary(), "broker", "--listener-url", url]
+        try:
+            self.process = subprocess.Popen(
+                [*command, "--advertised-listener-url", url],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise BrokerUnavailable(f"cannot run the Tansu broker: {exc}") from exc
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -51,7 +51,7 @@ class OutboxRelay:
 
     async def run(self) -> None:
         backoff = 0.2
-        last_purge = 0.0
+        last_purge = float("-inf")  # purge at start: loop.time() may count from boot
         loop = asyncio.get_running_loop()
         while True:
             try:
