@@ -201,6 +201,8 @@ def test_migrations_run_to_completion_before_the_service_starts(name: str) -> No
     assert migrate["command"] == ["migrate"]
     assert service["command"] == ["serve"]
     assert _env(migrate)["DATABASE_URL"] == _env(service)["DATABASE_URL"]
+    # intake's migrations encrypt existing rows at rest, with the service's own keys
+    assert _env(migrate).get("DATA_KEYS") == _env(service).get("DATA_KEYS")
     assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert migrate.get("restart") == "no"
 

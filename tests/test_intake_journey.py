@@ -48,6 +48,7 @@ NOW = datetime(2026, 11, 10, 9, 30, tzinfo=UTC)
 ID_NUMBER = "110101199003071234"
 CARD = "6222021234567890128"
 NAME = "张三"
+DESCRIPTION = "急性肠胃炎门诊"  # free text, which may name a diagnosis
 MAX_UPLOAD = 300_000
 FIELDS_PRIVATE, FIELDS_PUBLIC = generate_keypair()
 INSURER_PRIVATE, INSURER_PUBLIC = generate_keypair()
@@ -70,7 +71,7 @@ DRAFT = {
     "policy_id": "P-1",
     "claim_type": "outpatient",
     "incident_date": "2026-11-01",
-    "description": "急性肠胃炎门诊",
+    "description": DESCRIPTION,
     "claimed_amount": "484.50",
     "payee": {"account_name": NAME, "bank_card_number": CARD},
 }
@@ -312,8 +313,10 @@ async def test_outpatient_claim_from_draft_to_the_insurers_package(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # Every log line of the gateway and intake, at every level, is checked for secrets below.
+    # Every log line of the gateway and intake, at every level, is checked for secrets below;
+    # so is every SQL statement intake runs, logged with its parameters and result rows.
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")
     platform = intake_platform
     ops = await platform.login("dev-ops:olivia")
     registered = await platform.client.put(
@@ -339,6 +342,7 @@ async def test_outpatient_claim_from_draft_to_the_insurers_package(
     mine = (await platform.client.get("/api/v1/policies", headers=alice)).json()
     assert [p["policy_id"] for p in mine["items"]] == ["P-1"]
     assert mine["items"][0]["insured_id_number_masked"] == "110***********1234"
+    assert mine["items"][0]["insured_name"] == NAME
     types = (await platform.client.get("/api/v1/claim-types?limit=4", headers=alice)).json()
     assert len(types["items"]) == 4 and types["next_cursor"]
     rest = await platform.client.get(
@@ -354,6 +358,7 @@ async def test_outpatient_claim_from_draft_to_the_insurers_package(
     claim_id = claim["claim_id"]
     assert claim["status"] == "draft"
     assert claim["payee"] == {"account_name": NAME, "bank_card_masked": "6222***********0128"}
+    assert claim["description"] == DESCRIPTION
     retried = await platform.client.post("/api/v1/claims", json=DRAFT, headers=keyed)
     assert retried.status_code == 201 and retried.json()["claim_id"] == claim_id
     listed = (await platform.client.get("/api/v1/claims", headers=alice)).json()
@@ -411,10 +416,11 @@ async def test_outpatient_claim_from_draft_to_the_insurers_package(
     [record] = await read_topic(bootstrap_servers, insurer_topic("demo-insurer"), 1)
     assert dict(record.headers)["ce_type"] == b"claim.package"
     assert record.key == claim_id.encode()
-    for plaintext in (ID_NUMBER, CARD, NAME, "上海市徐汇区"):
+    for plaintext in (ID_NUMBER, CARD, NAME, DESCRIPTION, "上海市徐汇区"):
         assert plaintext.encode() not in record.value
     package = json.loads(record.value)
     assert package["form"]["claimed_amount"] == "484.50"
+    assert unseal_json(INSURER_PRIVATE, package["form"]["sealed"]) == {"description": DESCRIPTION}
     assert unseal_json(INSURER_PRIVATE, package["policy"]["sealed"]) == {
         "insured_name": NAME,
         "insured_id_number": ID_NUMBER,
@@ -499,7 +505,7 @@ async def test_outpatient_claim_from_draft_to_the_insurers_package(
     assert "claim.signed" in types and "claim.submitted" in types
     assert types[-2:] == ["claim.materials.supplemented", "claim.withdrawn"]
     for record in published:
-        for plaintext in (ID_NUMBER, CARD, NAME, DRAFT["description"]):
+        for plaintext in (ID_NUMBER, CARD, NAME, DESCRIPTION):
             assert plaintext.encode() not in record.value
     supplemented = json.loads(published[-2].value)
     assert supplemented["document_ids"] == [extra.json()["document_id"]]
@@ -508,13 +514,18 @@ async def test_outpatient_claim_from_draft_to_the_insurers_package(
         row = (await s.execute(select(claims).where(claims.c.claim_id == claim_id))).one()
         stored_policy = (await s.execute(select(policies))).one()
         stored_docs = (await s.execute(select(documents))).all()
-    assert CARD not in str(tuple(row))
-    assert ID_NUMBER not in str(tuple(stored_policy))
+    for plaintext in (CARD, NAME, DESCRIPTION):
+        assert plaintext not in str(tuple(row))
+    for plaintext in (ID_NUMBER, NAME):
+        assert plaintext not in str(tuple(stored_policy))
     for doc in stored_docs:
         assert CARD not in str(tuple(doc)) and ID_NUMBER not in str(tuple(doc))
-    # Nor logged, by the gateway or intake, at any level.
-    assert "gateway.access" in {r.name for r in caplog.records}
-    for plaintext in (ID_NUMBER, CARD):
+    # Nor logged, by the gateway or intake, at any level, nor in intake's SQL.
+    loggers = {r.name for r in caplog.records}
+    assert {"gateway.access", "sqlalchemy.engine.Engine"} <= loggers
+    assert "INSERT INTO claims" in caplog.text and "INSERT INTO policies" in caplog.text
+    assert str(POLICY["product_name"]) in caplog.text  # statements are logged with their values
+    for plaintext in (ID_NUMBER, CARD, NAME, DESCRIPTION):
         assert plaintext not in caplog.text
 
 
@@ -789,6 +800,7 @@ async def test_an_insurer_without_a_key_cannot_receive_claims(intake_platform: P
         ("dev-bob", "P-2"),
     ]
     assert [i["user_id"] for i in xuhui["items"]] == ["dev-alice", "dev-bob"]
+    assert xuhui["items"][0]["insured_name"] == NAME
     assert [i["user_id"] for i in first["items"] + second["items"]] == ["dev-alice", "dev-bob"]
     assert second["next_cursor"] is None
     assert bad.status_code == 422

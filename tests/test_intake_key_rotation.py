@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from intake_service.at_rest import Payee, claim_values
 from intake_service.field_keys import FieldKeys
 from intake_service.keyring import KeyRing
 from intake_service.models import claims, documents, insurers, policies
@@ -19,7 +20,11 @@ from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker
 from lipei.sealing import generate_keypair, seal_json, unseal_json
 
-FIELDS = {"name": "演示用户", "id_number": "110101199003071234"}
+NAME = "演示用户"
+ID_NUMBER = "110101199003071234"
+CARD_NUMBER = "6222021234567890128"
+DESCRIPTION = "急性肠胃炎门诊"
+FIELDS = {"name": NAME, "id_number": ID_NUMBER}
 
 
 def _key() -> str:
@@ -33,7 +38,10 @@ async def _stored(database_url: str) -> dict[str, str]:
             return {
                 "insurer": (await s.execute(select(insurers.c.partner_secret_enc))).scalar_one(),
                 "policy": (await s.execute(select(policies.c.insured_id_number_enc))).scalar_one(),
+                "insured": (await s.execute(select(policies.c.insured_name_enc))).scalar_one(),
                 "claim": (await s.execute(select(claims.c.payee_card_enc))).scalar_one(),
+                "payee": (await s.execute(select(claims.c.payee_name_enc))).scalar_one(),
+                "description": (await s.execute(select(claims.c.description_enc))).scalar_one(),
                 "document": (await s.execute(select(documents.c.sealed_fields))).scalar_one(),
             }
     finally:
@@ -58,9 +66,9 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
                 insurer_code="demo-insurer",
                 claim_type="outpatient",
                 incident_date=date(2026, 11, 1),
-                description="",
-                payee_name="演示用户",
-                payee_card_enc=ring.encrypt("6222021234567890128"),
+                **claim_values(
+                    ring, claim_id, description=DESCRIPTION, payee=Payee(NAME, CARD_NUMBER)
+                ),
                 status="draft",
                 has_signature_image=False,
                 created_at=datetime.now(UTC),
@@ -88,10 +96,11 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
     new = f"new:{_key()}"
     rotated = KeyRing.parse(f"{new},{old}")
     field_ring = FieldKeys.parse(f"{new_fields},{old_fields}")
+    # The policy's name and ID number; the claim's payee name, card number and description.
     assert await rekey(database_url, rotated, field_ring) == {
         "insurers": 1,
-        "policies": 1,
-        "claims": 1,
+        "policies": 2,
+        "claims": 3,
         "documents": 1,
     }
     assert await rekey(database_url, rotated, field_ring) == {
@@ -106,9 +115,11 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
     assert {rotated.key_id_of(v) for v in stored.values()} == {"new"}
     assert unseal_json(new_fields, sealed) == FIELDS
     assert FieldKeys.parse(new_fields).open(sealed) == FIELDS
-    assert rotated.decrypt(stored["insurer"], context="demo-insurer") == DEMO_PARTNER_SECRET
-    assert rotated.decrypt(stored["policy"], context="DEMO-POLICY-1") == "110101199003071234"
-    assert rotated.decrypt(stored["claim"]) == "6222021234567890128"
     # Once rotated, the old key can be dropped from the ring: nothing needs it any more.
     new_only = KeyRing.parse(new)
-    assert new_only.decrypt(stored["claim"]) == "6222021234567890128"
+    assert new_only.decrypt(stored["insurer"], context="demo-insurer") == DEMO_PARTNER_SECRET
+    assert new_only.decrypt(stored["policy"], context="DEMO-POLICY-1") == ID_NUMBER
+    assert new_only.decrypt(stored["insured"], context="DEMO-POLICY-1") == NAME
+    assert new_only.decrypt(stored["claim"]) == CARD_NUMBER
+    assert new_only.decrypt(stored["payee"], context=claim_id) == NAME
+    assert new_only.decrypt(stored["description"], context=claim_id) == DESCRIPTION

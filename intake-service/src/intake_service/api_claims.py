@@ -15,6 +15,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from intake_service.at_rest import Payee, claim_values
 from intake_service.cards import luhn_valid
 from intake_service.checklist import build_checklist
 from intake_service.china_time import china_today
@@ -166,11 +167,14 @@ def router(intake: Intake) -> APIRouter:
                         insurer_code=policy.insurer_code,
                         claim_type=body.claim_type,
                         incident_date=body.incident_date,
-                        description=body.description,
                         claimed_amount=body.claimed_amount,
-                        payee_name=body.payee.account_name if body.payee else None,
-                        payee_card_enc=(
-                            intake.keys.encrypt(body.payee.bank_card_number) if body.payee else None
+                        **claim_values(
+                            intake.keys,
+                            claim_id,
+                            description=body.description,
+                            payee=Payee(body.payee.account_name, body.payee.bank_card_number)
+                            if body.payee
+                            else None,
                         ),
                         status="draft",
                         idempotency_key=idempotency_key or None,

@@ -16,6 +16,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import or_, select
 
+from intake_service.at_rest import insured_id_number, insured_name, policy_values
 from intake_service.cards import mask_name, mask_number
 from intake_service.china_time import china_today
 from intake_service.context import Intake, Page, money, page_params
@@ -199,9 +200,14 @@ def router(intake: Intake) -> APIRouter:
                     {"field": "coverage", "message": f"unknown claim type {c!r}"} for c in unknown
                 ],
             )
-        values = body.model_dump(exclude={"insured_id_number"})
+        values = body.model_dump(exclude={"insured_name", "insured_id_number"})
         values["coverage"] = json.dumps(body.coverage)
-        values["insured_id_number_enc"] = keys.encrypt(body.insured_id_number, context=policy_id)
+        values |= policy_values(
+            keys,
+            policy_id,
+            insured_name=body.insured_name,
+            insured_id_number=body.insured_id_number,
+        )
         async with runtime.unit_of_work() as s:
             await s.execute(policies.delete().where(policies.c.policy_id == policy_id))
             await s.execute(policies.insert().values(policy_id=policy_id, **values))
@@ -257,7 +263,7 @@ def router(intake: Intake) -> APIRouter:
                 {
                     "user_id": row.holder_user_id,
                     "policy_id": row.policy_id,
-                    "insured_name": row.insured_name,
+                    "insured_name": insured_name(keys, row),
                     "region_code": row.region_code,
                 }
                 for row in rows[: page.limit]
@@ -269,15 +275,15 @@ def router(intake: Intake) -> APIRouter:
 
 
 def _policy_out(intake: Intake, row: Any) -> dict[str, Any]:
-    id_number = intake.keys.decrypt(row.insured_id_number_enc, context=row.policy_id)
+    name = insured_name(intake.keys, row)
     return {
         "policy_id": row.policy_id,
         "holder_user_id": row.holder_user_id,
         "insurer_code": row.insurer_code,
         "product_name": row.product_name,
-        "insured_name": row.insured_name,
-        "insured_name_masked": mask_name(row.insured_name),
-        "insured_id_number_masked": mask_number(id_number, 3, 4),
+        "insured_name": name,
+        "insured_name_masked": mask_name(name),
+        "insured_id_number_masked": mask_number(insured_id_number(intake.keys, row), 3, 4),
         "coverage": json.loads(row.coverage),
         "region_code": row.region_code,
         "valid_from": row.valid_from.isoformat(),

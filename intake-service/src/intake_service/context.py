@@ -13,6 +13,7 @@ from fastapi import Query
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from intake_service.at_rest import claim_description, claim_payee
 from intake_service.cards import mask_number
 from intake_service.checklist import DocumentState
 from intake_service.field_keys import FieldKeys
@@ -134,14 +135,18 @@ def document_states(rows: list[Row[Any]]) -> list[DocumentState]:
 
 def claim_form(intake: Intake, claim: Row[Any]) -> dict[str, Any]:
     """The form the policyholder signs (plaintext, so a re-encryption changes nothing)."""
-    card = intake.keys.decrypt(claim.payee_card_enc) if claim.payee_card_enc else None
+    payee = claim_payee(intake.keys, claim)
     return {
         "policy_id": claim.policy_id,
         "claim_type": claim.claim_type,
         "incident_date": claim.incident_date.isoformat(),
-        "description": claim.description,
+        "description": claim_description(intake.keys, claim),
         "claimed_amount": money(claim.claimed_amount),
-        "payee": {"account_name": claim.payee_name, "bank_card_number": card} if card else None,
+        "payee": (
+            {"account_name": payee.account_name, "bank_card_number": payee.bank_card_number}
+            if payee
+            else None
+        ),
     }
 
 
@@ -151,11 +156,12 @@ def current_content_hash(intake: Intake, claim: Row[Any], docs: list[Row[Any]]) 
 
 
 def claim_out(intake: Intake, row: Row[Any]) -> dict[str, Any]:
+    stored = claim_payee(intake.keys, row)
     payee = None
-    if row.payee_card_enc:
+    if stored is not None:
         payee = {
-            "account_name": row.payee_name,
-            "bank_card_masked": mask_number(intake.keys.decrypt(row.payee_card_enc)),
+            "account_name": stored.account_name,
+            "bank_card_masked": mask_number(stored.bank_card_number),
         }
     return {
         "claim_id": row.claim_id,
@@ -163,7 +169,7 @@ def claim_out(intake: Intake, row: Row[Any]) -> dict[str, Any]:
         "insurer_code": row.insurer_code,
         "claim_type": row.claim_type,
         "incident_date": row.incident_date.isoformat(),
-        "description": row.description,
+        "description": claim_description(intake.keys, row),
         "claimed_amount": money(row.claimed_amount),
         "payee": payee,
         "status": row.status,

@@ -1,4 +1,5 @@
-"""intake-service tables. Card and ID numbers are stored encrypted (keyring.py), never plain."""
+"""intake-service tables. Every `*_enc` column is encrypted at rest (at_rest.py, keyring.py):
+names, ID and card numbers, and the claim's free text (which may name a diagnosis)."""
 
 from sqlalchemy import (
     Boolean,
@@ -33,7 +34,7 @@ policies = Table(
     Column("holder_user_id", String(128), nullable=False, index=True),
     Column("insurer_code", String(64), nullable=False),
     Column("product_name", String(200), nullable=False),
-    Column("insured_name", String(100), nullable=False),
+    Column("insured_name_enc", Text, nullable=False),
     Column("insured_id_number_enc", Text, nullable=False),
     Column("coverage", Text, nullable=False),
     Column("region_code", String(6), nullable=False, index=True),
@@ -53,9 +54,9 @@ claims = Table(
     Column("insurer_code", String(64), nullable=False),
     Column("claim_type", String(32), nullable=False),
     Column("incident_date", Date, nullable=False),
-    Column("description", Text, nullable=False),
+    Column("description_enc", Text, nullable=False),
     Column("claimed_amount", Numeric(14, 2), nullable=True),
-    Column("payee_name", String(100), nullable=True),
+    Column("payee_name_enc", Text, nullable=True),
     Column("payee_card_enc", Text, nullable=True),
     Column("status", String(32), nullable=False),
     Column("idempotency_key", String(200), nullable=True),

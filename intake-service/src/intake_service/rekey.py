@@ -11,22 +11,16 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy import Column, Table, select
+from sqlalchemy import select
 
+from intake_service.at_rest import ENCRYPTED_COLUMNS
 from intake_service.field_keys import FieldKeys, FieldKeysError
 from intake_service.keyring import KeyRing
-from intake_service.models import claims, documents, insurers, policies
+from intake_service.models import documents
 from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
-
-# (table, primary key, encrypted column, whether the primary key is the encryption context)
-ENCRYPTED: tuple[tuple[Table, Column[Any], Column[Any], bool], ...] = (
-    (insurers, insurers.c.insurer_code, insurers.c.partner_secret_enc, True),
-    (policies, policies.c.policy_id, policies.c.insured_id_number_enc, True),
-    (claims, claims.c.claim_id, claims.c.payee_card_enc, False),
-)
 
 
 async def rekey(
@@ -37,18 +31,19 @@ async def rekey(
     counts: dict[str, int] = {}
     try:
         sessionmaker = make_sessionmaker(engine)
-        for table, pk, column, bound in ENCRYPTED:
+        for encrypted in ENCRYPTED_COLUMNS:
+            table, pk, column = encrypted.table, encrypted.primary_key, encrypted.column
             changed = 0
             async with sessionmaker() as s, s.begin():
                 rows = (await s.execute(select(pk, column).where(column.is_not(None)))).all()
                 for key, stored in rows:
-                    fresh = keys.reencrypt(stored, context=key if bound else "")
+                    fresh = keys.reencrypt(stored, context=key if encrypted.bound else "")
                     if fresh is not None:
                         await s.execute(
                             table.update().where(pk == key).values({column.name: fresh})
                         )
                         changed += 1
-            counts[table.name] = changed
+            counts[table.name] = counts.get(table.name, 0) + changed
         if field_keys is not None:
             counts[documents.name] = await _reseal_fields(sessionmaker, field_keys)
     finally:

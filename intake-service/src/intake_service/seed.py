@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from intake_service.app import MIGRATIONS
+from intake_service.at_rest import policy_values
 from intake_service.keyring import KeyRing
 from intake_service.models import insurers, policies
 from intake_service.settings import Settings
@@ -56,8 +57,12 @@ async def seed(settings: Settings) -> None:
                 "holder_user_id": "dev-demo",
                 "insurer_code": DEMO_INSURER,
                 "product_name": "演示门急诊医疗险",
-                "insured_name": "演示用户",
-                "insured_id_number_enc": keys.encrypt("110101199003071234", context=DEMO_POLICY_ID),
+                **policy_values(
+                    keys,
+                    DEMO_POLICY_ID,
+                    insured_name="演示用户",
+                    insured_id_number="110101199003071234",
+                ),
                 "coverage": json.dumps(["outpatient"]),
                 "region_code": "310104",
                 "valid_from": date(now.year, 1, 1),

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from intake_service.at_rest import claim_description, claim_payee, insured_id_number, insured_name
 from intake_service.context import Intake, money
 from intake_service.links import document_path
 from intake_service.models import insurers, policies
@@ -72,11 +73,12 @@ async def claim_package(
         )
         return path, expires
 
+    stored_payee = claim_payee(intake.keys, claim)
     payee = None
-    if claim.payee_card_enc:
+    if stored_payee is not None:
         payee = {
-            "account_name": claim.payee_name,
-            "bank_card_number": intake.keys.decrypt(claim.payee_card_enc),
+            "account_name": stored_payee.account_name,
+            "bank_card_number": stored_payee.bank_card_number,
         }
     return build_package(
         claim={
@@ -84,7 +86,7 @@ async def claim_package(
             "insurer_code": claim.insurer_code,
             "claim_type": claim.claim_type,
             "incident_date": claim.incident_date.isoformat(),
-            "description": claim.description,
+            "description": claim_description(intake.keys, claim),
             "claimed_amount": money(claim.claimed_amount),
         },
         policy={
@@ -99,10 +101,8 @@ async def claim_package(
             "reimbursement_ratio": (
                 str(policy.reimbursement_ratio) if policy.reimbursement_ratio is not None else None
             ),
-            "insured_name": policy.insured_name,
-            "insured_id_number": intake.keys.decrypt(
-                policy.insured_id_number_enc, context=policy.policy_id
-            ),
+            "insured_name": insured_name(intake.keys, policy),
+            "insured_id_number": insured_id_number(intake.keys, policy),
         },
         payee=payee,
         documents=[
