@@ -34,6 +34,7 @@ from lipei.testing.databases import create_database, drop_database
 from lipei.testing.platform import INTERNAL_TOKEN, Platform, running_platform, wait_until
 from lipei.testing.servers import serving
 from notify_service.app import create_app
+from notify_service.domain.delivery_plan import aware
 from notify_service.models import deliveries, reminders
 from notify_service.settings import Settings
 
@@ -249,29 +250,99 @@ async def test_a_rejected_document_escalates_from_wechat_to_sms_to_voice_until_r
     assert len(escalations) == 2
 
 
-async def test_a_refused_subscription_and_quiet_hours_still_let_the_reminder_through(
+async def test_a_refused_wechat_message_brings_the_sms_at_once_and_the_call_on_time(
+    notify: Platform, providers: Providers, producer: AIOKafkaProducer
+) -> None:
+    wechat, tencent, clock = providers.wechat, providers.tencent, notify.clock
+    runtime = notify.runtime("notify")
+    dispatcher = notify.apps["notify"].state.dispatcher
+    wechat.limited_consents = True  # Alice never tapped "allow": WeChat answers 43101
+    await publish(
+        producer, wrap(rejected("CLM-1101-REFUSD", clock.now()), clock.now()), "lipei.documents.v1"
+    )
+
+    # The clock has not moved: the SMS does not wait out its 4 hours for a refused message.
+    await wait_until(lambda: len(tencent.sms_to(ALICE_PHONE)) == 1)
+    assert clock.now() == START
+    assert wechat.messages == []
+    assert tencent.sms_to(ALICE_PHONE)[0].params == ["REFUSD", "医疗发票"]
+    escalated = await _logged(runtime, "notification.escalated")
+    assert [(e["channel"], e["from_channel"]) for e in escalated] == [("sms", "wechat")]
+    assert "43101" in escalated[0]["reason"]
+
+    # The SMS's own hour comes and goes without a second one; the call keeps its time.
+    clock.advance(timedelta(hours=4, minutes=1))
+    await dispatcher.tick()
+    clock.advance(timedelta(hours=19, minutes=58))  # 23 h 59 min
+    await dispatcher.tick()
+    assert len(tencent.sms_to(ALICE_PHONE)) == 1
+    assert tencent.calls_to(ALICE_PHONE) == []
+    clock.advance(timedelta(minutes=2))  # 24 h 1 min: the call is due
+    await wait_until(lambda: len(tencent.calls_to(ALICE_PHONE)) == 1)
+    escalated = await _logged(runtime, "notification.escalated")
+    assert escalated[1]["channel"] == "voice"
+    assert escalated[1]["reason"] == "not acted on within 24 h"
+
+    # WeChat is now off for Alice: the next reminder skips it and texts her straight away.
+    moved = clock.now()
+    await publish(
+        producer, wrap(rejected("CLM-1202-NOWECH", clock.now()), clock.now()), "lipei.documents.v1"
+    )
+    await wait_until(lambda: len(tencent.sms_to(ALICE_PHONE)) == 2)
+    assert clock.now() == moved
+    assert wechat.messages == []
+    escalated = await _logged(runtime, "notification.escalated")
+    assert escalated[2]["claim_id"] == "CLM-1202-NOWECH"
+    assert escalated[2]["reason"] == "wechat cannot reach the user: no wechat subscription"
+
+
+async def _logged(runtime: Any, event_type: str) -> list[dict[str, Any]]:
+    """The delivery-log events of a type the service has written, oldest first."""
+    found = await rows(
+        runtime,
+        select(outbox_table.c.payload)
+        .where(outbox_table.c.event_type == event_type)
+        .order_by(outbox_table.c.created_at),
+    )
+    return [json.loads(r.payload) for r in found]
+
+
+async def test_a_refused_subscription_at_night_defers_the_sms_to_the_morning(
     notify: Platform, providers: Providers, producer: AIOKafkaProducer
 ) -> None:
     clock, tencent = notify.clock, providers.tencent
+    runtime = notify.runtime("notify")
     providers.wechat.limited_consents = True  # Alice never tapped "allow": WeChat says 43101
     alice = await notify.login("dev:alice")  # (a later login would renew the subscription)
     path = "/api/v1/me/notification-preferences"
-    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # 18:00 in Shanghai
+    clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))  # 22:00 in Shanghai: quiet
     await publish(
         producer, wrap(rejected("CLM-3003-NIGHT1", clock.now()), clock.now()), "lipei.documents.v1"
     )
     await wait_until(lambda: _unsubscribed(notify, alice))
     assert providers.wechat.messages == []
 
-    clock.advance(timedelta(hours=4, minutes=1))  # 22:01: quiet
+    # The SMS falls due at once but is held, not dropped, until 08:00.
+    morning = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
+    await wait_until(lambda: _sms_held_until(runtime, morning))
     dispatcher = notify.apps["notify"].state.dispatcher
-    await dispatcher.tick()
+    clock.advance(timedelta(hours=9, minutes=59))  # 07:59
     await dispatcher.tick()
     assert tencent.sms_to(ALICE_PHONE) == []
 
-    clock.set(datetime(2026, 11, 24, 0, 0, 30, tzinfo=UTC))  # 08:00:30 next morning
+    clock.set(morning + timedelta(seconds=30))  # 08:00:30 next morning
     await wait_until(lambda: len(tencent.sms_to(ALICE_PHONE)) == 1)
     assert (await notify.client.get(path, headers=alice)).json()["wechat_subscribed"] is False
+
+
+async def _sms_held_until(runtime: Any, until: datetime) -> bool:
+    found = await rows(
+        runtime,
+        select(deliveries.c.due_at).where(
+            deliveries.c.channel == "sms", deliveries.c.status == "pending"
+        ),
+    )
+    return [aware(r.due_at) for r in found] == [until]
 
 
 async def _unsubscribed(platform: Platform, alice: dict[str, str]) -> bool:

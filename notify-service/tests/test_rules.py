@@ -21,8 +21,11 @@ from notify_service.domain.escalation import (
     EscalationPolicy,
     Reminder,
     due_steps,
+    escalation_reason,
+    failed_for_good,
     next_due_at,
     resolves,
+    step_due_at,
 )
 from notify_service.domain.masking import mask_sensitive, short_ref
 from notify_service.domain.quiet_hours import QuietHours, local_day_start, next_day_start
@@ -79,6 +82,93 @@ def test_next_due_at_walks_the_ladder() -> None:
 def test_only_an_action_after_the_reminder_answers_it() -> None:
     assert resolves(START, START + timedelta(minutes=1))
     assert not resolves(START, START - timedelta(minutes=1))
+
+
+REFUSED = "errcode 43101: user refuse to accept the msg"
+
+
+def test_a_wechat_refusal_brings_the_sms_forward_and_leaves_voice_at_its_time() -> None:
+    refused_at = START + timedelta(minutes=1)
+    after_wechat = Reminder(started_at=START, reached=1)
+    hastened = failed_for_good(POLICY, after_wechat, "wechat", refused_at, REFUSED)
+    assert due_steps(POLICY, hastened, START) == []  # not before the refusal itself
+    assert due_steps(POLICY, hastened, refused_at) == ["sms"]
+    assert next_due_at(POLICY, hastened) == refused_at
+    # Once the SMS is out the ladder is back on its clock: voice M hours from the start.
+    after_sms = Reminder(started_at=START, reached=2)
+    assert due_steps(POLICY, after_sms, START + timedelta(hours=23, minutes=59)) == []
+    assert next_due_at(POLICY, after_sms) == START + timedelta(hours=24)
+
+
+def test_an_sms_that_fails_for_good_brings_the_call_forward() -> None:
+    failed_at = START + timedelta(hours=4, minutes=1)
+    after_sms = Reminder(started_at=START, reached=2)
+    hastened = failed_for_good(POLICY, after_sms, "sms", failed_at, "InvalidPhoneNumber")
+    assert due_steps(POLICY, hastened, failed_at) == ["voice"]
+    assert escalation_reason(POLICY, hastened, "voice") == (
+        "sms cannot reach the user: InvalidPhoneNumber"
+    )
+
+
+def test_a_failure_the_ladder_has_moved_past_changes_nothing() -> None:
+    late = START + timedelta(hours=5)
+    after_sms = Reminder(started_at=START, reached=2)
+    # The WeChat message was held back (daily cap) and failed after the SMS went out.
+    assert failed_for_good(POLICY, after_sms, "wechat", late, REFUSED) == after_sms
+    after_voice = Reminder(started_at=START, reached=3)
+    assert failed_for_good(POLICY, after_voice, "voice", late, "no answer") == after_voice
+    assert failed_for_good(POLICY, Reminder(START), "wechat", late, REFUSED) == Reminder(START)
+
+
+def test_a_failure_after_the_user_acted_escalates_nothing() -> None:
+    resolved = Reminder(started_at=START, reached=1, resolved=True)
+    later = START + timedelta(minutes=5)
+    assert failed_for_good(POLICY, resolved, "wechat", later, REFUSED) == resolved
+    # Even a failure recorded before the user acted does not call them once they have.
+    hastened = failed_for_good(POLICY, Reminder(START, reached=1), "wechat", later, REFUSED)
+    acted = Reminder(START, 1, True, hastened.last_step_failed_at, hastened.last_step_failure)
+    assert due_steps(POLICY, acted, later) == []
+    assert next_due_at(POLICY, acted) is None
+
+
+def test_the_first_failure_counts_and_a_late_check_still_takes_each_step_once() -> None:
+    first = START + timedelta(minutes=1)
+    hastened = failed_for_good(POLICY, Reminder(START, reached=1), "wechat", first, REFUSED)
+    again = failed_for_good(POLICY, hastened, "wechat", first + timedelta(hours=1), "wechat off")
+    assert again == hastened
+    assert due_steps(POLICY, hastened, START + timedelta(days=2)) == ["sms", "voice"]
+
+
+def test_the_log_says_why_a_step_was_taken() -> None:
+    timed = Reminder(started_at=START, reached=1)
+    assert escalation_reason(POLICY, timed, "sms") == "not acted on within 4 h"
+    assert escalation_reason(POLICY, timed, "voice") == "not acted on within 24 h"
+    hastened = failed_for_good(POLICY, timed, "wechat", START, REFUSED)
+    assert escalation_reason(POLICY, hastened, "sms") == f"wechat cannot reach the user: {REFUSED}"
+    assert escalation_reason(POLICY, hastened, "voice") == "not acted on within 24 h"
+
+
+@given(
+    reached=st.integers(min_value=1, max_value=2),
+    failed_after=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3)),
+    checked_after=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3)),
+)
+def test_a_failure_only_ever_brings_the_next_step_forward(
+    reached: int, failed_after: timedelta, checked_after: timedelta
+) -> None:
+    before = Reminder(started_at=START, reached=reached)
+    channel = POLICY.ladder()[reached - 1][0]
+    after = failed_for_good(POLICY, before, channel, START + failed_after, REFUSED)
+    now = START + checked_after
+    timed, hastened = due_steps(POLICY, before, now), due_steps(POLICY, after, now)
+    remaining = [name for name, _ in POLICY.ladder()][reached:]
+    # Still the remaining rungs in order, each at most once; never fewer than on the clock.
+    assert hastened == remaining[: len(hastened)]
+    assert hastened[: len(timed)] == timed
+    # Only the next step moves, and never later than its own time.
+    assert step_due_at(POLICY, after, reached) <= step_due_at(POLICY, before, reached)
+    for index in range(reached + 1, len(POLICY.ladder())):
+        assert step_due_at(POLICY, after, index) == step_due_at(POLICY, before, index)
 
 
 @pytest.mark.parametrize(("sms", "voice"), [(0, 4), (5, 5), (6, 2)])

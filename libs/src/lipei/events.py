@@ -264,6 +264,8 @@ class NotificationFailed(NotificationEvent):
 class NotificationEscalated(NotificationEvent):
     event_type: ClassVar[str] = "notification.escalated"
     from_channel: str
+    # why: the reminder was not acted on in time, or the channel before cannot reach the user
+    reason: str | None = Field(default=None, max_length=500)
 
 
 # --- lipei.alerts.v1 (ops API) ---------------------------------------------------------------

@@ -28,10 +28,15 @@ from lipei.runtime import ServiceRuntime
 from notify_service.channels.base import Outcome, permanent
 from notify_service.channels.senders import Senders
 from notify_service.domain.delivery_plan import Plan, aware, plan
-from notify_service.domain.escalation import EscalationPolicy, Reminder, due_steps, next_due_at
-from notify_service.domain.quiet_hours import (
-    local_day_start,
+from notify_service.domain.escalation import (
+    EscalationPolicy,
+    Reminder,
+    due_steps,
+    escalation_reason,
+    failed_for_good,
+    next_due_at,
 )
+from notify_service.domain.quiet_hours import local_day_start
 from notify_service.domain.templates import render, template
 from notify_service.models import deliveries, recipients, reminders
 from notify_service.notices import add_delivery
@@ -42,6 +47,18 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 BATCH = 50
 DEAD_LETTER_TOPIC = dead_letter_topic(NOTIFICATIONS_TOPIC)
+
+
+def reminder_state(row: Any) -> Reminder:
+    """The escalation state of a stored reminder."""
+    failed_at = row.last_step_failed_at
+    return Reminder(
+        started_at=aware(row.started_at),
+        reached=row.reached,
+        resolved=row.resolved_at is not None,
+        last_step_failed_at=None if failed_at is None else aware(failed_at),
+        last_step_failure=row.last_step_failure,
+    )
 
 
 class Dispatcher:
@@ -96,7 +113,7 @@ class Dispatcher:
                 await self._escalate(session, row, now)
 
     async def _escalate(self, session: AsyncSession, row: Any, now: datetime) -> None:
-        state = Reminder(started_at=aware(row.started_at), reached=row.reached)
+        state = reminder_state(row)
         steps = due_steps(self.policy, state, now)
         ladder = [channel for channel, _ in self.policy.ladder()]
         previous = ladder[row.reached - 1] if row.reached else "wechat"
@@ -114,20 +131,17 @@ class Dispatcher:
                 reminder_id=row.reminder_id,
             )
             if added:
-                await enqueue(
-                    session,
-                    NotificationEscalated(
-                        notification_id=row.reminder_id,
-                        user_id=row.user_id,
-                        channel=channel,
-                        trigger=row.trigger,
-                        claim_id=row.claim_id,
-                        at=now,
-                        from_channel=previous,
-                    ),
-                    source=self.settings.event_source,
-                    time=now,
+                escalated = NotificationEscalated(
+                    notification_id=row.reminder_id,
+                    user_id=row.user_id,
+                    channel=channel,
+                    trigger=row.trigger,
+                    claim_id=row.claim_id,
+                    at=now,
+                    from_channel=previous,
+                    reason=escalation_reason(self.policy, state, channel)[:500],
                 )
+                await enqueue(session, escalated, source=self.settings.event_source, time=now)
             previous = channel
         reached = row.reached + len(steps)
         await session.execute(
@@ -136,6 +150,38 @@ class Dispatcher:
             .values(
                 reached=reached,
                 next_due_at=next_due_at(self.policy, Reminder(state.started_at, reached)),
+                last_step_failed_at=None if steps else row.last_step_failed_at,
+                last_step_failure=None if steps else row.last_step_failure,
+            )
+        )
+
+    async def _gave_up(self, session: AsyncSession, row: Any, because: str, now: datetime) -> None:
+        """A reminder's message will never reach the user: its next step is due now rather than
+        after the hours meant for the user to act on a message they never got."""
+        if row.reminder_id is None:
+            return
+        reminder = (
+            await session.execute(
+                select(reminders).where(reminders.c.reminder_id == row.reminder_id)
+            )
+        ).first()
+        if reminder is None:
+            return
+        state = reminder_state(reminder)
+        hastened = failed_for_good(self.policy, state, row.channel, now, because)
+        if hastened == state:
+            return
+        await session.execute(
+            update(reminders)
+            .where(
+                reminders.c.reminder_id == row.reminder_id,
+                reminders.c.reached == state.reached,
+                reminders.c.resolved_at.is_(None),
+            )
+            .values(
+                last_step_failed_at=hastened.last_step_failed_at,
+                last_step_failure=hastened.last_step_failure,
+                next_due_at=next_due_at(self.policy, hastened),
             )
         )
 
@@ -257,6 +303,7 @@ class Dispatcher:
             await self._log_failure(
                 session, row, f"not sent: {decision.reason}", now, permanent=True
             )
+            await self._gave_up(session, row, decision.reason or "not sent", now)
 
     async def _record(
         self, session: AsyncSession, row: Any, outcome: Outcome, now: datetime
@@ -293,6 +340,7 @@ class Dispatcher:
                 update(deliveries).where(where).values(status="failed", last_error=error)
             )
             await self._dead_letter(session, row, error, now)
+            await self._gave_up(session, row, error, now)
             return
         backoff = timedelta(seconds=self.settings.delivery_retry_base_seconds * 2 ** (attempts - 1))
         await session.execute(

@@ -59,6 +59,9 @@ reminders = Table(
     Column("reached", Integer, nullable=False, default=0),
     Column("next_due_at", DateTime(timezone=True), nullable=True, index=True),
     Column("resolved_at", DateTime(timezone=True), nullable=True),
+    # The step last taken cannot reach the user (refused, unreachable): the next one is due now.
+    Column("last_step_failed_at", DateTime(timezone=True), nullable=True),
+    Column("last_step_failure", Text, nullable=True),
 )
 
 # One message on one channel to one user; `dedupe_key` = (event, channel, user) makes every
