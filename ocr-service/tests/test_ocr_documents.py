@@ -82,6 +82,20 @@ def test_pdf_pages_are_rendered_and_read(synth_reads, pipeline: Pipeline):
     assert result.fields == sample.fields
 
 
+@pytest.mark.parametrize("doc_type", ["id_card_front", "id_card_back"])
+def test_a_picture_lying_sideways_or_upside_down_reads_the_same(
+    synth_reads, pipeline: Pipeline, doc_type: str
+):
+    sample = _first_clean(synth_reads, doc_type)
+    image = cv2.imdecode(np.frombuffer(sample.data, np.uint8), cv2.IMREAD_COLOR)
+    for turn in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_180, cv2.ROTATE_90_COUNTERCLOCKWISE):
+        ok, turned = cv2.imencode(".png", cv2.rotate(image, turn))
+        assert ok
+        result = pipeline.process(turned.tobytes(), doc_type, today=ANCHOR_DATE)
+        assert result.verdict == "accept", (turn, result.reasons)
+        assert result.fields == sample.fields, turn
+
+
 def test_exif_orientation_is_applied(synth_reads):
     sample = _first_clean(synth_reads, "id_card_front")
     upright = Image.open(io.BytesIO(sample.data)).convert("RGB")

@@ -69,3 +69,44 @@ def test_a_blank_sheet_is_unreadable(pipeline: Pipeline):
     result = pipeline.process(blank.tobytes(), "medical_invoice")
     assert result.verdict == "reject"
     assert [reason["code"] for reason in result.reasons] == ["unreadable"]
+
+
+def photo_of_a_thing() -> np.ndarray:
+    """No paper and no text: coloured shapes, some running out of the frame, and fine strokes
+    for the texture of fur or grass, on a shaded ground."""
+    rng = np.random.default_rng(3)
+    ramp = np.linspace(70, 190, 1200, dtype=np.float32)
+    image = np.repeat(np.repeat(ramp[None, :, None], 900, axis=0), 3, axis=2).astype(np.uint8)
+
+    def colour() -> tuple[int, int, int]:
+        red, green, blue = (int(value) for value in rng.integers(0, 256, 3))
+        return red, green, blue
+
+    for _ in range(14):
+        centre = (int(rng.integers(0, 1200)), int(rng.integers(0, 900)))
+        cv2.circle(image, centre, int(rng.integers(40, 220)), colour(), -1)
+    for _ in range(1500):
+        x, y = int(rng.integers(0, 1200)), int(rng.integers(0, 900))
+        dx, dy = (int(value) for value in rng.integers(-25, 26, 2))
+        cv2.line(image, (x, y), (x + dx, y + dy), colour(), 2)
+    return image
+
+
+@pytest.mark.slow
+def test_photos_of_things_are_judged_by_the_picture_alone(pipeline: Pipeline):
+    def judged(image: np.ndarray, doc_type: str) -> tuple[str, list[str], dict[str, str]]:
+        ok, data = cv2.imencode(".jpg", image)
+        assert ok
+        result = pipeline.process(data.tobytes(), doc_type)
+        assert result.doc_type == doc_type
+        return result.verdict, [reason["code"] for reason in result.reasons], result.fields
+
+    # no text to read is no fault in a photo of a pet or a vehicle
+    assert judged(photo_of_a_thing(), "pet_photo") == ("accept", [], {})
+    assert judged(photo_of_a_thing(), "vehicle_photo") == ("accept", [], {})
+    dark = (photo_of_a_thing() * 0.12).astype(np.uint8)
+    assert judged(dark, "vehicle_photo") == ("reject", ["too_dark"], {})
+    blurred = cv2.GaussianBlur(photo_of_a_thing(), (0, 0), 8)
+    assert judged(blurred, "pet_photo") == ("reject", ["blurry"], {})
+    # a paper without field rules must still show text that can be read
+    assert judged(photo_of_a_thing(), "expense_list")[:2] == ("reject", ["unreadable"])

@@ -158,6 +158,20 @@ def test_values_to_the_right_below_and_on_a_tilted_page():
         assert fields["hospital"] == "复旦大学附属华山医院"
 
 
+def as_read_from_a_turned_picture(lines: list[OcrLine], quarter_turns: int) -> list[OcrLine]:
+    """The lines as the engine reports them from the picture turned anticlockwise by quarter
+    turns: the words read right, each box from its top-left corner in the turned picture."""
+    result = []
+    for item in lines:
+        points = list(item.box)
+        for _ in range(quarter_turns):
+            points = [(y, -x) for x, y in points]
+        start = min(range(4), key=lambda index: points[index][0] + points[index][1])
+        a, b, c, d = (points[(start + step) % 4] for step in range(4))
+        result.append(OcrLine(item.text, item.score, (a, b, c, d)))
+    return result
+
+
 def id_front(id_number: str, born: str = "1954年11月18日", gender: str = "女") -> list[OcrLine]:
     return [
         line("姓名许琳", 40, 50),
@@ -197,6 +211,14 @@ def test_birth_date_and_sex_must_agree_with_the_id_number():
     fields = extract_fields("id_card_front", lines, today=TODAY)
     assert fields["id_number"] == "440305195411181145"
     assert "birth_date" not in fields and "gender" not in fields
+
+
+def test_birth_date_whose_label_was_not_read_must_be_the_numbers_own():
+    unlabelled = [item for item in id_front("440305195411181145") if item.text != "出生"]
+    assert extract_fields("id_card_front", unlabelled, today=TODAY)["birth_date"] == "1954-11-18"
+    other_day = id_front("440305195411181145", born="1954年11月19日")
+    unlabelled = [item for item in other_day if item.text != "出生"]
+    assert "birth_date" not in extract_fields("id_card_front", unlabelled, today=TODAY)
 
 
 @pytest.mark.parametrize(
@@ -292,3 +314,21 @@ def test_stray_marks_beside_card_values_are_dropped():
     lines.insert(4, line("☑汉", 340, 116))
     fields = extract_fields("id_card_front", lines, today=TODAY)
     assert fields["ethnicity"] == "汉"
+
+
+@pytest.mark.parametrize("quarter_turns", [1, 2, 3])
+def test_cards_lying_sideways_or_upside_down(quarter_turns: int):
+    upright_front = id_front("440305195411181145")
+    back = [
+        line("中华人民共和国", 300, 70),
+        line("居民身份证", 330, 140),
+        line("签发机关", 120, 360),
+        line("北京市公安局朝阳分局", 270, 364),
+        line("有效期限", 120, 430),
+        line("2019.07.10-2039.07.10", 270, 434),
+    ]
+    for doc_type, lines in (("id_card_front", upright_front), ("id_card_back", back)):
+        expected = extract_fields(doc_type, lines, today=TODAY)
+        turned = as_read_from_a_turned_picture(lines, quarter_turns)
+        assert extract_fields(doc_type, turned, today=TODAY) == expected
+    assert len(expected) == 3  # the back's layout was read, not only its words

@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from lipei.web import CallerDep, Problem
-from ocr_service.ocr.extract import DOC_TYPES
-from ocr_service.ocr.pipeline import AUTO
+from ocr_service.ocr.pipeline import ALL_DOC_TYPES, AUTO
 from ocr_service.reading import DocumentReader
 
 
@@ -22,10 +21,10 @@ def router(reader: DocumentReader, max_bytes: int) -> APIRouter:
         file: Annotated[UploadFile, File()],
         doc_type: Annotated[str, Form()] = AUTO,
     ) -> dict[str, Any]:
-        if doc_type != AUTO and doc_type not in DOC_TYPES:
+        if doc_type != AUTO and doc_type not in ALL_DOC_TYPES:
             raise Problem(
                 422,
-                f"doc_type must be one of {', '.join((*DOC_TYPES, AUTO))}",
+                f"doc_type must be one of {', '.join((*ALL_DOC_TYPES, AUTO))}",
                 type="validation-error",
                 errors=[{"field": "doc_type", "message": "unsupported"}],
             )

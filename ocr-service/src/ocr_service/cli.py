@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ocr_service.ocr.engine import default_engine
-from ocr_service.ocr.extract import DOC_TYPES
-from ocr_service.ocr.pipeline import AUTO, Pipeline
+from ocr_service.ocr.pipeline import ALL_DOC_TYPES, AUTO, Pipeline
 
 
 def _pipeline(args: argparse.Namespace) -> Pipeline:
@@ -44,7 +43,7 @@ def _synth(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from ocr_service.ocr.evaluate import evaluate
 
-    report = evaluate(Path(args.directory), _pipeline(args))
+    report = evaluate(Path(args.directory), _pipeline(args), auto=args.auto)
     for line in report.lines():
         print(line)
     return 0
@@ -63,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser(
         "extract", parents=[engine_options], help="read documents, one JSON line each"
     )
-    extract.add_argument("--doc-type", required=True, choices=(*DOC_TYPES, AUTO))
+    extract.add_argument("--doc-type", required=True, choices=(*ALL_DOC_TYPES, AUTO))
     extract.add_argument("files", nargs="+", metavar="FILE")
     extract.set_defaults(run=_extract)
 
@@ -77,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         "evaluate", parents=[engine_options], help="score against DIR/truth.jsonl"
     )
     score.add_argument("directory", metavar="DIR")
+    score.add_argument(
+        "--auto", action="store_true", help="read every file as `auto` and score the type found"
+    )
     score.set_defaults(run=_evaluate)
     return parser
 

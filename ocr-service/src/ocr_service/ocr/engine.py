@@ -88,9 +88,11 @@ def paddleocr_available() -> bool:
 class PaddleOcrEngine:
     """The `paddleocr` package itself, for hosts where PaddlePaddle and its models are installed."""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, *, threads: int = 0, **options: Any) -> None:
         from paddleocr import PaddleOCR
 
+        if threads > 0:
+            options.setdefault("cpu_threads", threads)
         self._ocr = PaddleOCR(lang="ch", **options)
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
@@ -116,7 +118,7 @@ def default_engine(kind: str = "rapidocr", threads: int = 0) -> OcrEngine:
     elif kind == "paddleocr":
         if not paddleocr_available():
             raise RuntimeError("the paddleocr package is not installed")
-        engine = PaddleOcrEngine()
+        engine = PaddleOcrEngine(threads=threads)
     else:
         raise ValueError(f"unknown OCR engine {kind!r}")
     engine.warm_up()

@@ -1,8 +1,13 @@
 """Scoring the pipeline against a truth.jsonl (the shared samples' format, or a generated set).
 
-Field accuracy counts fields read exactly right over fields in the truth, on the documents whose
-truth is `accept` (a document a person would reject has no fields to trust). A verdict is right
-when it accepts what the truth accepts, or rejects with the truth's reason among its reasons.
+Fields: a true field counts right only when read exactly; an absent one counts wrong, and one
+read with another value is also counted apart, since a wrong value is worse than none. The
+headline figure is over the documents whose truth is `accept` (a photo a person would retake has
+no fields to trust); the same count over every document is reported beside it. A value reported
+for a field the truth does not have (a `valid_to` on a card valid for life) is a wrong value too.
+
+Verdicts: right when the pipeline accepts what the truth accepts and rejects what it rejects.
+For a truth `reject:<reason>`, the reason is right when that code is among the reported ones.
 """
 
 from __future__ import annotations
@@ -10,11 +15,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
-from ocr_service.ocr.pipeline import Pipeline
+from ocr_service.ocr.pipeline import AUTO, Pipeline
 from ocr_service.ocr.quality import Reason
 
 # Reason codes as truth.jsonl spells them ("reject:dark"); the rest are spelled alike.
@@ -50,29 +55,42 @@ def read_truth(directory: Path) -> list[Case]:
 
 
 @dataclass
+class FieldCount:
+    expected: int = 0
+    right: int = 0
+    wrong: int = 0  # present with another value
+    extra: int = 0  # present though the truth has no such field
+
+
+@dataclass
 class Tally:
     documents: int = 0
     verdicts_right: int = 0
-    fields: int = 0
-    fields_right: int = 0
+    rejects: int = 0  # documents whose truth is a rejection
+    reasons_right: int = 0
+    types_right: int = 0  # with `auto`: the type recognised
+    accepted_fields: FieldCount = field(default_factory=FieldCount)
+    all_fields: FieldCount = field(default_factory=FieldCount)
 
     def add(self, other: Tally) -> None:
-        self.documents += other.documents
-        self.verdicts_right += other.verdicts_right
-        self.fields += other.fields
-        self.fields_right += other.fields_right
+        for item in fields(self):
+            mine, theirs = getattr(self, item.name), getattr(other, item.name)
+            if isinstance(mine, FieldCount):
+                mine.expected += theirs.expected
+                mine.right += theirs.right
+                mine.wrong += theirs.wrong
+                mine.extra += theirs.extra
+            else:
+                setattr(self, item.name, mine + theirs)
 
-    @property
-    def field_accuracy(self) -> float:
-        return self.fields_right / self.fields if self.fields else 1.0
 
-    @property
-    def verdict_accuracy(self) -> float:
-        return self.verdicts_right / self.documents if self.documents else 1.0
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole if whole else 1.0:.1%} ({part}/{whole})"
 
 
 @dataclass
 class Report:
+    auto: bool = False
     by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     misses: list[str] = field(default_factory=list)
 
@@ -84,41 +102,76 @@ class Report:
         return total
 
     def lines(self) -> Iterator[str]:
-        yield "| doc_type | documents | field accuracy | verdict accuracy |"
-        yield "| --- | ---: | ---: | ---: |"
+        yield (
+            "| doc_type | documents | field accuracy | present but wrong | verdict accuracy"
+            " | reason right | fields on every document |"
+            + (" type recognised |" if self.auto else "")
+        )
+        yield "| --- | ---: | ---: | ---: | ---: | ---: | ---: |" + (" ---: |" if self.auto else "")
         rows = [*sorted(self.by_type.items()), ("overall", self.overall)]
         for name, tally in rows:
+            accepted, every = tally.accepted_fields, tally.all_fields
             yield (
                 f"| {name} | {tally.documents}"
-                f" | {tally.field_accuracy:.1%} ({tally.fields_right}/{tally.fields})"
-                f" | {tally.verdict_accuracy:.1%} ({tally.verdicts_right}/{tally.documents}) |"
+                f" | {_share(accepted.right, accepted.expected)}"
+                f" | {accepted.wrong + accepted.extra}"
+                f" | {_share(tally.verdicts_right, tally.documents)}"
+                f" | {_share(tally.reasons_right, tally.rejects)}"
+                f" | {_share(every.right, every.expected)}, {every.wrong + every.extra} wrong |"
+                + (f" {_share(tally.types_right, tally.documents)} |" if self.auto else "")
             )
         yield ""
         yield f"misses: {len(self.misses)}"
         yield from (f"- {miss}" for miss in self.misses)
 
 
-def evaluate(directory: Path, pipeline: Pipeline, *, today: date | None = None) -> Report:
-    report = Report()
+def _count_fields(
+    count: FieldCount, truth: dict[str, str], read: dict[str, str], note: str, misses: list[str]
+) -> None:
+    for name, expected in truth.items():
+        got = read.get(name)
+        count.expected += 1
+        count.right += got == expected
+        count.wrong += got is not None and got != expected
+        if got != expected:
+            misses.append(f"{note}: {name} read {got!r}, truth {expected!r}")
+    for name in sorted(read.keys() - truth.keys()):
+        count.extra += 1
+        misses.append(f"{note}: {name} read {read[name]!r}, truth has none")
+
+
+def evaluate(
+    directory: Path, pipeline: Pipeline, *, today: date | None = None, auto: bool = False
+) -> Report:
+    """Read every file of DIR/truth.jsonl as its true type (or as `auto`) and score it."""
+    report = Report(auto=auto)
     for case in read_truth(directory):
-        result = pipeline.process((directory / case.file).read_bytes(), case.doc_type, today=today)
+        data = (directory / case.file).read_bytes()
+        result = pipeline.process(data, AUTO if auto else case.doc_type, today=today)
         tally = report.by_type[case.doc_type]
         tally.documents += 1
+        tally.types_right += result.doc_type == case.doc_type
+        if auto and result.doc_type != case.doc_type:
+            report.misses.append(f"{case.file}: recognised as {result.doc_type}")
         codes = [reason["code"] for reason in result.reasons]
-        verdict_right = (
-            result.accepted if case.quality == "accept" else case.quality in truth_verdicts(codes)
-        )
+        truth_accepts = case.quality == "accept"
+        verdict_right = result.accepted == truth_accepts
         tally.verdicts_right += verdict_right
-        if not verdict_right:
+        if not truth_accepts:
+            tally.rejects += 1
+            reason_right = not result.accepted and case.quality in truth_verdicts(codes)
+            tally.reasons_right += reason_right
+        else:
+            reason_right = True
+        if not (verdict_right and reason_right):
             report.misses.append(
                 f"{case.file}: verdict {result.verdict} {codes}, truth {case.quality}"
             )
-        if case.quality != "accept":
-            continue
-        for name, expected in case.fields.items():
-            got = result.fields.get(name)
-            tally.fields += 1
-            tally.fields_right += got == expected
-            if got != expected:
-                report.misses.append(f"{case.file}: {name} read {got!r}, truth {expected!r}")
+        read, truth = result.fields, case.fields
+        if truth_accepts:
+            _count_fields(tally.accepted_fields, truth, read, case.file, report.misses)
+            _count_fields(tally.all_fields, truth, read, case.file, [])
+        else:
+            note = f"{case.file} ({case.quality})"
+            _count_fields(tally.all_fields, truth, read, note, report.misses)
     return report

@@ -18,12 +18,19 @@ from ocr_service.ocr.quality import (
     image_reasons,
     measure,
     missing_fields_reason,
+    picture_reasons,
     reading_reasons,
 )
 
 AUTO = "auto"
 # What `auto` reports when the words match no supported type (API.md's catch-all type).
 UNKNOWN_TYPE = "other"
+# API.md's other document types, which have no field rules. Papers among them are judged by the
+# picture and by whether their text can be read; photos of things (and `other`, which may be
+# anything) by the picture alone.
+PAPERS_WITHOUT_FIELDS = ("expense_list", "accident_report")
+PICTURES = ("vehicle_photo", "pet_photo", UNKNOWN_TYPE)
+ALL_DOC_TYPES = (*DOC_TYPES, *PAPERS_WITHOUT_FIELDS, *PICTURES)
 
 
 @dataclass(slots=True)
@@ -84,7 +91,7 @@ class Pipeline:
         content_type: str | None = None,
         today: date | None = None,
     ) -> OcrResult:
-        if doc_type != AUTO and doc_type not in DOC_TYPES:
+        if doc_type != AUTO and doc_type not in ALL_DOC_TYPES:
             raise ValueError(f"unsupported document type {doc_type!r}")
         today = today or date.today()
         clock = _Clock()
@@ -99,9 +106,19 @@ class Pipeline:
 
         stats = [measure(page) for page in pages]
         clock.lap("quality")
+        if doc_type in PICTURES:
+            faults = [reason for page_stats in stats for reason in picture_reasons(page_stats)]
+            verdict, reason_list = _verdict(faults)
+            return OcrResult(doc_type, verdict, reason_list, {}, clock.total())
 
         lines = self._read(pages)
         clock.lap("ocr")
+        if doc_type in PAPERS_WITHOUT_FIELDS:
+            faults = [
+                reason for page_stats in stats for reason in image_reasons(page_stats, doc_type)
+            ]
+            verdict, reason_list = _verdict(faults or reading_reasons(lines))
+            return OcrResult(doc_type, verdict, reason_list, {}, clock.total())
 
         detected = detect_doc_type(lines)
         effective = detected if doc_type == AUTO else doc_type

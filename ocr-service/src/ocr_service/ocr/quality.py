@@ -241,6 +241,15 @@ def image_reasons(stats: ImageStats, doc_type: str | None) -> list[Reason]:
     return reasons
 
 
+# A photo of a thing (a vehicle, a pet) need show no text and may well reach past the frame:
+# only its light, focus and size can make a person retake it.
+PICTURE_FAULTS = frozenset({Reason.TOO_DARK, Reason.BLURRY, Reason.TOO_SMALL})
+
+
+def picture_reasons(stats: ImageStats) -> list[Reason]:
+    return [reason for reason in image_reasons(stats, None) if reason in PICTURE_FAULTS]
+
+
 def text_height(lines: list[OcrLine]) -> float:
     heights = [abs(line.box[3][1] - line.box[0][1]) for line in lines]
     return median(heights) if heights else 0.0

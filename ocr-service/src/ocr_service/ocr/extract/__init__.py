@@ -8,7 +8,7 @@ from datetime import date
 from ocr_service.ocr.engine import OcrLine
 from ocr_service.ocr.extract import bank_card, id_card, invoice, medical_record
 from ocr_service.ocr.extract.detect import detect_doc_type
-from ocr_service.ocr.extract.layout import Page
+from ocr_service.ocr.extract.layout import Page, quarter_turns_to_try, turned
 
 DOC_TYPES = (
     "medical_invoice",
@@ -49,9 +49,18 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def extract_fields(doc_type: str, lines: Sequence[OcrLine], *, today: date) -> dict[str, str]:
-    """The fields of a document of a known type; a field unread or failing its checks is absent."""
-    page = Page(lines, _LABELS[doc_type])
-    return _EXTRACTORS[doc_type](page, today=today)
+    """The fields of a document of a known type; a field unread or failing its checks is absent.
+
+    The layout is read both ways the boxes allow (upright or upside down, or sideways one way or
+    the other); the likelier way stands unless the other yields more fields that pass the checks.
+    """
+    best: dict[str, str] | None = None
+    for quarter_turns in quarter_turns_to_try(lines):
+        page = Page(turned(lines, quarter_turns), _LABELS[doc_type])
+        fields = _EXTRACTORS[doc_type](page, today=today)
+        if best is None or len(fields) > len(best):
+            best = fields
+    return best or {}
 
 
 def missing_fields(doc_type: str, fields: dict[str, str]) -> list[str]:

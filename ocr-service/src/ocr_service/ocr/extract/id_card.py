@@ -108,6 +108,14 @@ def _id_number(page: Page, today: date) -> str | None:
     return None
 
 
+def _printed_birth_date(page: Page, id_number: str, today: date) -> date | None:
+    """The birth date where its label (出生) was not read: the one date printed on the card that
+    is the number's own."""
+    expected = id_birth_date(id_number)
+    printed = {parse_date(cell.text, today=today) for cell in page.cells}
+    return expected if expected in printed else None
+
+
 def _address(page: Page) -> str | None:
     for cell, text in page.value_candidates(ADDRESS):
         if len(text) < 2:
@@ -142,6 +150,8 @@ def extract_front(page: Page, *, today: date) -> dict[str, str]:
             born = None
         if gender is not None and gender != id_gender(id_number):
             gender = None
+        if born is None:
+            born = _printed_birth_date(page, id_number, today)
     fields = {
         "name": name,
         "gender": gender,

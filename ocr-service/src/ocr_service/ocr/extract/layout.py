@@ -1,7 +1,9 @@
 """The page as positioned text: labels, and the values to their right or below them.
 
 Boxes are first turned upright by the median slope of the long text lines, so a skewed photo lays
-out like a straight scan.
+out like a straight scan. A picture lying sideways or upside down is read right word by word (the
+engine turns each line before recognising it), but its boxes stay where they are in the picture:
+`turned` lays them out as they would lie had the picture been turned by quarter turns.
 """
 
 from __future__ import annotations
@@ -51,6 +53,50 @@ def text_angle(lines: Sequence[OcrLine]) -> float:
         if width > 2 * height:
             slopes.append(math.atan2(y1 - y0, x1 - x0))
     return median(slopes) if slopes else 0.0
+
+
+def _turn(x: float, y: float, quarter_turns: int) -> tuple[float, float]:
+    """A point once the picture is turned clockwise (y grows downwards); only relative positions
+    matter to the layout, so the picture's size is not needed."""
+    for _ in range(quarter_turns % 4):
+        x, y = -y, x
+    return x, y
+
+
+def turned(lines: Sequence[OcrLine], quarter_turns: int) -> list[OcrLine]:
+    """The lines as they lie in the picture turned clockwise by that many quarter turns, each box
+    again starting from its top-left corner, as the engine reports boxes."""
+    if quarter_turns % 4 == 0:
+        return list(lines)
+    result = []
+    for line in lines:
+        points = [_turn(x, y, quarter_turns) for x, y in line.box]
+        start = min(range(4), key=lambda index: points[index][0] + points[index][1])
+        a, b, c, d = (points[(start + step) % 4] for step in range(4))
+        result.append(OcrLine(line.text, line.score, (a, b, c, d)))
+    return result
+
+
+# A line of three characters or more is clearly longer than it is high, whichever way it runs.
+_LONG_LINE_CHARS = 3
+_LONG_LINE_RATIO = 1.5
+
+
+def quarter_turns_to_try(lines: Sequence[OcrLine]) -> tuple[int, int]:
+    """The picture's possible turns to upright, likelier first: lines mostly standing on end mean
+    it lies sideways (one or three quarter turns), otherwise it is upright or upside down. The
+    boxes alone cannot tell which of the two; what can be read in each decides."""
+    standing = lying = 0
+    for line in lines:
+        if len(compact(line.text)) < _LONG_LINE_CHARS:
+            continue
+        (x0, y0), (x1, y1), _, (x3, y3) = line.box
+        across, down = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
+        if down > _LONG_LINE_RATIO * across:
+            standing += 1
+        elif across > _LONG_LINE_RATIO * down:
+            lying += 1
+    return (1, 3) if standing > lying else (0, 2)
 
 
 def to_cells(lines: Sequence[OcrLine]) -> list[Cell]:
