@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,19 +37,21 @@ async def _upload(
     index: int,
     doc_type: str | None = None,
     claim_id: str | None = None,
+    stored: bytes | None = None,
 ) -> tuple[str, Any, Envelope]:
+    """Store sample `index` (or `stored` in its place) and announce the sample's upload."""
     sample = make_sample(SEED, index)
     document_id = f"doc-{index}"
     claim_id = claim_id or f"claim-{index}"
     key = f"claims/{claim_id}/{document_id}"
-    await storage.put(key, sample.data, "image/jpeg")
+    await storage.put(key, sample.data if stored is None else stored, "image/jpeg")
     event = ClaimDocumentUploaded(
         claim_id=claim_id,
         user_id="dev-alice",
         document_id=document_id,
         doc_type=doc_type or sample.doc_type,
         storage_key=key,
-        sha256="0" * 64,
+        sha256=hashlib.sha256(sample.data).hexdigest(),
         content_type="image/png" if sample.file.endswith("png") else "image/jpeg",
         size_bytes=len(sample.data),
         uploaded_at=datetime.now(UTC),
@@ -88,6 +91,9 @@ async def test_uploaded_documents_get_verdicts_with_sealed_fields(
             # a blurry ID card of the same claim: its verdict comes after any for the redelivery
             blurry_id, _, _ = await _upload(storage, producer, 1, claim_id="claim-0")
             wrong_id, _, _ = await _upload(storage, producer, 6, doc_type="bank_card")
+            # a clean invoice whose stored bytes were damaged after the upload
+            damaged = make_sample(SEED, 0).data[:-4096]
+            damaged_id, _, _ = await _upload(storage, producer, 11, stored=damaged)
             seen: dict[str, tuple[str, dict[str, Any], bytes]] = {}
             verdict_count: Counter[str] = Counter()
 
@@ -98,7 +104,7 @@ async def test_uploaded_documents_get_verdicts_with_sealed_fields(
                         env = Envelope.from_kafka(record.headers, record.value)
                         seen[env.data["document_id"]] = (env.type, env.data, record.value or b"")
                         verdict_count[env.data["document_id"]] += 1
-                return len(seen) == 3
+                return len(seen) == 4
 
             await wait_until(collect, timeout=120)
         finally:
@@ -121,6 +127,11 @@ async def test_uploaded_documents_get_verdicts_with_sealed_fields(
     kind, data, _ = seen[wrong_id]
     assert kind == "document.rejected"
     assert [r["code"] for r in data["reasons"]] == ["wrong_type"]
+
+    kind, data, _ = seen[damaged_id]
+    assert kind == "document.rejected"
+    assert [r["code"] for r in data["reasons"]] == ["unreadable"]
+    assert "重新上传" in data["reasons"][0]["message"]
 
 
 async def test_extract_endpoint_reads_one_file(bootstrap_servers: str, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -19,11 +20,14 @@ from lipei.messaging.consumer import Handler, PermanentError
 from lipei.runtime import ServiceRuntime
 from lipei.sealing import seal_json
 from lipei.storage import ObjectStorage, StorageError
+from ocr_service.ocr.quality import Reason as QualityReason
 from ocr_service.ocr.sensitive import mask_fields
 from ocr_service.reading import DocumentReader
 from ocr_service.settings import Settings
 
 log = logging.getLogger(__name__)
+
+DAMAGED_MESSAGE = "文件已损坏或不完整，请重新上传"
 
 
 def uploaded_handler(
@@ -36,6 +40,23 @@ def uploaded_handler(
         except StorageError as exc:
             raise PermanentError(f"document {event.document_id} is not in storage: {exc}") from exc
         now = runtime.clock.now()
+        if hashlib.sha256(data).hexdigest() != event.sha256.lower():
+            # Not the bytes the user uploaded (damaged or replaced in storage): never read them.
+            log.error("claim %s document %s: sha256 mismatch", event.claim_id, event.document_id)
+            await enqueue(
+                session,
+                DocumentRejected(
+                    claim_id=event.claim_id,
+                    document_id=event.document_id,
+                    user_id=event.user_id,
+                    doc_type=event.doc_type,
+                    reasons=[Reason(code=QualityReason.UNREADABLE.value, message=DAMAGED_MESSAGE)],
+                    rejected_at=now,
+                ),
+                source=settings.event_source,
+                time=now,
+            )
+            return
         result = await reader.read(
             data, event.doc_type, content_type=event.content_type, today=now.date()
         )
