@@ -571,20 +571,20 @@ async def test_status_events_tell_the_user_what_the_insurer_decided(
     await publish(producer, change("materials_requested", "under_review", supplied), topic)
     await publish(
         producer,
-        change("under_review", "rejected", "claim.decision.rejected", reason="等待期内出险"),
+        change("under_review", "rejected", "claim.decision.rejected"),
         topic,
     )
     await wait_until(lambda: len(wechat.messages_to(ALICE_OPENID)) == 3)
     await notify.apps["notify"].state.dispatcher.tick()
     by_phrase = {m.data["phrase2"]: m.data for m in wechat.messages_to(ALICE_OPENID)}
     assert sorted(by_phrase) == sorted(["待补充", "审核中", "未通过"])
-    assert by_phrase["未通过"]["thing3"] == "等待期内出险"
+    assert by_phrase["未通过"]["thing3"] == "理由请在小程序中查看"
 
     alice = await notify.login("dev:alice")
     inbox = (await notify.client.get("/api/v1/me/notifications", headers=alice)).json()
     bodies = {item["kind"]: item["body"] for item in inbox["items"]}
     assert "费用清单（缺少费用明细）；出院小结（需出院小结）" in bodies["materials_requested"]
-    assert "等待期内出险" in bodies["claim_rejected"]
+    assert "理由请在小程序的理赔进度中查看" in bodies["claim_rejected"]
     # Answered by the supplement: no SMS or call follows the request, however long.
     clock.advance(timedelta(days=3))
     await notify.apps["notify"].state.dispatcher.tick()

@@ -71,7 +71,7 @@ def local_text(when: datetime) -> str:
 
 
 def decided(event: ClaimStatusChanged, name: str) -> Any:
-    """A field tracking adds to the status event (`paid_amount`, `reason`, `materials`)."""
+    """A field tracking adds to the status event (`paid_amount`, `materials`)."""
     return (event.model_extra or {}).get(name)
 
 
@@ -219,8 +219,6 @@ class Handlers:
                 template = "claim_paid_plain"
             else:
                 params["amount"] = f"{amount}元"
-        if event.to == "rejected":
-            params["reason"] = str(decided(event, "reason") or "详见小程序中的理赔进度")
         await notify(
             session,
             source_event_id=envelope.id,

@@ -34,15 +34,18 @@ def utc(value: datetime) -> datetime:
 
 
 def _decision_fields(state: ClaimState, to: str) -> dict[str, object]:
-    """What the insurer decided, for readers that tell the user (amounts, reason, materials)."""
+    """What the insurer decided, for readers that tell the user (amounts, materials).
+
+    A rejection's reason stays off this topic: it is the insurer's free text and may name a
+    diagnosis, and this topic is read beyond the claim's insurer. The progress screen, seen only
+    by the claim's owner, gives it.
+    """
     if to == "materials_requested":
         return {"materials": state.requested_materials}
     if to == "approved" and state.approved_amount is not None:
         return {"approved_amount": f"{state.approved_amount:.2f}"}
     if to == "paid" and state.paid_amount is not None:
         return {"paid_amount": f"{state.paid_amount:.2f}", "paid_at": state.paid_at}
-    if to == "rejected":
-        return {"reason": state.rejection_reason}
     return {}
 
 
