@@ -93,7 +93,6 @@ def uploaded_handler(
             verdict,
             source=settings.event_source,
             time=now,
-            traceparent=envelope.traceparent,
         )
 
     return on_uploaded
