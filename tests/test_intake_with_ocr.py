@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,10 +39,13 @@ POLICY = {
 }
 
 
-async def test_ocr_verdicts_reach_the_policyholders_checklist(
-    bootstrap_servers: str, tmp_path: Path
-) -> None:
-    private, public = generate_keypair()
+@asynccontextmanager
+async def intake_and_ocr(
+    bootstrap_servers: str, tmp_path: Path, fields_keys: tuple[str, str]
+) -> AsyncIterator[Platform]:
+    """intake and the real OCR service sharing one document store, fields sealed between them
+    with `fields_keys` (private, public)."""
+    private, public = fields_keys
     storage = str(tmp_path / "documents")
     clock = MovableClock(datetime.combine(ANCHOR_DATE, datetime.min.time(), tzinfo=UTC))
     async with running_platform(
@@ -53,6 +58,14 @@ async def test_ocr_verdicts_reach_the_policyholders_checklist(
             "ocr": {"storage_url": storage, "fields_public_key": public},
         },
     ) as platform:
+        yield platform
+
+
+async def test_ocr_verdicts_reach_the_policyholders_checklist(
+    bootstrap_servers: str, tmp_path: Path
+) -> None:
+    private, public = generate_keypair()
+    async with intake_and_ocr(bootstrap_servers, tmp_path, (private, public)) as platform:
         ops = await platform.login("dev-ops:olivia")
         put = await platform.client.put("/ops/v1/policies/P-1", json=POLICY, headers=ops)
         assert put.status_code == 200, put.text
@@ -159,18 +172,8 @@ async def test_an_outpatient_claim_read_by_ocr_reaches_its_insurer_sealed(
     secrets = (name, id_number, card_number, ID_CARD.fields["address"])
     fields_private, fields_public = generate_keypair()
     insurer_private, insurer_public = generate_keypair()
-    storage = str(tmp_path / "documents")
-    clock = MovableClock(datetime.combine(ANCHOR_DATE, datetime.min.time(), tzinfo=UTC))
-    async with running_platform(
-        bootstrap_servers=bootstrap_servers,
-        tmp_dir=tmp_path,
-        clock=clock,
-        services=("intake", "ocr"),
-        overrides={
-            "intake": {"storage_url": storage, "fields_private_key": fields_private},
-            "ocr": {"storage_url": storage, "fields_public_key": fields_public},
-        },
-    ) as platform:
+    fields_keys = (fields_private, fields_public)
+    async with intake_and_ocr(bootstrap_servers, tmp_path, fields_keys) as platform:
         ops = await platform.login("dev-ops:olivia")
         insurer = await platform.client.put(
             "/ops/v1/insurers/demo-insurer",
