@@ -20,6 +20,7 @@ from lipei.messaging.consumer import Handler, PermanentError
 from lipei.runtime import ServiceRuntime
 from lipei.sealing import seal_json
 from lipei.storage import ObjectStorage, StorageError
+from ocr_service.ocr.pipeline import OcrResult
 from ocr_service.ocr.quality import Reason as QualityReason
 from ocr_service.ocr.sensitive import mask_fields
 from ocr_service.reading import DocumentReader
@@ -40,26 +41,15 @@ def uploaded_handler(
         except StorageError as exc:
             raise PermanentError(f"document {event.document_id} is not in storage: {exc}") from exc
         now = runtime.clock.now()
-        if hashlib.sha256(data).hexdigest() != event.sha256.lower():
+        if hashlib.sha256(data).hexdigest() == event.sha256.lower():
+            result = await reader.read(
+                data, event.doc_type, content_type=event.content_type, today=now.date()
+            )
+        else:
             # Not the bytes the user uploaded (damaged or replaced in storage): never read them.
             log.error("claim %s document %s: sha256 mismatch", event.claim_id, event.document_id)
-            await enqueue(
-                session,
-                DocumentRejected(
-                    claim_id=event.claim_id,
-                    document_id=event.document_id,
-                    user_id=event.user_id,
-                    doc_type=event.doc_type,
-                    reasons=[Reason(code=QualityReason.UNREADABLE.value, message=DAMAGED_MESSAGE)],
-                    rejected_at=now,
-                ),
-                source=settings.event_source,
-                time=now,
-            )
-            return
-        result = await reader.read(
-            data, event.doc_type, content_type=event.content_type, today=now.date()
-        )
+            damaged = {"code": QualityReason.UNREADABLE.value, "message": DAMAGED_MESSAGE}
+            result = OcrResult(event.doc_type, "reject", [damaged], {})
         common: dict[str, Any] = {
             "claim_id": event.claim_id,
             "document_id": event.document_id,
@@ -88,11 +78,6 @@ def uploaded_handler(
             result.verdict,
             ",".join(r["code"] for r in result.reasons),
         )
-        await enqueue(
-            session,
-            verdict,
-            source=settings.event_source,
-            time=now,
-        )
+        await enqueue(session, verdict, source=settings.event_source, time=now)
 
     return on_uploaded
