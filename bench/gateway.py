@@ -2,8 +2,10 @@
 intake-service, and through nginx proxying the same intake-service, in one run.
 
 The platform (local broker, intake-service, gateway) runs in a child process so the load
-generator does not share its interpreter; nginx (Debian package, installed when missing) runs on
-a loopback port with a configuration written to a temporary directory. Everything is loopback.
+generator does not share its interpreter. Its gateway shares intake's event loop, as in the tests;
+a second gateway runs in a process of its own (`python -m gateway`), as deployed, and is the one
+compared with nginx (Debian package, installed when missing), which runs on a loopback port with a
+configuration written to a temporary directory. Everything is loopback.
 """
 
 from __future__ import annotations
@@ -133,6 +135,21 @@ http {{
     return process
 
 
+def _start_gateway(port: int, intake_url: str, internal_token: str) -> subprocess.Popen[bytes]:
+    """The gateway as deployed: its own process, in front of the platform's intake-service. It
+    shares the platform's default signing key, so the platform's access token works here too."""
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "INTAKE_URL": intake_url,
+        "LIPEI_INTERNAL_TOKEN": internal_token,
+        "RATE_LIMIT_USER_PER_MINUTE": "0",
+        "RATE_LIMIT_IP_PER_MINUTE": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen([sys.executable, "-m", "gateway"], env=env)
+
+
 # --- load ---------------------------------------------------------------------------------
 
 
@@ -194,6 +211,7 @@ def main() -> int:
         info_path = tmp / "platform.json"
         platform = subprocess.Popen([sys.executable, __file__, "--serve", str(info_path)])
         nginx: subprocess.Popen[bytes] | None = None
+        own: subprocess.Popen[bytes] | None = None
         try:
             info = _wait_for(info_path, platform, 120)
             port = free_port()
@@ -203,18 +221,25 @@ def main() -> int:
             path = f"/api/v1/claims/{info['claim_id']}"
             from lipei.testing.platform import INTERNAL_TOKEN
 
+            own_port = free_port()
+            own = _start_gateway(own_port, info["intake"], INTERNAL_TOKEN)
+            own_url = f"http://127.0.0.1:{own_port}"
+            _ready(own_url)
+
             identity = {INTERNAL_TOKEN_HEADER: INTERNAL_TOKEN, USER_HEADER: "dev-bench"}
             bearer = {"Authorization": info["authorization"]}
             targets = [
                 ("intake-service direct", info["intake"] + path, identity),
                 ("nginx → intake", nginx_url + path, identity),
-                ("gateway → intake", info["gateway"] + path, bearer),
+                ("gateway → intake (same process)", info["gateway"] + path, bearer),
+                ("gateway → intake (own process)", own_url + path, bearer),
             ]
             results = {label: asyncio.run(_load(url, hdrs)) for label, url, hdrs in targets}
         finally:
-            if nginx is not None:
-                nginx.terminate()
-                nginx.wait(10)
+            for child in (nginx, own):
+                if child is not None:
+                    child.terminate()
+                    child.wait(10)
             platform.terminate()
             platform.wait(30)
     direct = results["intake-service direct"]
@@ -226,7 +251,7 @@ def main() -> int:
             f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']:.0f} "
             f"| {r['rps'] / direct['rps']:.2f}× | {r['p50'] / direct['p50']:.2f}× |"
         )
-    gateway, proxied = results["gateway → intake"], results["nginx → intake"]
+    gateway, proxied = results["gateway → intake (own process)"], results["nginx → intake"]
     print(
         f"\ngateway vs nginx: {gateway['rps'] / proxied['rps']:.2f}× the throughput, "
         f"{gateway['p50'] / proxied['p50']:.2f}× the median latency"
