@@ -58,10 +58,57 @@ def platform_url(bootstrap_servers: str, tmp_path: Path) -> Iterator[str]:
         thread.join(60)
 
 
+# Signs each partner request as API.md says, over the exact bytes sent.
+PARTNER_HOOKS = """
+import hashlib, hmac, itertools, json, os, time
+from urllib.parse import unquote
+
+import schemathesis
+from schemathesis.core import NotSet
+
+# Each request a timestamp of its own within the window, so no two signatures repeat (a repeat
+# is refused as a replay).
+AGES = itertools.cycle(range(250))
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    headers = case.headers or {}
+    if not case.path.startswith("/partner/") or "X-Lipei-Signature" not in headers:
+        return  # not a partner call, or one testing a missing signature: left as generated
+    if isinstance(case.body, dict) and "claim_id" in case.body:
+        case.body["claim_id"] = os.environ["FUZZ_CLAIM_ID"]  # decide the insurer's own claim
+    if isinstance(case.body, NotSet):
+        body = b""
+    elif isinstance(case.body, bytes):
+        body = case.body
+    else:  # the bytes the transport will send (requests' own JSON serialisation)
+        body = json.dumps(case.body, allow_nan=False).encode()
+    stamp = str(int(time.time()) - next(AGES))
+    message = b"\\n".join(
+        [case.method.upper().encode(), unquote(case.formatted_path).encode(), stamp.encode(), body]
+    )
+    secret = os.environ["FUZZ_PARTNER_SECRET"].encode()
+    signed = {"X-Lipei-Insurer": "fuzz-insurer", "X-Lipei-Timestamp": stamp}
+    signed["X-Lipei-Signature"] = hmac.new(secret, message, hashlib.sha256).hexdigest()
+    # A header the case left out on purpose stays out.
+    case.headers = {**headers, **{k: v for k, v in signed.items() if k in headers}}
+"""
+
+
+def _fuzz_insurer(platform_url: str, headers: dict[str, str]) -> str:
+    """Registers the insurer the partner requests are signed for; returns its secret."""
+    put = httpx.put(
+        f"{platform_url}/ops/v1/insurers/fuzz-insurer", json={"name": "Fuzz"}, headers=headers
+    )
+    assert put.status_code == 201, put.text
+    return str(put.json()["partner_secret"])
+
+
 def _own_draft(platform_url: str, headers: dict[str, str]) -> str:
     policy = {
         "holder_user_id": "ops-fuzz",
-        "insurer_code": "demo-insurer",
+        "insurer_code": "fuzz-insurer",
         "product_name": "门急诊医疗险",
         "insured_name": "张三",
         "insured_id_number": "110101199003071234",
@@ -92,9 +139,20 @@ def test_the_public_api_keeps_its_openapi_promises(platform_url: str, tmp_path: 
     assert {"bearer", "partnerSignature"} <= set(document["components"]["securitySchemes"])
     assert {route.template for route in ROUTES} <= set(document["paths"])
     assert not [path for path in document["paths"] if path.startswith("/internal")]
-    # A claim of the fuzzing user's own, so the claim routes are exercised past their 404.
-    claim_id = _own_draft(platform_url, {"Authorization": f"Bearer {token}"})
+    # A claim of the fuzzing user's own, with an insurer whose partner requests the hook signs,
+    # so the claim and partner routes are exercised past their 404 and 401.
+    ops = {"Authorization": f"Bearer {token}"}
+    partner_secret = _fuzz_insurer(platform_url, ops)
+    claim_id = _own_draft(platform_url, ops)
     (tmp_path / "schemathesis.toml").write_text(f'[parameters]\nclaim_id = "{claim_id}"\n')
+    (tmp_path / "partner_signing.py").write_text(PARTNER_HOOKS)
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "partner_signing",
+        "PYTHONPATH": str(tmp_path),
+        "FUZZ_PARTNER_SECRET": partner_secret,
+        "FUZZ_CLAIM_ID": claim_id,
+    }
 
     run = subprocess.run(
         [
@@ -125,6 +183,8 @@ def test_the_public_api_keeps_its_openapi_promises(platform_url: str, tmp_path: 
         text=True,
         timeout=3000,
         cwd=tmp_path,
+        env=env,
         check=False,
     )
+    assert "Authentication failed" not in run.stdout, run.stdout[-6000:]
     assert run.returncode == 0, run.stdout[-12000:] + run.stderr[-3000:]
