@@ -17,6 +17,7 @@ def main() -> int:
         log_config=None,
         proxy_headers=True,
         timeout_keep_alive=settings.http_keep_alive_seconds,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
     )
     return 0
 

@@ -50,6 +50,7 @@ def service_main(
             log_config=None,
             proxy_headers=True,
             timeout_keep_alive=settings.http_keep_alive_seconds,
+            timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
         )
         return 0
     if args.command == "migrate":

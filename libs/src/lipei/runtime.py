@@ -87,7 +87,19 @@ class ServiceRuntime:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            # Bounded: a Kafka client that never answers its last request must not hold up a
+            # shutdown (an orchestrator would kill the process anyway); what is unsent stays in
+            # the outbox and uncommitted offsets are read again, so nothing is lost.
+            _, pending = await asyncio.wait(
+                self._tasks, timeout=self.settings.shutdown_grace_seconds
+            )
+            for task in pending:
+                log.warning(
+                    "%s did not stop within %ss",
+                    task.get_name(),
+                    self.settings.shutdown_grace_seconds,
+                )
         self._tasks.clear()
         await self.relay.close()
         for consumer in self.consumers:

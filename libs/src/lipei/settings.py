@@ -20,6 +20,8 @@ class ServiceSettings(BaseSettings):
     # Idle keep-alive connections stay open this long: longer than the gateway keeps its pooled
     # connections, so the gateway, not the service, closes them and never reuses a closing one.
     http_keep_alive_seconds: int = 75
+    # How long a stopping service waits for requests in flight and for its background tasks.
+    shutdown_grace_seconds: float = 10.0
     database_url: str = "sqlite+aiosqlite:///./var/lipei.db"
     migrate_on_start: bool = Field(
         default=True, description="run Alembic migrations at start-up (off where a Job does it)"

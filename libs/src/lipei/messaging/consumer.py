@@ -27,6 +27,8 @@ from lipei.tracing import traced
 
 log = logging.getLogger(__name__)
 
+STOP_TIMEOUT_SECONDS = 5.0
+
 HEALTH_CHECK_SECONDS = 3.0
 
 Handler = Callable[[AsyncSession, Event, Envelope], Awaitable[None]]
@@ -227,7 +229,8 @@ class IdempotentConsumer:
 
 async def _quietly_stop(client: AIOKafkaConsumer | AIOKafkaProducer) -> None:
     try:
-        await client.stop()
+        # Bounded: leaving the group needs the broker's answer, which may never come.
+        await asyncio.wait_for(client.stop(), timeout=STOP_TIMEOUT_SECONDS)
     except Exception as exc:  # a client that never connected may fail to stop
         log.debug("stop: %s", exc)
 

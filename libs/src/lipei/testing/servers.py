@@ -25,6 +25,7 @@ async def serving(app: Any, *, port: int | None = None) -> AsyncIterator[str]:
         access_log=False,
         # As the services run: longer than the gateway keeps its pooled connections.
         timeout_keep_alive=75,
+        timeout_graceful_shutdown=10,  # a request still in flight cannot hold up a test's end
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
