@@ -12,11 +12,12 @@ from aiokafka import AIOKafkaConsumer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lipei.db import make_engine, make_sessionmaker
-from lipei.events import CLAIMS_TOPIC, ClaimDrafted, Event, dead_letter_topic
+from lipei.events import CLAIMS_TOPIC, ClaimDrafted, dead_letter_topic
 from lipei.messaging import Envelope, enqueue, messaging_metadata
 from lipei.messaging.consumer import IdempotentConsumer, PermanentError
 from lipei.messaging.outbox import mark_for_replay, pending_count
 from lipei.messaging.relay import make_relay
+from lipei.messaging.subscriptions import Subscriptions, TypedHandler
 from lipei.settings import ServiceSettings
 from lipei.testing.platform import wait_until
 
@@ -66,15 +67,13 @@ async def test_rolled_back_changes_publish_nothing_and_replays_apply_once(
 
     applied: list[str] = []
 
-    async def handler(session: AsyncSession, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ClaimDrafted)
+    async def handler(session: AsyncSession, event: ClaimDrafted, envelope: Envelope) -> None:
         applied.append(event.claim_id)
 
     relay = make_relay(sessions, settings)
     consumer = IdempotentConsumer(
         name="t",
-        topics=[CLAIMS_TOPIC],
-        handlers={"claim.drafted": handler},
+        subscriptions=_subscribed(handler),
         sessionmaker=sessions,
         settings=settings,
     )
@@ -102,8 +101,7 @@ async def test_failing_handlers_retry_then_dead_letter_and_the_partition_moves_o
     attempts: dict[str, int] = {}
     applied: list[str] = []
 
-    async def handler(session: AsyncSession, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ClaimDrafted)
+    async def handler(session: AsyncSession, event: ClaimDrafted, envelope: Envelope) -> None:
         attempts[event.claim_id] = attempts.get(event.claim_id, 0) + 1
         if event.claim_id == "poison":
             raise PermanentError("this claim can never be applied")
@@ -119,8 +117,7 @@ async def test_failing_handlers_retry_then_dead_letter_and_the_partition_moves_o
     relay = make_relay(sessions, settings)
     consumer = IdempotentConsumer(
         name="t",
-        topics=[CLAIMS_TOPIC],
-        handlers={"claim.drafted": handler},
+        subscriptions=_subscribed(handler),
         sessionmaker=sessions,
         settings=settings,
         retry_base_seconds=0.01,
@@ -155,3 +152,9 @@ async def test_failing_handlers_retry_then_dead_letter_and_the_partition_moves_o
         await relay.close()
         await consumer.close()
         await dlq.stop()
+
+
+def _subscribed(handler: TypedHandler[ClaimDrafted]) -> Subscriptions:
+    subscriptions = Subscriptions()
+    subscriptions.on(ClaimDrafted)(handler)
+    return subscriptions

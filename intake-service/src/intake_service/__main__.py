@@ -1,14 +1,7 @@
-import sys
-from pathlib import Path
+"""`python -m intake_service serve|migrate|outbox ...`"""
 
 from intake_service.settings import Settings
-from lipei.cli import service_main
+from lipei.cli import main
 
 if __name__ == "__main__":
-    sys.exit(
-        service_main(
-            settings_factory=Settings,
-            app_factory="intake_service.app:create_app",
-            migrations=Path(__file__).parent / "migrations",
-        )
-    )
+    main("intake_service", Settings)

@@ -11,7 +11,6 @@ from intake_service.context import Intake
 from intake_service.settings import Settings
 from lipei.app import service_app
 from lipei.clock import Clock
-from lipei.events import CLAIM_STATUS_TOPIC, DOCUMENTS_TOPIC
 from lipei.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -21,15 +20,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or Settings()
     intake = Intake.from_settings(settings)
     runtime = ServiceRuntime(settings, migrations=MIGRATIONS, clock=clock)
-    runtime.add_consumer(
-        name="intake",
-        topics=[DOCUMENTS_TOPIC, CLAIM_STATUS_TOPIC],
-        handlers={
-            "document.accepted": handlers.on_document_accepted,
-            "document.rejected": handlers.on_document_rejected,
-            "claim.status.changed": handlers.on_status_changed,
-        },
-    )
+    runtime.add_consumer("intake", handlers.subscriptions)
     app = service_app(
         title="Lipei intake-service",
         runtime=runtime,

@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_service.lifecycle import mirrored_status
 from intake_service.models import claims, documents
-from lipei.events import ClaimStatusChanged, DocumentAccepted, DocumentRejected, Event
+from lipei.events import ClaimStatusChanged, DocumentAccepted, DocumentRejected
+from lipei.messaging import Envelope, Subscriptions
 from lipei.messaging.consumer import PermanentError
-from lipei.messaging.envelope import Envelope
 
 log = logging.getLogger(__name__)
+
+subscriptions = Subscriptions()
 
 
 async def _known_document(
@@ -32,8 +34,8 @@ async def _known_document(
         raise PermanentError(f"verdict for an unknown document {event.document_id}")
 
 
-async def on_document_accepted(session: AsyncSession, event: Event, _: Envelope) -> None:
-    assert isinstance(event, DocumentAccepted)
+@subscriptions.on(DocumentAccepted)
+async def on_document_accepted(session: AsyncSession, event: DocumentAccepted, _: Envelope) -> None:
     await _known_document(session, event)
     await session.execute(
         documents.update()
@@ -48,8 +50,8 @@ async def on_document_accepted(session: AsyncSession, event: Event, _: Envelope)
     )
 
 
-async def on_document_rejected(session: AsyncSession, event: Event, _: Envelope) -> None:
-    assert isinstance(event, DocumentRejected)
+@subscriptions.on(DocumentRejected)
+async def on_document_rejected(session: AsyncSession, event: DocumentRejected, _: Envelope) -> None:
     await _known_document(session, event)
     await session.execute(
         documents.update()
@@ -64,8 +66,8 @@ async def on_document_rejected(session: AsyncSession, event: Event, _: Envelope)
     )
 
 
-async def on_status_changed(session: AsyncSession, event: Event, _: Envelope) -> None:
-    assert isinstance(event, ClaimStatusChanged)
+@subscriptions.on(ClaimStatusChanged)
+async def on_status_changed(session: AsyncSession, event: ClaimStatusChanged, _: Envelope) -> None:
     row = (
         await session.execute(select(claims.c.status).where(claims.c.claim_id == event.claim_id))
     ).first()

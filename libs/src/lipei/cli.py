@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from lipei.db import make_engine, make_sessionmaker, migrate
 from lipei.logs import configure_logging
@@ -15,19 +17,42 @@ from lipei.messaging.outbox import mark_for_replay, pending_count
 from lipei.settings import ServiceSettings
 
 
+def main(package: str, settings_factory: Callable[[], ServiceSettings]) -> NoReturn:
+    """A service's whole `__main__`: `main(__package__, Settings)`.
+
+    The app factory is `<package>.app:create_app`; a package with a `migrations/` folder gets
+    the database and outbox commands too, one without (the gateway) serves by default."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"no package {package}")
+    migrations = Path(spec.origin).parent / "migrations"
+    sys.exit(
+        service_main(
+            settings_factory=settings_factory,
+            app_factory=f"{package}.app:create_app",
+            migrations=migrations if migrations.is_dir() else None,
+        )
+    )
+
+
 def service_main(
     *,
     settings_factory: Callable[[], ServiceSettings],
     app_factory: str,
-    migrations: Path,
+    migrations: Path | None,
     argv: list[str] | None = None,
 ) -> int:
     settings = settings_factory()
-    parser = argparse.ArgumentParser(prog=f"python -m {settings.service_name.replace('-', '_')}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog=f"python -m {app_factory.partition('.')[0]}")
+    sub = parser.add_subparsers(dest="command", required=migrations is not None)
     serve = sub.add_parser("serve", help="run the HTTP service, its consumers and outbox relay")
     serve.add_argument("--host", default=settings.host)
     serve.add_argument("--port", type=int, default=settings.port)
+    if migrations is None:
+        # Nothing but serving (the gateway keeps no database): `python -m gateway` serves.
+        parser.set_defaults(command="serve", host=settings.host, port=settings.port)
+        return _serve(parser.parse_args(argv), settings, app_factory)
+    scripts: Path = migrations
     sub.add_parser("migrate", help="bring the database to the newest schema")
     outbox = sub.add_parser("outbox", help="inspect or replay the outbox")
     outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
@@ -40,21 +65,9 @@ def service_main(
     configure_logging(settings.log_level, settings.service_name)
 
     if args.command == "serve":
-        import uvicorn
-
-        uvicorn.run(
-            app_factory,
-            factory=True,
-            host=args.host,
-            port=args.port,
-            log_config=None,
-            proxy_headers=True,
-            timeout_keep_alive=settings.http_keep_alive_seconds,
-            timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
-        )
-        return 0
+        return _serve(args, settings, app_factory)
     if args.command == "migrate":
-        asyncio.run(_with_engine(settings, lambda e, _: migrate(e, migrations)))
+        asyncio.run(_with_engine(settings, lambda e, _: migrate(e, scripts)))
         print(f"{settings.service_name}: database at the newest schema")
         return 0
     if args.outbox_command == "status":
@@ -68,6 +81,23 @@ def service_main(
         since = since.replace(tzinfo=UTC)
     count = asyncio.run(_with_session(settings, lambda s: mark_for_replay(s, since=since)))
     print(f"{settings.service_name}: {count} event(s) queued again; the running service sends them")
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: ServiceSettings, app_factory: str) -> int:
+    configure_logging(settings.log_level, settings.service_name)
+    import uvicorn
+
+    uvicorn.run(
+        app_factory,
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        proxy_headers=True,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+    )
     return 0
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lipei.clock import Clock, SystemClock
 from lipei.db import make_engine, make_sessionmaker, migrate, ping
-from lipei.messaging.consumer import Handler, IdempotentConsumer
+from lipei.messaging.consumer import IdempotentConsumer
 from lipei.messaging.kafka import ensure_topics
+from lipei.messaging.outbox import Outbox
 from lipei.messaging.relay import make_relay
+from lipei.messaging.subscriptions import Subscriptions
 from lipei.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -33,17 +35,16 @@ class ServiceRuntime:
         self.engine = make_engine(settings.database_url)
         self.sessionmaker = make_sessionmaker(self.engine)
         self.relay = make_relay(self.sessionmaker, settings)
+        self.outbox = Outbox(source=settings.event_source, clock=self.clock)
         self.consumers: list[IdempotentConsumer] = []
         self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self._tasks: list[asyncio.Task[None]] = []
 
-    def add_consumer(
-        self, *, name: str, topics: list[str], handlers: Mapping[str, Handler]
-    ) -> IdempotentConsumer:
+    def add_consumer(self, name: str, subscriptions: Subscriptions) -> IdempotentConsumer:
+        """Consumer group `name` reads the topics of `subscriptions`' event classes."""
         consumer = IdempotentConsumer(
             name=name,
-            topics=topics,
-            handlers=handlers,
+            subscriptions=subscriptions,
             sessionmaker=self.sessionmaker,
             settings=self.settings,
             after_commit=self.relay.wake,

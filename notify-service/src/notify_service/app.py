@@ -12,7 +12,6 @@ from fastapi import FastAPI
 
 from lipei.app import service_app
 from lipei.clock import Clock
-from lipei.events import ALERTS_TOPIC, CLAIM_STATUS_TOPIC, CLAIMS_TOPIC, DOCUMENTS_TOPIC
 from lipei.runtime import ServiceRuntime
 from notify_service.api import router
 from notify_service.channels.senders import Senders
@@ -36,11 +35,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         base_url=settings.intake_url, timeout=settings.provider_timeout_seconds
     )
     handlers = Handlers(runtime, settings, policy, intake)
-    runtime.add_consumer(
-        name=CONSUMER,
-        topics=[CLAIMS_TOPIC, DOCUMENTS_TOPIC, CLAIM_STATUS_TOPIC, ALERTS_TOPIC],
-        handlers=handlers.table(),
-    )
+    runtime.add_consumer(CONSUMER, handlers.subscriptions())
     senders = Senders(settings)
     dispatcher = Dispatcher(runtime, settings, policy, senders)
     runtime.add_loop("notify-dispatch", dispatcher.run)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +16,9 @@ from lipei.events import (
     DocumentRejected,
     Event,
 )
-from lipei.messaging.consumer import Handler, PermanentError
+from lipei.messaging.consumer import PermanentError
 from lipei.messaging.envelope import Envelope
+from lipei.messaging.subscriptions import Subscriptions
 from lipei.runtime import ServiceRuntime
 from lipei.web import INTERNAL_TOKEN_HEADER
 from notify_service.domain.delivery_plan import OPS_USER
@@ -105,23 +105,14 @@ class Handlers:
         self.policy = policy
         self.intake = intake
 
-    def table(self) -> dict[str, Handler]:
-        on: dict[str, Callable[[AsyncSession, Event, Envelope], Awaitable[None]]] = {
-            "document.rejected": self.document_rejected,
-            "claim.status.changed": self.status_changed,
-            "claim.deadline.breached": self.deadline_breached,
-            "alert.issued": self.alert_issued,
-        }
-        for event_type in (
-            "claim.drafted",
-            "claim.document.uploaded",
-            "claim.signed",
-            "claim.submitted",
-            "claim.materials.supplemented",
-            "claim.withdrawn",
-        ):
-            on[event_type] = self.claim_event
-        return on
+    def subscriptions(self) -> Subscriptions:
+        subs = Subscriptions()
+        subs.add(ClaimEvent, self.claim_event)
+        subs.add(DocumentRejected, self.document_rejected)
+        subs.add(ClaimStatusChanged, self.status_changed)
+        subs.add(ClaimDeadlineBreached, self.deadline_breached)
+        subs.add(AlertIssued, self.alert_issued)
+        return subs
 
     @property
     def _source(self) -> str:

@@ -1,14 +1,7 @@
-import sys
-from pathlib import Path
+"""`python -m ocr_service serve|migrate|outbox ...`"""
 
-from lipei.cli import service_main
+from lipei.cli import main
 from ocr_service.settings import Settings
 
 if __name__ == "__main__":
-    sys.exit(
-        service_main(
-            settings_factory=Settings,
-            app_factory="ocr_service.app:create_app",
-            migrations=Path(__file__).parent / "migrations",
-        )
-    )
+    main("ocr_service", Settings)

@@ -8,11 +8,10 @@ from fastapi import FastAPI
 
 from lipei.app import service_app
 from lipei.clock import Clock
-from lipei.events import CLAIMS_TOPIC, ClaimDocumentUploaded
 from lipei.runtime import ServiceRuntime
 from lipei.storage import open_storage
 from ocr_service import api
-from ocr_service.handlers import uploaded_handler
+from ocr_service.handlers import subscriptions
 from ocr_service.reading import DocumentReader
 from ocr_service.settings import Settings
 
@@ -29,13 +28,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     storage = open_storage(settings.storage_url)
     # Consumer group "ocr": instances share the uploads between them (scale by partitions).
-    runtime.add_consumer(
-        name="ocr",
-        topics=[CLAIMS_TOPIC],
-        handlers={
-            ClaimDocumentUploaded.event_type: uploaded_handler(runtime, storage, reader, settings)
-        },
-    )
+    runtime.add_consumer("ocr", subscriptions(runtime, storage, reader, settings))
     runtime.add_loop("ocr-warm-up", reader.warm_up)
     app = service_app(
         title="Lipei ocr-service",

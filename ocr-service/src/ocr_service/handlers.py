@@ -12,11 +12,10 @@ from lipei.events import (
     ClaimDocumentUploaded,
     DocumentAccepted,
     DocumentRejected,
-    Event,
     Reason,
 )
-from lipei.messaging import Envelope, enqueue
-from lipei.messaging.consumer import Handler, PermanentError
+from lipei.messaging import Envelope, Subscriptions
+from lipei.messaging.consumer import PermanentError
 from lipei.runtime import ServiceRuntime
 from lipei.sealing import seal_json
 from lipei.storage import ObjectStorage, StorageError
@@ -31,11 +30,15 @@ log = logging.getLogger(__name__)
 DAMAGED_MESSAGE = "文件已损坏或不完整，请重新上传"
 
 
-def uploaded_handler(
+def subscriptions(
     runtime: ServiceRuntime, storage: ObjectStorage, reader: DocumentReader, settings: Settings
-) -> Handler:
-    async def on_uploaded(session: AsyncSession, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ClaimDocumentUploaded)
+) -> Subscriptions:
+    subs = Subscriptions()
+
+    @subs.on(ClaimDocumentUploaded)
+    async def on_uploaded(
+        session: AsyncSession, event: ClaimDocumentUploaded, envelope: Envelope
+    ) -> None:
         try:
             data = await storage.get(event.storage_key)
         except StorageError as exc:
@@ -78,6 +81,6 @@ def uploaded_handler(
             result.verdict,
             ",".join(r["code"] for r in result.reasons),
         )
-        await enqueue(session, verdict, source=settings.event_source, time=now)
+        await runtime.outbox.add(session, verdict, time=now)
 
-    return on_uploaded
+    return subs

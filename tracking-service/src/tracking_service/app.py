@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from lipei.app import service_app
 from lipei.clock import Clock
-from lipei.events import CLAIMS_TOPIC, DECISIONS_TOPIC, DOCUMENTS_TOPIC
 from lipei.runtime import ServiceRuntime
 from tracking_service import api
 from tracking_service.domain.deadlines import DeadlinePolicy
@@ -28,11 +27,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         days=settings.deadline_days, by_claim_type=settings.deadline_days_by_claim_type
     )
     tracker = Tracker(ClaimStore(policy=policy, source=settings.event_source), runtime.clock)
-    runtime.add_consumer(
-        name="tracking",
-        topics=[CLAIMS_TOPIC, DOCUMENTS_TOPIC, DECISIONS_TOPIC],
-        handlers=tracker.handlers(),
-    )
+    runtime.add_consumer("tracking", tracker.subscriptions())
     runtime.add_loop(
         "deadline-scanner", deadline_loop(runtime, tracker, settings.deadline_scan_seconds)
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,10 +16,10 @@ from lipei.events import (
     Decision,
     DocumentAccepted,
     DocumentRejected,
-    Event,
+    DocumentVerdict,
 )
-from lipei.messaging import Envelope
-from lipei.messaging.consumer import Handler, PermanentError
+from lipei.messaging import Envelope, Subscriptions
+from lipei.messaging.consumer import PermanentError
 from tracking_service.domain import guidance, status_machine
 from tracking_service.domain.documents import record_verdict
 from tracking_service.domain.state import ClaimState
@@ -39,17 +39,16 @@ def decision_fact(event: Decision, cause_id: str) -> status_machine.Fact:
     )
 
 
-def claim_fact(event: Event, cause_id: str) -> status_machine.Fact:
-    if isinstance(event, ClaimSubmitted):
-        data = {"claimed_amount": str(event.claimed_amount) if event.claimed_amount else None}
-        return status_machine.Fact(
-            "submitted", event.submitted_at, cause_id, event.event_type, data
-        )
-    if isinstance(event, ClaimMaterialsSupplemented):
-        return status_machine.Fact(
-            "supplemented", event.supplemented_at, cause_id, event.event_type
-        )
-    assert isinstance(event, ClaimWithdrawn)
+def submitted_fact(event: ClaimSubmitted, cause_id: str) -> status_machine.Fact:
+    data = {"claimed_amount": str(event.claimed_amount) if event.claimed_amount else None}
+    return status_machine.Fact("submitted", event.submitted_at, cause_id, event.event_type, data)
+
+
+def supplemented_fact(event: ClaimMaterialsSupplemented, cause_id: str) -> status_machine.Fact:
+    return status_machine.Fact("supplemented", event.supplemented_at, cause_id, event.event_type)
+
+
+def withdrawn_fact(event: ClaimWithdrawn, cause_id: str) -> status_machine.Fact:
     return status_machine.Fact("withdrawn", event.withdrawn_at, cause_id, event.event_type)
 
 
@@ -89,8 +88,9 @@ class Tracker:
         )
         return outcome
 
-    async def on_drafted(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ClaimDrafted)
+    async def on_drafted(
+        self, session: AsyncSession, event: ClaimDrafted, envelope: Envelope
+    ) -> None:
         if await self.store.load(session, event.claim_id) is not None:
             return  # the same draft announced again under another event id
         state = ClaimState(
@@ -103,13 +103,25 @@ class Tracker:
         )
         await self.store.create(session, state, cause_id=envelope.id, now=self.clock.now())
 
-    async def on_claim_fact(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
-        claim_id = str(event.claim_id)  # type: ignore[attr-defined]
-        state = await self.known_claim(session, claim_id)
-        await self.apply(session, state, claim_fact(event, envelope.id))
+    async def on_submitted(
+        self, session: AsyncSession, event: ClaimSubmitted, envelope: Envelope
+    ) -> None:
+        state = await self.known_claim(session, event.claim_id)
+        await self.apply(session, state, submitted_fact(event, envelope.id))
 
-    async def on_decision(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, Decision)
+    async def on_supplemented(
+        self, session: AsyncSession, event: ClaimMaterialsSupplemented, envelope: Envelope
+    ) -> None:
+        state = await self.known_claim(session, event.claim_id)
+        await self.apply(session, state, supplemented_fact(event, envelope.id))
+
+    async def on_withdrawn(
+        self, session: AsyncSession, event: ClaimWithdrawn, envelope: Envelope
+    ) -> None:
+        state = await self.known_claim(session, event.claim_id)
+        await self.apply(session, state, withdrawn_fact(event, envelope.id))
+
+    async def on_decision(self, session: AsyncSession, event: Decision, envelope: Envelope) -> None:
         state = await self.known_claim(session, event.claim_id)
         if event.insurer_code != state.insurer_code:
             log.warning(
@@ -124,14 +136,29 @@ class Tracker:
             )
         await self.apply(session, state, decision_fact(event, envelope.id))
 
-    async def on_document(self, session: AsyncSession, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, DocumentAccepted | DocumentRejected)
+    async def on_accepted(
+        self, session: AsyncSession, event: DocumentAccepted, envelope: Envelope
+    ) -> None:
+        await self._verdict(session, event, envelope, [], event.accepted_at)
+
+    async def on_rejected(
+        self, session: AsyncSession, event: DocumentRejected, envelope: Envelope
+    ) -> None:
+        reasons = [r.message for r in event.reasons]
+        await self._verdict(session, event, envelope, reasons, event.rejected_at)
+
+    async def _verdict(
+        self,
+        session: AsyncSession,
+        event: DocumentVerdict,
+        envelope: Envelope,
+        reasons: list[str],
+        at: datetime,
+    ) -> None:
         state = await self.known_claim(session, event.claim_id)
         if envelope.id in state.seen:
             return  # this verdict is already on the timeline
         accepted = isinstance(event, DocumentAccepted)
-        reasons = [] if accepted else [r.message for r in event.reasons]  # type: ignore[union-attr]
-        at = event.accepted_at if isinstance(event, DocumentAccepted) else event.rejected_at
         state = record_verdict(
             state, event.doc_type, accepted=accepted, reasons=reasons, cause_id=envelope.id
         )
@@ -149,13 +176,13 @@ class Tracker:
         if state is not None:
             await self.store.save(session, state, now=self.clock.now())
 
-    def handlers(self) -> Mapping[str, Handler]:
-        return {
-            ClaimDrafted.event_type: self.on_drafted,
-            ClaimSubmitted.event_type: self.on_claim_fact,
-            ClaimMaterialsSupplemented.event_type: self.on_claim_fact,
-            ClaimWithdrawn.event_type: self.on_claim_fact,
-            DocumentAccepted.event_type: self.on_document,
-            DocumentRejected.event_type: self.on_document,
-            **{t: self.on_decision for t in status_machine.DECISION_EVENT_TYPES},
-        }
+    def subscriptions(self) -> Subscriptions:
+        subs = Subscriptions()
+        subs.add(ClaimDrafted, self.on_drafted)
+        subs.add(ClaimSubmitted, self.on_submitted)
+        subs.add(ClaimMaterialsSupplemented, self.on_supplemented)
+        subs.add(ClaimWithdrawn, self.on_withdrawn)
+        subs.add(DocumentAccepted, self.on_accepted)
+        subs.add(DocumentRejected, self.on_rejected)
+        subs.add(Decision, self.on_decision)
+        return subs

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from lipei.events import Event, UnknownEventType, dead_letter_topic, parse_event
 from lipei.messaging.envelope import Envelope
 from lipei.messaging.kafka import make_consumer, make_producer
+from lipei.messaging.subscriptions import Handler, Subscriptions
 from lipei.messaging.tables import processed_events_table
 from lipei.settings import ServiceSettings
 from lipei.tracing import traced
@@ -31,22 +32,19 @@ STOP_TIMEOUT_SECONDS = 5.0
 
 HEALTH_CHECK_SECONDS = 3.0
 
-Handler = Callable[[AsyncSession, Event, Envelope], Awaitable[None]]
-
 
 class PermanentError(Exception):
     """The event can never be applied (bad data): dead-letter it at once, without retries."""
 
 
 class IdempotentConsumer:
-    """Consumes `topics` in consumer group `group_id`, routing each event type to its handler."""
+    """Consumes the topics of `subscriptions` in group `group_id`, each event to its handler."""
 
     def __init__(
         self,
         *,
         name: str,
-        topics: list[str],
-        handlers: Mapping[str, Handler],
+        subscriptions: Subscriptions,
         sessionmaker: async_sessionmaker[AsyncSession],
         settings: ServiceSettings,
         group_id: str | None = None,
@@ -54,9 +52,9 @@ class IdempotentConsumer:
         retry_base_seconds: float = 0.2,
     ) -> None:
         self.name = name
-        self.topics = topics
+        self.topics = subscriptions.topics
         self.group_id = group_id or name
-        self._handlers = dict(handlers)
+        self._subscriptions = subscriptions
         self._sessionmaker = sessionmaker
         self._settings = settings
         self._after_commit = after_commit
@@ -146,7 +144,7 @@ class IdempotentConsumer:
         except ValueError as exc:
             await self._dead_letter(record, f"unreadable message: {exc}")
             return
-        handler = self._handlers.get(envelope.type)
+        handler = self._subscriptions.handler_for(envelope.type)
         if handler is None:
             return  # another consumer's business
         try:

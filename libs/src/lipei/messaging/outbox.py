@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lipei.clock import Clock
 from lipei.events import Event
 from lipei.messaging.envelope import Envelope
 from lipei.messaging.tables import outbox_table
@@ -46,6 +47,28 @@ async def enqueue(
         )
     )
     return envelope
+
+
+class Outbox:
+    """A service's publisher: `add` fills in the envelope's source and time (from its clock)."""
+
+    def __init__(self, *, source: str, clock: Clock) -> None:
+        self.source = source
+        self.clock = clock
+
+    async def add(
+        self,
+        session: AsyncSession,
+        event: Event,
+        *,
+        topic: str | None = None,
+        time: datetime | None = None,
+    ) -> Envelope:
+        """Add `event` inside the caller's transaction; `topic` only where the class has none
+        of its own (an insurer's topic)."""
+        return await enqueue(
+            session, event, source=self.source, topic=topic, time=time or self.clock.now()
+        )
 
 
 async def pending_count(session: AsyncSession) -> int:

@@ -6,13 +6,14 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
-    DateTime,
     Integer,
     MetaData,
     String,
     Table,
     Text,
 )
+
+from lipei.timestamps import UtcDateTime
 
 messaging_metadata = MetaData()
 
@@ -29,8 +30,8 @@ outbox_table = Table(
     Column("event_type", String(128), nullable=False),
     Column("headers", JSON, nullable=False),
     Column("payload", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime(), nullable=True, index=True),
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text, nullable=True),
 )
@@ -41,7 +42,7 @@ processed_events_table = Table(
     Column("consumer", String(128), primary_key=True),
     Column("event_id", String(64), primary_key=True),
     Column("event_type", String(128), nullable=False),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", UtcDateTime(), nullable=False),
 )
 
 
