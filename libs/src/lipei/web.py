@@ -7,11 +7,12 @@ import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lipei.tracing import traced
@@ -116,15 +117,26 @@ def install_problem_handlers(app: FastAPI) -> None:
 ReadinessCheck = Callable[[], Awaitable[None]]
 
 
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    """`checks` names each dependency: "ok" or "unavailable: <error class>"."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str]
+
+
 def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
     """`/healthz`: the process answers. `/readyz`: every dependency answers (else 503)."""
     router = APIRouter(tags=["health"])
 
     @router.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> Health:
+        return Health()
 
-    @router.get("/readyz")
+    @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
     async def readyz() -> JSONResponse:
         results: dict[str, str] = {}
         for name, check in checks.items():
