@@ -264,7 +264,8 @@ def test_provider_stand_ins_run_only_in_the_dev_profile() -> None:
     services = _services()
     standins = services["standins"]
     assert standins["profiles"] == ["dev"]
-    assert standins["image"] == services["notify-service"]["image"]
+    assert standins["image"].startswith("lipei/standins:")
+    assert standins["build"] == {"context": ".", "dockerfile": "tools/lipei-dev/Dockerfile"}
     assert standins["entrypoint"] == ["python", "-m", "lipei_dev.standins"]
     assert standins["command"] == [
         "--host",
