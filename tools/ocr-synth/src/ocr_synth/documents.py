@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ocr_synth import data
+import ocr_synth.data as data
 from ocr_synth.fonts import Face, font
 
 Box = tuple[int, int, int, int]
