@@ -4,7 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
-PACKAGES := libs gateway intake-service ocr-service tracking-service notify-service
+# The services and their shared libs, then the development and test tools no service image installs.
+SERVICE_PACKAGES := libs gateway intake-service ocr-service tracking-service notify-service
+TOOL_PACKAGES := tools/lipei-dev tools/lipei-testing tools/ocr-synth
+PACKAGES := $(SERVICE_PACKAGES) $(TOOL_PACKAGES)
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint fmt bench fuzz lock asyncapi clean
@@ -29,7 +32,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy libs/src gateway/src intake-service/src ocr-service/src tracking-service/src notify-service/src
+	$(BIN)/mypy $(addsuffix /src,$(PACKAGES))
 
 fmt: install
 	$(BIN)/ruff check --fix .

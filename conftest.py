@@ -2,4 +2,4 @@
 # pytest, collecting gateway/tests/, find the real package instead of taking the folder for it.
 import gateway  # noqa: F401
 
-pytest_plugins = ["lipei.testing.fixtures"]
+pytest_plugins = ["lipei_testing.fixtures"]

@@ -38,8 +38,8 @@ WARMUP = 100
 
 
 async def _serve(out: Path) -> None:
-    from lipei.broker import LocalBroker, free_port
-    from lipei.testing.platform import running_platform
+    from lipei_dev.broker import LocalBroker, free_port
+    from lipei_testing.platform import running_platform
 
     tmp = out.parent
     with LocalBroker(port=free_port(), log_path=tmp / "broker.log") as broker:
@@ -203,8 +203,8 @@ def _ready(url: str) -> None:
 
 
 def main() -> int:
-    from lipei.broker import free_port
     from lipei.web import INTERNAL_TOKEN_HEADER, USER_HEADER
+    from lipei_dev.broker import free_port
 
     with tempfile.TemporaryDirectory(prefix="lipei-bench-gw-") as name:
         tmp = Path(name)
@@ -219,7 +219,7 @@ def main() -> int:
             nginx_url = f"http://127.0.0.1:{port}"
             _ready(nginx_url)
             path = f"/api/v1/claims/{info['claim_id']}"
-            from lipei.testing.platform import INTERNAL_TOKEN
+            from lipei_testing.platform import INTERNAL_TOKEN
 
             own_port = free_port()
             own = _start_gateway(own_port, info["intake"], INTERNAL_TOKEN)

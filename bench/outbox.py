@@ -14,14 +14,14 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from lipei.broker import LocalBroker, free_port
 from lipei.db import make_engine, make_sessionmaker
 from lipei.events import CLAIMS_TOPIC, ClaimDrafted
 from lipei.messaging import enqueue, messaging_metadata
 from lipei.messaging.kafka import make_consumer
 from lipei.messaging.relay import make_relay
 from lipei.settings import ServiceSettings
-from lipei.testing.databases import create_database, drop_database
+from lipei_dev.broker import LocalBroker, free_port
+from lipei_testing.databases import create_database, drop_database
 
 THROUGHPUT_EVENTS = 5000
 LATENCY_EVENTS = 300

@@ -135,7 +135,7 @@ def main() -> int:
         signal.signal(signum, _terminate)
     try:
         if not bootstrap:
-            from lipei.broker import port_open
+            from lipei_dev.broker import port_open
 
             if port_open("127.0.0.1", 9092):
                 raise SystemExit(
@@ -143,20 +143,20 @@ def main() -> int:
                     "KAFKA_BOOTSTRAP_SERVERS to use that Kafka"
                 )
             bootstrap = "127.0.0.1:9092"
-            children.start("broker", [PYTHON, "-m", "lipei.broker", "--port", "9092"], {})
+            children.start("broker", [PYTHON, "-m", "lipei_dev.broker", "--port", "9092"], {})
         common = {
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "STORAGE_URL": str(VAR / "documents"),
             "FIELDS_PRIVATE_KEY": keys["fields_private_key"],
             "FIELDS_PUBLIC_KEY": keys["fields_public_key"],
         }
-        if has_module("lipei.standins.__main__"):
+        if has_module("lipei_dev.standins.__main__"):
             children.start(
                 "standins",
                 [
                     PYTHON,
                     "-m",
-                    "lipei.standins",
+                    "lipei_dev.standins",
                     "--wechat-port",
                     "8010",
                     "--tencentcloud-port",

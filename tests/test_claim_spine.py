@@ -8,10 +8,10 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy import func, select
 
-from lipei.broker import LocalBroker
 from lipei.events import CLAIM_STATUS_TOPIC, CLAIMS_TOPIC
 from lipei.messaging import Envelope
-from lipei.testing.platform import Platform, wait_until
+from lipei_dev.broker import LocalBroker
+from lipei_testing.platform import Platform, wait_until
 from tracking_service.models import timeline
 
 pytestmark = pytest.mark.slow

@@ -34,7 +34,7 @@ SETTINGS_MODULES = {
     "tracking-service": "tracking_service.settings",
     "notify-service": "notify_service.settings",
 }
-# Read by the S3 client straight from the environment (lipei.s3), not by Settings.
+# Read by the S3 client straight from the environment (lipei.storage.s3), not by Settings.
 OBJECT_STORE_VARIABLES = {
     "S3_ENDPOINT_URL",
     "AWS_ACCESS_KEY_ID",
@@ -264,8 +264,9 @@ def test_provider_stand_ins_run_only_in_the_dev_profile() -> None:
     services = _services()
     standins = services["standins"]
     assert standins["profiles"] == ["dev"]
-    assert standins["image"] == services["notify-service"]["image"]
-    assert standins["entrypoint"] == ["python", "-m", "lipei.standins"]
+    assert standins["image"].startswith("lipei/standins:")
+    assert standins["build"] == {"context": ".", "dockerfile": "tools/lipei-dev/Dockerfile"}
+    assert standins["entrypoint"] == ["python", "-m", "lipei_dev.standins"]
     assert standins["command"] == [
         "--host",
         "0.0.0.0",

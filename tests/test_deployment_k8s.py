@@ -302,7 +302,7 @@ def _setting_names(module_name: str) -> set[str]:
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_every_variable_set_is_read_by_a_service(overlay: str) -> None:
-    # Read by the S3 client straight from the environment (lipei.s3), not by Settings.
+    # Read by the S3 client straight from the environment (lipei.storage.s3), not by Settings.
     store = {"S3_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"}
     read = set(store)
     for module_name in SERVICES.values():

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from gateway.routing import ROUTES
-from lipei.testing.platform import running_platform
+from lipei_testing.platform import running_platform
 
 pytestmark = pytest.mark.slow
 

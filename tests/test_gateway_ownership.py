@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from gateway.partner import signature
-from lipei.testing.platform import Platform, wait_until
+from lipei_testing.platform import Platform, wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -40,7 +40,7 @@ from lipei.events import (
 from lipei.messaging.envelope import Envelope
 from lipei.messaging.tables import outbox_table
 from lipei.sealing import generate_keypair, seal_json, unseal_json
-from lipei.testing.platform import INTERNAL_TOKEN, Platform, running_platform, wait_until
+from lipei_testing.platform import INTERNAL_TOKEN, Platform, running_platform, wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from lipei.storage import StorageError, open_storage
-from lipei.testing.platform import running_platform
+from lipei_testing.platform import running_platform
 
 NO_SUCH_KEY = (
     b'<?xml version="1.0" encoding="UTF-8"?>'

@@ -20,8 +20,8 @@ from intake_service.models import documents
 from lipei.clock import MovableClock
 from lipei.events import CLAIMS_TOPIC, DOCUMENTS_TOPIC, insurer_topic
 from lipei.sealing import generate_keypair, unseal_json
-from lipei.testing.platform import Platform, running_platform, wait_until
-from ocr_service.ocr.synth import ANCHOR_DATE, Sample, make_sample
+from lipei_testing.platform import Platform, running_platform, wait_until
+from ocr_synth import ANCHOR_DATE, Sample, make_sample
 
 pytestmark = pytest.mark.slow
 

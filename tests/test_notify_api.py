@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from lipei.clock import MovableClock
-from lipei.standins.tencentcloud import TencentCloudStandIn
-from lipei.standins.wechat import WeChatStandIn
-from lipei.testing.platform import Platform, running_platform, wait_until
-from lipei.testing.servers import serving
+from lipei_dev.standins.tencentcloud import TencentCloudStandIn
+from lipei_dev.standins.wechat import WeChatStandIn
+from lipei_testing.platform import Platform, running_platform, wait_until
+from lipei_testing.servers import serving
 
 pytestmark = pytest.mark.slow
 

@@ -17,8 +17,8 @@ from lipei.events import CLAIMS_TOPIC, DOCUMENTS_TOPIC, ClaimDocumentUploaded
 from lipei.messaging import Envelope
 from lipei.sealing import generate_keypair, unseal_json
 from lipei.storage import LocalStorage
-from lipei.testing.platform import INTERNAL_TOKEN, running_platform, wait_until
-from ocr_service.ocr.synth import ANCHOR_DATE, make_sample
+from lipei_testing.platform import INTERNAL_TOKEN, running_platform, wait_until
+from ocr_synth import ANCHOR_DATE, make_sample
 
 pytestmark = pytest.mark.slow
 

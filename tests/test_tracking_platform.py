@@ -32,7 +32,7 @@ from lipei.events import (
     Reason,
 )
 from lipei.messaging import Envelope
-from lipei.testing.platform import INTERNAL_TOKEN, Platform, running_platform, wait_until
+from lipei_testing.platform import INTERNAL_TOKEN, Platform, running_platform, wait_until
 
 pytestmark = pytest.mark.slow
 

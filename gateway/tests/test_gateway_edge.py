@@ -24,8 +24,8 @@ from fastapi.responses import JSONResponse
 from gateway.app import create_app
 from gateway.partner import signature
 from gateway.settings import Settings
-from lipei.broker import free_port
-from lipei.testing.servers import serving
+from lipei_dev.broker import free_port
+from lipei_testing.servers import serving
 
 SECRET = "gateway-test-secret-0123456789abcdef0123"
 INTERNAL = "gateway-test-internal-token"

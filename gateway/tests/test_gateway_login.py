@@ -14,9 +14,9 @@ from fastapi import FastAPI, Request
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from lipei.broker import free_port
-from lipei.standins.wechat import WeChatStandIn
-from lipei.testing.servers import serving
+from lipei_dev.broker import free_port
+from lipei_dev.standins.wechat import WeChatStandIn
+from lipei_testing.servers import serving
 
 INTERNAL = "login-test-internal-token"
 

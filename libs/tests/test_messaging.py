@@ -19,7 +19,7 @@ from lipei.messaging.outbox import mark_for_replay, pending_count
 from lipei.messaging.relay import make_relay
 from lipei.messaging.subscriptions import Subscriptions, TypedHandler
 from lipei.settings import ServiceSettings
-from lipei.testing.platform import wait_until
+from lipei_testing.platform import wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from lipei.standins.tencentcloud import TencentCloudStandIn
-from lipei.standins.wechat import WeChatStandIn
-from lipei.testing.servers import serving
+from lipei_dev.standins.tencentcloud import TencentCloudStandIn
+from lipei_dev.standins.wechat import WeChatStandIn
+from lipei_testing.servers import serving
 from notify_service.channels.senders import Senders
 from notify_service.settings import Settings
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lipei.standins.tencentcloud import TencentCloudStandIn
-from lipei.standins.wechat import value_error
+from lipei_dev.standins.tencentcloud import TencentCloudStandIn
+from lipei_dev.standins.wechat import value_error
 from notify_service.channels.tc3 import CONTENT_TYPE, authorization
 from notify_service.domain.contact import is_e164
 from notify_service.domain.delivery_plan import plan

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from ocr_service.ocr.engine import default_engine, rapidocr_params
 from ocr_service.ocr.pipeline import Pipeline
-from ocr_service.ocr.synth import ANCHOR_DATE, Sample, make_sample
-from ocr_service.ocr.synth.generate import CONDITIONS, DOC_CYCLE
+from ocr_synth import ANCHOR_DATE, Sample, make_sample
+from ocr_synth.generate import CONDITIONS, DOC_CYCLE
 
 
 @dataclass(frozen=True)

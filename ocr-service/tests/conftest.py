@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ocr_service.ocr import OcrResult, Pipeline, default_engine
-from ocr_service.ocr.synth import ANCHOR_DATE, Sample, generate
+from ocr_synth import ANCHOR_DATE, Sample, generate
 
 # Eleven conditions over six document types: 33 documents show every condition three times.
 SYNTH_COUNT = 33

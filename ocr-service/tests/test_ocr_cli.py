@@ -1,4 +1,4 @@
-"""`lipei-ocr` run in-process: the JSON lines of extract, synth's files, evaluate's report."""
+"""`lipei-ocr` run in-process: the JSON lines of extract."""
 
 import json
 
@@ -30,26 +30,3 @@ def test_extract_reports_a_missing_file(tmp_path, capsys):
     missing = str(tmp_path / "nowhere.jpg")
     assert main(["extract", "--doc-type", "bank_card", missing]) == 1
     assert json.loads(capsys.readouterr().out)["file"] == missing
-
-
-def test_synth_is_deterministic_by_seed(tmp_path, capsys):
-    for name in ("a", "b"):
-        assert main(["synth", "--out", str(tmp_path / name), "--count", "4", "--seed", "9"]) == 0
-    truth = (tmp_path / "a" / "truth.jsonl").read_text("utf-8")
-    assert truth == (tmp_path / "b" / "truth.jsonl").read_text("utf-8")
-    rows = [json.loads(line) for line in truth.splitlines()]
-    assert len(rows) == 4
-    for row in rows:
-        assert set(row) == {"file", "doc_type", "quality", "fields"}
-        assert (tmp_path / "a" / row["file"]).read_bytes() == (
-            tmp_path / "b" / row["file"]
-        ).read_bytes()
-
-
-def test_evaluate_scores_a_truth_set(tmp_path, capsys):
-    main(["synth", "--out", str(tmp_path), "--count", "3", "--seed", "5"])
-    capsys.readouterr()
-    assert main(["evaluate", str(tmp_path)]) == 0
-    report = capsys.readouterr().out
-    assert "| overall | 3 |" in report
-    assert "field accuracy" in report and "misses:" in report

@@ -8,10 +8,10 @@ import pytest
 from PIL import Image
 
 from ocr_service.ocr import Pipeline
-from ocr_service.ocr.evaluate import truth_verdicts
 from ocr_service.ocr.images import ImageDecodeError, decode_pages
-from ocr_service.ocr.synth import ANCHOR_DATE
-from ocr_service.ocr.synth.generate import CONDITIONS, DOC_CYCLE
+from ocr_synth import ANCHOR_DATE
+from ocr_synth.evaluate import truth_verdicts
+from ocr_synth.generate import CONDITIONS, DOC_CYCLE
 
 pytestmark = pytest.mark.slow
 

@@ -21,7 +21,7 @@ from ocr_service.ocr.extract.validate import (
     valid_id_card_term,
     valid_id_number,
 )
-from ocr_service.ocr.synth.data import amount_in_words, luhn_complete
+from ocr_synth.data import amount_in_words, luhn_complete
 
 TODAY = date(2025, 6, 30)
 

@@ -1,4 +1,4 @@
-"""`lipei-ocr`: read documents, make synthetic ones, and score the reader against a truth set."""
+"""`lipei-ocr`: read documents with the service's pipeline, one JSON line per file."""
 
 from __future__ import annotations
 
@@ -12,12 +12,23 @@ from ocr_service.ocr.engine import default_engine
 from ocr_service.ocr.pipeline import ALL_DOC_TYPES, AUTO, Pipeline
 
 
-def _pipeline(args: argparse.Namespace) -> Pipeline:
+def engine_options() -> argparse.ArgumentParser:
+    """The engine choice, as a parent parser for every command that reads documents."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--engine", choices=("rapidocr", "paddleocr"), default="rapidocr")
+    options.add_argument(
+        "--threads", type=int, default=0, help="ONNX Runtime threads (0: all cores)"
+    )
+    return options
+
+
+def pipeline_of(args: argparse.Namespace) -> Pipeline:
+    """The pipeline on the engine that `engine_options` selected."""
     return Pipeline(default_engine(args.engine, args.threads))
 
 
 def _extract(args: argparse.Namespace) -> int:
-    pipeline = _pipeline(args)
+    pipeline = pipeline_of(args)
     failed = 0
     for name in args.files:
         try:
@@ -32,54 +43,15 @@ def _extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _synth(args: argparse.Namespace) -> int:
-    from ocr_service.ocr.synth import generate
-
-    samples = generate(Path(args.out), args.count, args.seed)
-    print(f"wrote {len(samples)} documents and truth.jsonl to {args.out}")
-    return 0
-
-
-def _evaluate(args: argparse.Namespace) -> int:
-    from ocr_service.ocr.evaluate import evaluate
-
-    report = evaluate(Path(args.directory), _pipeline(args), auto=args.auto)
-    for line in report.lines():
-        print(line)
-    return 0
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lipei-ocr", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-
-    engine_options = argparse.ArgumentParser(add_help=False)
-    engine_options.add_argument("--engine", choices=("rapidocr", "paddleocr"), default="rapidocr")
-    engine_options.add_argument(
-        "--threads", type=int, default=0, help="ONNX Runtime threads (0: all cores)"
-    )
-
     extract = commands.add_parser(
-        "extract", parents=[engine_options], help="read documents, one JSON line each"
+        "extract", parents=[engine_options()], help="read documents, one JSON line each"
     )
     extract.add_argument("--doc-type", required=True, choices=(*ALL_DOC_TYPES, AUTO))
     extract.add_argument("files", nargs="+", metavar="FILE")
     extract.set_defaults(run=_extract)
-
-    synth = commands.add_parser("synth", help="write synthetic documents and their truth.jsonl")
-    synth.add_argument("--out", required=True)
-    synth.add_argument("--count", type=int, default=60)
-    synth.add_argument("--seed", type=int, default=0)
-    synth.set_defaults(run=_synth)
-
-    score = commands.add_parser(
-        "evaluate", parents=[engine_options], help="score against DIR/truth.jsonl"
-    )
-    score.add_argument("directory", metavar="DIR")
-    score.add_argument(
-        "--auto", action="store_true", help="read every file as `auto` and score the type found"
-    )
-    score.set_defaults(run=_evaluate)
     return parser
 
 

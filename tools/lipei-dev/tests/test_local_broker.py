@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lipei.broker import BrokerUnavailable, LocalBroker, free_port
+from lipei_dev.broker import BrokerUnavailable, LocalBroker, free_port
 
 
 def test_a_missing_broker_binary_is_a_clear_error(

@@ -12,7 +12,7 @@ import os
 from typing import Any
 from urllib.parse import urlparse
 
-from lipei.storage import StorageError, check_key
+from lipei.storage.base import StorageError, check_key
 
 
 class S3Storage:

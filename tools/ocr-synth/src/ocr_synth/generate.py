@@ -12,9 +12,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocr_service.ocr.synth.documents import RENDERERS, Rendered
-from ocr_service.ocr.synth.fonts import cjk_faces
-from ocr_service.ocr.synth.spoilers import SPOILERS, photograph
+from ocr_synth.documents import RENDERERS, Rendered
+from ocr_synth.fonts import cjk_faces
+from ocr_synth.spoilers import SPOILERS, photograph
 
 # Documents are dated up to this day, so a set made from a seed is the same whenever it is made
 # and none of its dates is ever in the future.

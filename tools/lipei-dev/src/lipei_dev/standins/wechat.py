@@ -235,5 +235,5 @@ def _build_app(state: WeChatStandIn) -> FastAPI:
 
 
 def create_app(appid: str = "wx-standin-app", secret: str = "standin-secret") -> FastAPI:
-    """ASGI factory (e.g. `uvicorn --factory lipei.standins.wechat:create_app`)."""
+    """ASGI factory (e.g. `uvicorn --factory lipei_dev.standins.wechat:create_app`)."""
     return WeChatStandIn(appid=appid, secret=secret).app

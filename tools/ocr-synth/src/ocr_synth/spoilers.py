@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from ocr_service.ocr.quality import CARD_TYPES
-from ocr_service.ocr.synth.documents import Rendered
+from ocr_synth.documents import Rendered
 
 
 def photograph(rendered: Rendered, rng: random.Random, *, max_tilt: float = 3.5) -> Rendered:

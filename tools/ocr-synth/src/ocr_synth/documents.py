@@ -12,8 +12,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ocr_service.ocr.synth import data
-from ocr_service.ocr.synth.fonts import Face, font
+import ocr_synth.data as data
+from ocr_synth.fonts import Face, font
 
 Box = tuple[int, int, int, int]
 INK = (25, 25, 25)

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 
 from lipei.clock import MovableClock
-from lipei.testing.databases import create_database, drop_database
-from lipei.testing.servers import serving
+from lipei_testing.databases import create_database, drop_database
+from lipei_testing.servers import serving
 
 INTERNAL_TOKEN = "test-internal-token"
 SERVICES = ("intake", "ocr", "tracking", "notify")

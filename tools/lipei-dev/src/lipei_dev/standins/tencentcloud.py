@@ -279,5 +279,5 @@ def _build_app(state: TencentCloudStandIn) -> FastAPI:
 def create_app(
     secret_id: str = "standin-secret-id", secret_key: str = "standin-secret-key"
 ) -> FastAPI:
-    """ASGI factory (e.g. `uvicorn --factory lipei.standins.tencentcloud:create_app`)."""
+    """ASGI factory (e.g. `uvicorn --factory lipei_dev.standins.tencentcloud:create_app`)."""
     return TencentCloudStandIn(secret_id=secret_id, secret_key=secret_key).app

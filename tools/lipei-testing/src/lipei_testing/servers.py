@@ -9,7 +9,7 @@ from typing import Any
 
 import uvicorn
 
-from lipei.broker import free_port
+from lipei_dev.broker import free_port
 
 
 @asynccontextmanager

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from lipei.broker import LocalBroker, free_port
-from lipei.testing.databases import create_database, drop_database
-from lipei.testing.platform import Platform, running_platform
+from lipei_dev.broker import LocalBroker, free_port
+from lipei_testing.databases import create_database, drop_database
+from lipei_testing.platform import Platform, running_platform
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Serve the provider stand-ins for local runs:
-`python -m lipei.standins --wechat-port 8010 --tencentcloud-port 8011`."""
+`python -m lipei_dev.standins --wechat-port 8010 --tencentcloud-port 8011`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import asyncio
 
 import uvicorn
 
-from lipei.standins.tencentcloud import TencentCloudStandIn
-from lipei.standins.wechat import WeChatStandIn
+from lipei_dev.standins.tencentcloud import TencentCloudStandIn
+from lipei_dev.standins.wechat import WeChatStandIn
 
 
 async def _serve(host: str, wechat_port: int, tencentcloud_port: int) -> None:
@@ -23,7 +23,7 @@ async def _serve(host: str, wechat_port: int, tencentcloud_port: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m lipei.standins", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m lipei_dev.standins", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--wechat-port", type=int, default=8010)
     parser.add_argument("--tencentcloud-port", type=int, default=8011)

@@ -1,1 +1,0 @@
-"""Test helpers: the real local broker, a fresh database per test, services served in-process."""
