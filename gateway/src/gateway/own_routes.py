@@ -5,33 +5,22 @@ from __future__ import annotations
 import httpx
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from gateway.components import ComponentsDep, UpstreamsDep
+from lipei.web import Health, Readiness
 
 router = APIRouter()
 
 
-class Health(BaseModel):
-    status: str = Field(examples=["ok"])
-
-
-class Readiness(BaseModel):
-    status: str = Field(description="`ok` or `unavailable`", examples=["ok"])
-    checks: dict[str, str] = Field(
-        description="each service: `ok`, `HTTP <status>` or `unavailable: <error>`",
-        examples=[{"intake": "ok", "ocr": "ok", "tracking": "ok", "notify": "ok"}],
-    )
-
-
 @router.get("/healthz", tags=["health"])
 async def healthz() -> Health:
-    return Health(status="ok")
+    return Health()
 
 
-@router.get("/readyz", tags=["health"])
+@router.get("/readyz", tags=["health"], responses={503: {"model": Readiness}})
 async def readyz(upstreams: UpstreamsDep, response: Response) -> Readiness:
-    """Every service answers its own `/healthz`; else 503 with this same body and Retry-After."""
+    """Every service answers its own `/healthz` (a check is `ok`, `HTTP <status>` or
+    `unavailable: <error>`); else 503 with Retry-After."""
     checks: dict[str, str] = {}
     for name, client in upstreams.clients().items():
         try:
