@@ -195,3 +195,22 @@ async def fetch_upstream_docs(clients: dict[str, httpx.AsyncClient]) -> dict[str
     names = list(clients)
     docs = await asyncio.gather(*(fetch(name, clients[name]) for name in names))
     return dict(zip(names, docs, strict=True))
+
+
+class MergedDocument:
+    """The merged document, kept once every service has given its own; until then each request
+    merges again, so a service that was down early still gets its paths documented."""
+
+    def __init__(self) -> None:
+        self._complete: dict[str, Any] | None = None
+
+    async def get(
+        self, gateway_doc: dict[str, Any], clients: dict[str, httpx.AsyncClient]
+    ) -> dict[str, Any]:
+        if self._complete is not None:
+            return self._complete
+        docs = await fetch_upstream_docs(clients)
+        document = merge(gateway_doc, docs)
+        if all(doc is not None for doc in docs.values()):
+            self._complete = document
+        return document

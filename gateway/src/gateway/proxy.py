@@ -109,6 +109,10 @@ class Upstreams:
     def client(self, upstream: str) -> httpx.AsyncClient:
         return self._clients[upstream]
 
+    def clients(self) -> dict[str, httpx.AsyncClient]:
+        """Every service's client by name, in the order they were configured."""
+        return dict(self._clients)
+
     async def close(self) -> None:
         for client in self._clients.values():
             await client.aclose()
@@ -124,17 +128,7 @@ class Upstreams:
         body: bytes | None = None,
     ) -> Response:
         client = self._clients[upstream]
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
-        headers[INTERNAL_TOKEN_HEADER] = self._internal_token
-        headers[REQUEST_ID_HEADER] = getattr(request.state, "request_id", "")
-        if tracing.valid(request.headers.get("traceparent")) is None:
-            headers["traceparent"] = new_traceparent()
-        if user_id:
-            headers[USER_HEADER] = user_id
-        if roles:
-            headers[ROLES_HEADER] = ",".join(roles)
-        if insurer_code:
-            headers[INSURER_HEADER] = insurer_code
+        headers = self._headers(request, user_id=user_id, roles=roles, insurer_code=insurer_code)
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_body_bytes:
             return too_large(self._max_body_bytes)
@@ -144,10 +138,7 @@ class Upstreams:
                 body = b"".join([c async for c in limited(request.stream(), self._max_body_bytes)])
             except BodyTooLarge:
                 return too_large(self._max_body_bytes)
-        # Forward the path and query exactly as received (still percent-encoded).
-        target = request.scope.get("raw_path") or request.url.path.encode()
-        query = request.scope.get("query_string") or b""
-        url = target.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+        url = _target(request)
 
         def build() -> httpx.Request:
             content = body if body is not None else limited(request.stream(), self._max_body_bytes)
@@ -165,34 +156,8 @@ class Upstreams:
                     raise
                 log.info("%s dropped the connection (%s); trying once more", upstream, exc)
                 response = await client.send(build(), stream=True)
-        except BodyTooLarge:
-            return too_large(self._max_body_bytes)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
-            log.warning("%s unavailable: %s", upstream, exc)
-            return problem_response(
-                503,
-                f"the {upstream} service is unavailable; try again soon",
-                type="upstream-unavailable",
-                headers={"Retry-After": "5"},
-            )
-        except httpx.TimeoutException as exc:
-            log.warning("%s timed out: %s", upstream, exc)
-            return problem_response(
-                503,
-                f"the {upstream} service did not answer in time",
-                type="upstream-timeout",
-                headers={"Retry-After": "5"},
-            )
-        except httpx.HTTPError as exc:
-            if isinstance(exc.__cause__, BodyTooLarge) or isinstance(exc.__context__, BodyTooLarge):
-                return too_large(self._max_body_bytes)
-            log.warning("%s failed: %s", upstream, exc)
-            return problem_response(
-                503,
-                f"the {upstream} service is unavailable; try again soon",
-                type="upstream-unavailable",
-                headers={"Retry-After": "5"},
-            )
+        except (BodyTooLarge, httpx.HTTPError) as exc:
+            return self._failure(upstream, exc)
         out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _DROP_RESPONSE}
         return StreamingResponse(
             response.aiter_raw(),
@@ -200,3 +165,62 @@ class Upstreams:
             headers=out_headers,
             background=BackgroundTask(response.aclose),
         )
+
+    def _headers(
+        self,
+        request: Request,
+        *,
+        user_id: str | None,
+        roles: tuple[str, ...],
+        insurer_code: str | None,
+    ) -> dict[str, str]:
+        """The caller's headers less hop-by-hop ones, plus the identity the gateway vouches for."""
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
+        headers[INTERNAL_TOKEN_HEADER] = self._internal_token
+        headers[REQUEST_ID_HEADER] = getattr(request.state, "request_id", "")
+        if tracing.valid(request.headers.get("traceparent")) is None:
+            headers["traceparent"] = new_traceparent()
+        if user_id:
+            headers[USER_HEADER] = user_id
+        if roles:
+            headers[ROLES_HEADER] = ",".join(roles)
+        if insurer_code:
+            headers[INSURER_HEADER] = insurer_code
+        return headers
+
+    def _failure(self, upstream: str, exc: BodyTooLarge | httpx.HTTPError) -> Response:
+        """The answer when sending failed: 413 for a body over the limit, else 503."""
+        if isinstance(exc, BodyTooLarge):
+            return too_large(self._max_body_bytes)
+        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.RemoteProtocolError):
+            log.warning("%s unavailable: %s", upstream, exc)
+            return _unavailable(upstream)
+        if isinstance(exc, httpx.TimeoutException):
+            log.warning("%s timed out: %s", upstream, exc)
+            return problem_response(
+                503,
+                f"the {upstream} service did not answer in time",
+                type="upstream-timeout",
+                headers={"Retry-After": "5"},
+            )
+        # the body stream gave up inside httpx: the limit, not the service
+        if isinstance(exc.__cause__, BodyTooLarge) or isinstance(exc.__context__, BodyTooLarge):
+            return too_large(self._max_body_bytes)
+        log.warning("%s failed: %s", upstream, exc)
+        return _unavailable(upstream)
+
+
+def _target(request: Request) -> str:
+    """The path and query exactly as received (still percent-encoded)."""
+    target = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string") or b""
+    return str(target.decode("latin-1") + ("?" + query.decode("latin-1") if query else ""))
+
+
+def _unavailable(upstream: str) -> Response:
+    return problem_response(
+        503,
+        f"the {upstream} service is unavailable; try again soon",
+        type="upstream-unavailable",
+        headers={"Retry-After": "5"},
+    )

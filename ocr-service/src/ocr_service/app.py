@@ -30,10 +30,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # Consumer group "ocr": instances share the uploads between them (scale by partitions).
     runtime.add_consumer("ocr", subscriptions(runtime, storage, reader, settings))
     runtime.add_loop("ocr-warm-up", reader.warm_up)
-    app = service_app(
-        title="Lipei ocr-service",
-        runtime=runtime,
-        routers=[api.router(reader, settings.max_upload_bytes)],
-    )
+    app = service_app(title="Lipei ocr-service", runtime=runtime, routers=[api.router])
     app.state.reader = reader
     return app

@@ -1,42 +1,26 @@
-"""HTTP routes of tracking-service: progress, partner decisions, the butler queue."""
+"""HTTP routes of tracking-service: progress, disputes, partner decisions, the butler queue."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
-from sqlalchemy import select
 
 from lipei.app import RuntimeDep
 from lipei.events import DECISION_TYPES, Decision, parse_event
-from lipei.messaging.outbox import enqueue
+from lipei.paging import PageDep
+from lipei.timestamps import iso
 from lipei.web import CallerDep, Problem, require_insurer, require_ops, require_user
 from tracking_service import schemas
+from tracking_service.dependencies import AttentionRulesDep, TrackerDep
 from tracking_service.domain import attention, deadlines, disputes, guidance, status_machine
 from tracking_service.domain.state import ClaimState
-from tracking_service.handlers import Tracker, decision_fact
-from tracking_service.models import timeline, tracked_claims
-from tracking_service.settings import Settings
+from tracking_service.handlers import decision_fact
 from tracking_service.store import Note
 
-
-def _iso(value: datetime) -> str:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-
-
-def deadline_view(clock: deadlines.Clock, now: datetime) -> schemas.Deadline:
-    return schemas.Deadline(
-        kind=clock.kind,
-        title=guidance.DEADLINE_TITLES.get(clock.kind, clock.kind),
-        due_at=_iso(clock.due_at),
-        met=clock.met,
-        breached=clock.breached(now),
-        paused=clock.paused,
-    )
-
+router = APIRouter()
 
 _EXAMPLE = {
     "type": "claim.decision.approved",
@@ -52,6 +36,128 @@ class DisputeBody(BaseModel):
     ] = Field(description="why the user contests the rejection")
 
 
+@router.get("/api/v1/claims/{claim_id}/progress")
+async def progress(
+    claim_id: str, caller: CallerDep, runtime: RuntimeDep, tracker: TrackerDep
+) -> schemas.Progress:
+    user_id = require_user(caller)
+    async with runtime.sessionmaker() as s:
+        state = await tracker.store.owned(s, claim_id, user_id)
+        if state is None:
+            raise Problem(404, "no such claim", type="claim-not-found")
+        entries = await tracker.store.timeline_entries(s, claim_id)
+    now = runtime.clock.now()
+    return schemas.Progress(
+        claim_id=claim_id,
+        status=state.status,
+        timeline=[
+            schemas.TimelineEntry(status=e.status, at=_iso(e.at), title=e.title, detail=e.detail)
+            for e in entries
+        ],
+        deadlines=[
+            deadline_view(c, now) for c in deadlines.clocks(state, now, tracker.store.policy)
+        ],
+        next_action=guidance.next_action(state),
+    )
+
+
+@router.post("/api/v1/claims/{claim_id}/dispute")
+async def dispute(
+    claim_id: str, caller: CallerDep, runtime: RuntimeDep, tracker: TrackerDep, body: DisputeBody
+) -> schemas.Dispute:
+    """The policyholder contests a rejection; the claim joins the butler queue."""
+    user_id = require_user(caller)
+    now = runtime.clock.now()
+    async with runtime.unit_of_work() as s:
+        state = await tracker.store.load(s, claim_id)
+        if state is None or state.user_id != user_id:
+            raise Problem(404, "no such claim", type="claim-not-found")
+        try:
+            state, opened = disputes.open_dispute(state, body.reason, now)
+        except disputes.DisputeRefused as exc:
+            raise Problem(409, str(exc), type="claim-not-disputable") from None
+        if opened:
+            note = Note(at=now, title="您已对理赔结果提出异议", detail=body.reason, cause_id="")
+            await tracker.store.save(s, state, now=now, notes=[note])
+    assert state.disputed_at is not None
+    return schemas.Dispute(
+        claim_id=claim_id, disputed_at=_iso(state.disputed_at), reason=state.dispute_reason
+    )
+
+
+@router.post("/partner/v1/decisions", status_code=202)
+async def decide(
+    caller: CallerDep,
+    runtime: RuntimeDep,
+    tracker: TrackerDep,
+    body: Annotated[dict[str, Any], Body(examples=[_EXAMPLE])],
+) -> schemas.DecisionAccepted:
+    """Take an insurer's decision onto `lipei.decisions.v1`, the path Kafka decisions take."""
+    insurer = require_insurer(caller)
+    now = runtime.clock.now()
+    event = _decision(body, insurer, now)
+    async with runtime.unit_of_work() as s:
+        state = await tracker.store.load(s, event.claim_id)
+        if state is None or state.insurer_code != insurer:
+            raise Problem(404, "no such claim", type="claim-not-found")
+        trial = status_machine.apply(state, decision_fact(event, "trial"), received_at=now)
+        if trial.verdict == "refused":
+            raise Problem(409, trial.reason or "refused", type="transition-refused")
+        envelope = await runtime.outbox.add(s, event, time=now)
+    return schemas.DecisionAccepted(
+        decision_id=envelope.id, claim_id=event.claim_id, type=event.event_type, status="accepted"
+    )
+
+
+@router.get("/ops/v1/attention")
+async def attention_queue(
+    caller: CallerDep,
+    runtime: RuntimeDep,
+    tracker: TrackerDep,
+    rules: AttentionRulesDep,
+    page: PageDep,
+) -> schemas.AttentionPage:
+    require_ops(caller)
+    now = runtime.clock.now()
+    async with runtime.sessionmaker() as s:
+        states = await tracker.store.open_claims(s)
+    queue = attention.queue(states, now, tracker.store.policy, rules)
+    # one item past the page tells whether another page follows
+    window = queue[page.start : page.start + page.limit + 1]
+    return schemas.AttentionPage(
+        items=[_attention_item(e.state, e.clocks, e.reasons, now) for e in window[: page.limit]],
+        next_cursor=page.next_cursor(len(window)),
+    )
+
+
+def _decision(body: dict[str, Any], insurer: str, now: datetime) -> Decision:
+    """The decision event an insurer posted, as its own; 422 where it is not one."""
+    data = dict(body)
+    event_type = data.pop("type", None)
+    if not isinstance(event_type, str) or event_type not in DECISION_TYPES:
+        message = "must be one of " + ", ".join(sorted(DECISION_TYPES))
+        raise _invalid("type", message)
+    data.setdefault("insurer_code", insurer)
+    data.setdefault("decided_at", now.isoformat())
+    if data["insurer_code"] != insurer:
+        raise _invalid("insurer_code", "must be the calling insurer's own code")
+    try:
+        event = parse_event(event_type, data)
+    except ValidationError as exc:
+        raise _validation_problem(exc) from None
+    assert isinstance(event, Decision)
+    return event
+
+
+def _invalid(field: str, message: str) -> Problem:
+    return Problem(
+        422,
+        f"{field}: {message}",
+        type="validation-error",
+        errors=[{"field": field, "message": message}],
+    )
+
+
 def _validation_problem(exc: ValidationError) -> Problem:
     errors = [
         {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
@@ -61,154 +167,21 @@ def _validation_problem(exc: ValidationError) -> Problem:
     return Problem(422, detail, type="validation-error", errors=errors)
 
 
-def router(settings: Settings, tracker: Tracker) -> APIRouter:
-    r = APIRouter()
-    policy = tracker.store.policy
-    rules = attention.AttentionRules(
-        large_amount=settings.attention_large_amount,
-        serious_claim_types=frozenset(settings.attention_claim_types),
-        due_soon=timedelta(hours=settings.attention_due_soon_hours),
+def _iso(value: datetime) -> str:
+    text = iso(value)
+    assert text is not None
+    return text
+
+
+def deadline_view(clock: deadlines.Clock, now: datetime) -> schemas.Deadline:
+    return schemas.Deadline(
+        kind=clock.kind,
+        title=guidance.DEADLINE_TITLES.get(clock.kind, clock.kind),
+        due_at=_iso(clock.due_at),
+        met=clock.met,
+        breached=clock.breached(now),
+        paused=clock.paused,
     )
-
-    @r.get("/api/v1/claims/{claim_id}/progress")
-    async def progress(claim_id: str, caller: CallerDep, runtime: RuntimeDep) -> schemas.Progress:
-        user_id = require_user(caller)
-        async with runtime.sessionmaker() as s:
-            row = (
-                await s.execute(
-                    select(tracked_claims.c.state).where(
-                        tracked_claims.c.claim_id == claim_id, tracked_claims.c.user_id == user_id
-                    )
-                )
-            ).first()
-            if row is None:
-                raise Problem(404, "no such claim", type="claim-not-found")
-            entries = (
-                await s.execute(
-                    select(timeline).where(timeline.c.claim_id == claim_id).order_by(timeline.c.id)
-                )
-            ).all()
-        state = ClaimState.model_validate(row.state)
-        now = runtime.clock.now()
-        return schemas.Progress(
-            claim_id=claim_id,
-            status=state.status,
-            timeline=[
-                schemas.TimelineEntry(
-                    status=e.status, at=_iso(e.at), title=e.title, detail=e.detail
-                )
-                for e in entries
-            ],
-            deadlines=[deadline_view(c, now) for c in deadlines.clocks(state, now, policy)],
-            next_action=guidance.next_action(state),
-        )
-
-    @r.post("/api/v1/claims/{claim_id}/dispute")
-    async def dispute(
-        claim_id: str, caller: CallerDep, runtime: RuntimeDep, body: DisputeBody
-    ) -> schemas.Dispute:
-        """The policyholder contests a rejection; the claim joins the butler queue."""
-        user_id = require_user(caller)
-        now = runtime.clock.now()
-        async with runtime.unit_of_work() as s:
-            state = await tracker.store.load(s, claim_id)
-            if state is None or state.user_id != user_id:
-                raise Problem(404, "no such claim", type="claim-not-found")
-            try:
-                state, opened = disputes.open_dispute(state, body.reason, now)
-            except disputes.DisputeRefused as exc:
-                raise Problem(409, str(exc), type="claim-not-disputable") from None
-            if opened:
-                note = Note(at=now, title="您已对理赔结果提出异议", detail=body.reason, cause_id="")
-                await tracker.store.save(s, state, now=now, notes=[note])
-        assert state.disputed_at is not None
-        return schemas.Dispute(
-            claim_id=claim_id, disputed_at=_iso(state.disputed_at), reason=state.dispute_reason
-        )
-
-    @r.post("/partner/v1/decisions", status_code=202)
-    async def decide(
-        caller: CallerDep,
-        runtime: RuntimeDep,
-        body: Annotated[dict[str, Any], Body(examples=[_EXAMPLE])],
-    ) -> schemas.DecisionAccepted:
-        """Take an insurer's decision onto `lipei.decisions.v1`, the path Kafka decisions take."""
-        insurer = require_insurer(caller)
-        data = dict(body)
-        event_type = data.pop("type", None)
-        if not isinstance(event_type, str) or event_type not in DECISION_TYPES:
-            message = "must be one of " + ", ".join(sorted(DECISION_TYPES))
-            raise Problem(
-                422,
-                f"type: {message}",
-                type="validation-error",
-                errors=[{"field": "type", "message": message}],
-            )
-        now = runtime.clock.now()
-        data.setdefault("insurer_code", insurer)
-        data.setdefault("decided_at", now.isoformat())
-        if data["insurer_code"] != insurer:
-            message = "must be the calling insurer's own code"
-            raise Problem(
-                422,
-                f"insurer_code: {message}",
-                type="validation-error",
-                errors=[{"field": "insurer_code", "message": message}],
-            )
-        try:
-            event = parse_event(str(event_type), data)
-        except ValidationError as exc:
-            raise _validation_problem(exc) from None
-        assert isinstance(event, Decision)
-        async with runtime.unit_of_work() as s:
-            state = await tracker.store.load(s, event.claim_id)
-            if state is None or state.insurer_code != insurer:
-                raise Problem(404, "no such claim", type="claim-not-found")
-            trial = status_machine.apply(state, decision_fact(event, "trial"), received_at=now)
-            if trial.verdict == "refused":
-                raise Problem(409, trial.reason or "refused", type="transition-refused")
-            envelope = await enqueue(s, event, source=settings.event_source, time=now)
-        return schemas.DecisionAccepted(
-            decision_id=envelope.id, claim_id=event.claim_id, type=event_type, status="accepted"
-        )
-
-    @r.get("/ops/v1/attention")
-    async def attention_queue(
-        caller: CallerDep,
-        runtime: RuntimeDep,
-        cursor: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    ) -> schemas.AttentionPage:
-        require_ops(caller)
-        start = 0
-        if cursor is not None:
-            if not (cursor.isascii() and cursor.isdigit()):
-                raise Problem(
-                    422,
-                    "cursor: not a cursor from this list",
-                    type="validation-error",
-                    errors=[{"field": "cursor", "message": "not a cursor from this list"}],
-                )
-            start = int(cursor)
-        now = runtime.clock.now()
-        async with runtime.sessionmaker() as s:
-            rows = (
-                await s.execute(
-                    select(tracked_claims.c.state).where(
-                        tracked_claims.c.status.notin_(("paid", "withdrawn"))
-                    )
-                )
-            ).all()
-        states = (ClaimState.model_validate(row.state) for row in rows)
-        items = [
-            _attention_item(e.state, e.clocks, e.reasons, now)
-            for e in attention.queue(states, now, policy, rules)
-        ]
-        page = items[start : start + limit]
-        more = start + limit < len(items)
-        return schemas.AttentionPage(items=page, next_cursor=str(start + limit) if more else None)
-
-    return r
 
 
 def _attention_item(

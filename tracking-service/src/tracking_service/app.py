@@ -26,11 +26,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     policy = DeadlinePolicy(
         days=settings.deadline_days, by_claim_type=settings.deadline_days_by_claim_type
     )
-    tracker = Tracker(ClaimStore(policy=policy, source=settings.event_source), runtime.clock)
+    tracker = Tracker(ClaimStore(policy=policy, outbox=runtime.outbox), runtime.clock)
     runtime.add_consumer("tracking", tracker.subscriptions())
     runtime.add_loop(
         "deadline-scanner", deadline_loop(runtime, tracker, settings.deadline_scan_seconds)
     )
-    return service_app(
-        title="Lipei tracking-service", runtime=runtime, routers=[api.router(settings, tracker)]
-    )
+    app = service_app(title="Lipei tracking-service", runtime=runtime, routers=[api.router])
+    app.state.tracker = tracker
+    return app

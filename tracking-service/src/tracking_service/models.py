@@ -1,6 +1,8 @@
 """tracking-service tables."""
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text
+
+from lipei.timestamps import UtcDateTime
 
 metadata = MetaData()
 
@@ -13,10 +15,10 @@ tracked_claims = Table(
     Column("insurer_code", String(64), nullable=False),
     Column("claim_type", String(32), nullable=False),
     Column("status", String(32), nullable=False),
-    Column("opened_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    # Earliest running deadline not yet reported (UTC); the scanner looks only at due rows.
-    Column("next_due_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    # Earliest running deadline not yet reported; the scanner looks only at due rows.
+    Column("next_due_at", UtcDateTime(), nullable=True, index=True),
     Column("state", JSON, nullable=False),
 )
 
@@ -26,7 +28,7 @@ timeline = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("claim_id", String(64), nullable=False, index=True),
     Column("status", String(32), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("title", String(200), nullable=False),
     Column("detail", Text, nullable=True),
     Column("cause_id", String(64), nullable=True),
@@ -38,6 +40,6 @@ deadline_breaches = Table(
     metadata,
     Column("claim_id", String(64), primary_key=True),
     Column("kind", String(32), primary_key=True),
-    Column("due_at", DateTime(timezone=True), nullable=False),
-    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
 )

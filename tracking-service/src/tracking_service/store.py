@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lipei.events import ClaimDeadlineBreached, ClaimStatusChanged
-from lipei.messaging.outbox import enqueue
+from lipei.messaging import Outbox
 from tracking_service.domain import deadlines, guidance
 from tracking_service.domain.state import ClaimState, Transition
 from tracking_service.models import deadline_breaches, timeline, tracked_claims
@@ -27,10 +28,6 @@ class Note:
     title: str
     detail: str | None
     cause_id: str
-
-
-def utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
 
 
 def _decision_fields(state: ClaimState, to: str) -> dict[str, object]:
@@ -50,9 +47,9 @@ def _decision_fields(state: ClaimState, to: str) -> dict[str, object]:
 
 
 class ClaimStore:
-    def __init__(self, *, policy: deadlines.DeadlinePolicy, source: str) -> None:
+    def __init__(self, *, policy: deadlines.DeadlinePolicy, outbox: Outbox) -> None:
         self.policy = policy
-        self.source = source
+        self.outbox = outbox
 
     async def load(self, session: AsyncSession, claim_id: str) -> ClaimState | None:
         row = (
@@ -64,6 +61,33 @@ class ClaimStore:
         ).first()
         return None if row is None else ClaimState.model_validate(row.state)
 
+    async def owned(self, session: AsyncSession, claim_id: str, user_id: str) -> ClaimState | None:
+        """The claim as its owner may read it; None for another user's claim."""
+        row = (
+            await session.execute(
+                select(tracked_claims.c.state).where(
+                    tracked_claims.c.claim_id == claim_id, tracked_claims.c.user_id == user_id
+                )
+            )
+        ).first()
+        return None if row is None else ClaimState.model_validate(row.state)
+
+    async def timeline_entries(self, session: AsyncSession, claim_id: str) -> Sequence[Row[Any]]:
+        """The claim's timeline, oldest entry first."""
+        result = await session.execute(
+            select(timeline).where(timeline.c.claim_id == claim_id).order_by(timeline.c.id)
+        )
+        return result.all()
+
+    async def open_claims(self, session: AsyncSession) -> list[ClaimState]:
+        """Claims not yet paid or withdrawn (a rejected claim may still be disputed)."""
+        rows = await session.execute(
+            select(tracked_claims.c.state).where(
+                tracked_claims.c.status.notin_(("paid", "withdrawn"))
+            )
+        )
+        return [ClaimState.model_validate(row.state) for row in rows]
+
     async def create(
         self, session: AsyncSession, state: ClaimState, *, cause_id: str, now: datetime
     ) -> None:
@@ -74,8 +98,8 @@ class ClaimStore:
                 insurer_code=state.insurer_code,
                 claim_type=state.claim_type,
                 status=state.status,
-                opened_at=utc(state.opened_at),
-                updated_at=utc(now),
+                opened_at=state.opened_at,
+                updated_at=now,
                 next_due_at=None,
                 state=state.model_dump(mode="json"),
             )
@@ -110,7 +134,7 @@ class ClaimStore:
             await self._timeline(
                 session, state.claim_id, t.to_status, t.at, title, detail, t.cause_id
             )
-            await enqueue(
+            await self.outbox.add(
                 session,
                 ClaimStatusChanged.model_validate(
                     {
@@ -124,7 +148,6 @@ class ClaimStore:
                         **_decision_fields(state, t.to_status),
                     }
                 ),
-                source=self.source,
                 time=now,
             )
         for note in notes:
@@ -144,8 +167,8 @@ class ClaimStore:
             .where(tracked_claims.c.claim_id == state.claim_id)
             .values(
                 status=state.status,
-                updated_at=utc(now),
-                next_due_at=utc(due) if due is not None else None,
+                updated_at=now,
+                next_due_at=due,
                 state=state.model_dump(mode="json"),
             )
         )
@@ -163,11 +186,11 @@ class ClaimStore:
                 deadline_breaches.insert().values(
                     claim_id=state.claim_id,
                     kind=clock.kind,
-                    due_at=utc(clock.due_at),
-                    reported_at=utc(now),
+                    due_at=clock.due_at,
+                    reported_at=now,
                 )
             )
-            await enqueue(
+            await self.outbox.add(
                 session,
                 ClaimDeadlineBreached(
                     claim_id=state.claim_id,
@@ -176,7 +199,6 @@ class ClaimStore:
                     kind=clock.kind,
                     due_at=clock.due_at,
                 ),
-                source=self.source,
                 time=now,
             )
             state.breached.append(clock.kind)
@@ -196,7 +218,7 @@ class ClaimStore:
             timeline.insert().values(
                 claim_id=claim_id,
                 status=status,
-                at=utc(at),
+                at=at,
                 title=title,
                 detail=detail,
                 cause_id=cause_id,
@@ -206,7 +228,7 @@ class ClaimStore:
     async def due_claim_ids(self, session: AsyncSession, now: datetime, limit: int) -> list[str]:
         rows = await session.execute(
             select(tracked_claims.c.claim_id)
-            .where(tracked_claims.c.next_due_at <= utc(now))
+            .where(tracked_claims.c.next_due_at <= now)
             .order_by(tracked_claims.c.next_due_at)
             .limit(limit)
         )
