@@ -33,8 +33,8 @@ from lipei.standins.wechat import WeChatStandIn
 from lipei.testing.databases import create_database, drop_database
 from lipei.testing.platform import INTERNAL_TOKEN, Platform, running_platform, wait_until
 from lipei.testing.servers import serving
+from lipei.timestamps import utc as aware
 from notify_service.app import create_app
-from notify_service.domain.delivery_plan import aware
 from notify_service.models import deliveries, reminders
 from notify_service.settings import Settings
 
