@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
@@ -24,7 +24,7 @@ from notify_service.schemas import (
     PreferencesIn,
     QuietHoursView,
 )
-from notify_service.store import Record
+from notify_service.store import RecipientChanges, Record
 
 router = APIRouter()
 
@@ -51,20 +51,32 @@ def _preferences(row: Record | None, default_cap: int) -> Preferences:
     )
 
 
-def _preference_values(body: PreferencesIn) -> dict[str, Any]:
-    """The recipient columns the request changes (what it leaves out keeps its value)."""
-    values: dict[str, Any] = {}
-    if body.channels is not None:
-        values.update(
-            wechat_on=body.channels.wechat, sms_on=body.channels.sms, voice_on=body.channels.voice
-        )
-    if body.quiet_hours is not None:
-        values.update(quiet_start=body.quiet_hours.start, quiet_end=body.quiet_hours.end)
+def _contact_changes(body: ContactIn) -> RecipientChanges:
+    """A fresh openid (a new login) renews WeChat consent."""
+    changes: RecipientChanges = {}
+    if body.wechat_openid is not None:
+        changes["wechat_openid"] = body.wechat_openid
+        changes["wechat_refused_at"] = None
     if body.phone_number is not None:
-        values["phone_number"] = body.phone_number
+        changes["phone_number"] = body.phone_number
+    return changes
+
+
+def _preference_changes(body: PreferencesIn) -> RecipientChanges:
+    """What the request changes (what it leaves out keeps its value)."""
+    changes: RecipientChanges = {}
+    if body.channels is not None:
+        changes["wechat_on"] = body.channels.wechat
+        changes["sms_on"] = body.channels.sms
+        changes["voice_on"] = body.channels.voice
+    if body.quiet_hours is not None:
+        changes["quiet_start"] = body.quiet_hours.start
+        changes["quiet_end"] = body.quiet_hours.end
+    if body.phone_number is not None:
+        changes["phone_number"] = body.phone_number
     if body.daily_cap is not None:
-        values["daily_cap"] = body.daily_cap
-    return values
+        changes["daily_cap"] = body.daily_cap
+    return changes
 
 
 def _before_seq(cursor: str | None) -> int | None:
@@ -88,11 +100,8 @@ async def put_contact(
     """How to reach a user; a fresh openid (a new login) renews WeChat consent. (The path
     parameter is not called `user_id`: that name is the caller's identity header.)"""
     user_id = contact_user_id
-    values: dict[str, Any] = body.model_dump(exclude_unset=True, exclude_none=True)
-    if "wechat_openid" in values:
-        values["wechat_refused_at"] = None
     async with runtime.unit_of_work() as session:
-        await store.save_recipient(session, user_id, values, runtime.clock.now())
+        await store.save_recipient(session, user_id, _contact_changes(body), runtime.clock.now())
         row = await store.recipient(session, user_id)
     return Contact(
         user_id=user_id,
@@ -117,7 +126,7 @@ async def put_preferences(
 ) -> Preferences:
     user_id = require_user(caller)
     async with runtime.unit_of_work() as session:
-        await store.save_recipient(session, user_id, _preference_values(body), runtime.clock.now())
+        await store.save_recipient(session, user_id, _preference_changes(body), runtime.clock.now())
         row = await store.recipient(session, user_id)
     return _preferences(row, settings.default_daily_cap)
 

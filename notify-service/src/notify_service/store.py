@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,20 @@ from notify_service.models import claim_owners, deliveries, inbox, recipients, r
 
 # A stored row, read by column name.
 Record = Row[*tuple[Any, ...]]
+
+
+class RecipientChanges(TypedDict, total=False):
+    """Recipient columns to change; those left out keep their value."""
+
+    wechat_openid: str
+    wechat_refused_at: datetime | None
+    phone_number: str
+    wechat_on: bool
+    sms_on: bool
+    voice_on: bool
+    quiet_start: str
+    quiet_end: str
+    daily_cap: int
 
 
 def dedupe_key(source_event_id: str, channel: str, user_id: str) -> str:
@@ -37,9 +51,9 @@ async def recipient(session: AsyncSession, user_id: str) -> Record | None:
 
 
 async def save_recipient(
-    session: AsyncSession, user_id: str, values: dict[str, Any], now: datetime
+    session: AsyncSession, user_id: str, changes: RecipientChanges, now: datetime
 ) -> None:
-    """Change what is given in `values`; a new recipient starts from the defaults."""
+    """Apply `changes`; a new recipient starts from the defaults."""
     if await recipient(session, user_id) is None:
         await session.execute(
             recipients.insert().values(
@@ -50,14 +64,14 @@ async def save_recipient(
                 quiet_start="21:00",
                 quiet_end="08:00",
                 updated_at=now,
-                **values,
+                **changes,
             )
         )
     else:
         await session.execute(
             recipients.update()
             .where(recipients.c.user_id == user_id)
-            .values(updated_at=now, **values)
+            .values(updated_at=now, **changes)
         )
 
 
