@@ -47,6 +47,8 @@ def reminder_notice(row: Record) -> Notice:
 
 
 class Ladder:
+    """The escalation policy applied to stored reminders, announcing each step taken."""
+
     def __init__(self, policy: EscalationPolicy, outbox: Outbox) -> None:
         self.policy = policy
         self.outbox = outbox

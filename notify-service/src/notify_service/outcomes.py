@@ -28,6 +28,9 @@ LET_GO = {"skip": "skipped", "expire": "expired", "cancel": "cancelled"}
 
 
 class Outcomes:
+    """Stores a message's fate; a reminder's message that cannot reach the user brings the
+    reminder's next step forward."""
+
     def __init__(self, outbox: Outbox, settings: Settings, ladder: Ladder) -> None:
         self.outbox = outbox
         self.settings = settings
