@@ -28,13 +28,13 @@ from lipei.messaging.envelope import Envelope
 from lipei.messaging.kafka import make_producer
 from lipei.messaging.tables import outbox_table, processed_events_table
 from lipei.settings import ServiceSettings
+from lipei.timestamps import utc as aware
 from lipei_dev.standins.tencentcloud import TencentCloudStandIn
 from lipei_dev.standins.wechat import WeChatStandIn
 from lipei_testing.databases import create_database, drop_database
 from lipei_testing.platform import INTERNAL_TOKEN, Platform, running_platform, wait_until
 from lipei_testing.servers import serving
 from notify_service.app import create_app
-from notify_service.domain.delivery_plan import aware
 from notify_service.models import deliveries, reminders
 from notify_service.settings import Settings
 

@@ -27,11 +27,11 @@ from notify_service.domain.escalation import (
     resolves,
     step_due_at,
 )
+from notify_service.domain.labels import doc_type_name
 from notify_service.domain.masking import mask_sensitive, short_ref
 from notify_service.domain.quiet_hours import QuietHours, local_day_start, next_day_start
 from notify_service.domain.templates import (
     TemplateError,
-    doc_type_name,
     fit_value,
     render,
     templates,

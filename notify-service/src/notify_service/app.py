@@ -7,7 +7,6 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 from fastapi import FastAPI
 
 from lipei.app import service_app
@@ -18,6 +17,8 @@ from notify_service.channels.senders import Senders
 from notify_service.dispatcher import Dispatcher
 from notify_service.domain.escalation import EscalationPolicy
 from notify_service.handlers import Handlers
+from notify_service.intake_client import IntakeClient
+from notify_service.notices import Notices
 from notify_service.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -31,10 +32,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         sms_after=timedelta(hours=settings.escalate_sms_after_hours),
         voice_after=timedelta(hours=settings.escalate_voice_after_hours),
     )
-    intake = httpx.AsyncClient(
-        base_url=settings.intake_url, timeout=settings.provider_timeout_seconds
-    )
-    handlers = Handlers(runtime, settings, policy, intake)
+    intake = IntakeClient.from_settings(settings)
+    handlers = Handlers(runtime, settings, Notices(runtime.outbox, policy), intake)
     runtime.add_consumer(CONSUMER, handlers.subscriptions())
     senders = Senders(settings)
     dispatcher = Dispatcher(runtime, settings, policy, senders)

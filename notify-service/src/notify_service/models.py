@@ -1,10 +1,11 @@
-"""notify-service tables."""
+"""notify-service tables: recipients, claim owners, reminders, deliveries and the inbox.
+
+Every time column is `UtcDateTime`: stored in UTC and read back aware on every database."""
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Integer,
     MetaData,
     String,
@@ -13,6 +14,7 @@ from sqlalchemy import (
 )
 
 from lipei.messaging.tables import SequenceKey
+from lipei.timestamps import UtcDateTime
 
 metadata = MetaData()
 
@@ -24,7 +26,7 @@ recipients = Table(
     Column("user_id", String(128), primary_key=True),
     Column("wechat_openid", String(128), nullable=True),
     # WeChat said the user refused this subscription (43101): WeChat is off until a new login.
-    Column("wechat_refused_at", DateTime(timezone=True), nullable=True),
+    Column("wechat_refused_at", UtcDateTime, nullable=True),
     Column("phone_number", String(20), nullable=True),
     Column("wechat_on", Boolean, nullable=False, default=True),
     Column("sms_on", Boolean, nullable=False, default=True),
@@ -32,7 +34,7 @@ recipients = Table(
     Column("quiet_start", String(5), nullable=False, default="21:00"),
     Column("quiet_end", String(5), nullable=False, default="08:00"),
     Column("daily_cap", Integer, nullable=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # Who owns a claim, learnt from intake's claim events (status events may lack the user).
@@ -54,13 +56,13 @@ reminders = Table(
     Column("template", String(64), nullable=False),
     Column("params", JSON, nullable=False),
     Column("trigger", String(128), nullable=False),
-    Column("event_at", DateTime(timezone=True), nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("event_at", UtcDateTime, nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
     Column("reached", Integer, nullable=False, default=0),
-    Column("next_due_at", DateTime(timezone=True), nullable=True, index=True),
-    Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Column("next_due_at", UtcDateTime, nullable=True, index=True),
+    Column("resolved_at", UtcDateTime, nullable=True),
     # The step last taken cannot reach the user (refused, unreachable): the next one is due now.
-    Column("last_step_failed_at", DateTime(timezone=True), nullable=True),
+    Column("last_step_failed_at", UtcDateTime, nullable=True),
     Column("last_step_failure", Text, nullable=True),
 )
 
@@ -80,13 +82,13 @@ deliveries = Table(
     Column("reminder_id", String(64), nullable=True, index=True),
     # pending → sending → sent | failed; or skipped, cancelled, expired.
     Column("status", String(16), nullable=False, index=True),
-    Column("due_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("due_at", UtcDateTime, nullable=False, index=True),
+    Column("expires_at", UtcDateTime, nullable=True),
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("claimed_at", DateTime(timezone=True), nullable=True),
-    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("sent_at", UtcDateTime, nullable=True),
 )
 
 # The in-app inbox: every notice, whatever the channels.
@@ -101,5 +103,5 @@ inbox = Table(
     Column("title", Text, nullable=False),
     Column("body", Text, nullable=False),
     Column("claim_id", String(64), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )

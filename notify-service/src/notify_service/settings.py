@@ -1,3 +1,5 @@
+"""notify-service settings: providers, escalation hours, caps and template ids (environment)."""
+
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 

@@ -1,1 +1,1 @@
-"""Pure notification rules: escalation, quiet hours, caps, templates and masking."""
+"""Pure notification rules: escalation, quiet hours, caps, templates, labels and masking."""

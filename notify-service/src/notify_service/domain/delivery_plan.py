@@ -4,17 +4,13 @@ it go (channel off, no contact, expired). Pure: the caller passes rows and count
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from lipei.timestamps import utc
 from notify_service.domain.quiet_hours import QuietHours, cap_reached, next_day_start, parse_hhmm
 
 OPS_USER = "ops"
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -31,7 +27,7 @@ def plan(
     row: Any, recipient: Any, *, now: datetime, sent_today: int, default_cap: int, ops_phone: str
 ) -> Plan:
     """Decide from the message, the recipient's contacts and preferences, and the time."""
-    if row.expires_at is not None and aware(row.expires_at) <= now:
+    if row.expires_at is not None and utc(row.expires_at) <= now:
         return Plan("expire")
     channel = row.channel
     if row.user_id == OPS_USER:

@@ -19,6 +19,8 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _CHINESE = re.compile(r"^[\u4e00-\u9fff]{1,5}$")
 _CHARACTER_STRING = re.compile(r"[^A-Za-z0-9_\-.:]")
 THING_MAX = 20
+# Sections of templates.toml that are name tables, not notices.
+TABLES = ("doc_types", "alert_tips")
 
 
 class TemplateError(ValueError):
@@ -70,7 +72,7 @@ def _catalogue() -> dict[str, Any]:
 def templates() -> dict[str, Template]:
     found: dict[str, Template] = {}
     for key, raw in _catalogue().items():
-        if key in ("doc_types", "alert_tips"):
+        if key in TABLES:
             continue
         template = Template(
             key=key,
@@ -95,18 +97,10 @@ def template(key: str) -> Template:
         raise TemplateError(f"no such notice: {key}") from None
 
 
-def doc_type_name(doc_type: str) -> str:
-    names: dict[str, str] = _catalogue()["doc_types"]
-    return names.get(doc_type, names["other"])
-
-
-def alert_tips(kind: str) -> str:
-    tips: dict[str, str] = _catalogue()["alert_tips"]
-    return tips.get(kind, tips["other"])
-
-
-def alert_kinds() -> frozenset[str]:
-    return frozenset(_catalogue()["alert_tips"])
+def catalogue_table(name: str) -> dict[str, str]:
+    """A name table kept beside the notices in templates.toml (`doc_types`, `alert_tips`)."""
+    table: dict[str, str] = _catalogue()[name]
+    return table
 
 
 def fill(pattern: str, params: dict[str, str]) -> str:

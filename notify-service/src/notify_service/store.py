@@ -1,0 +1,374 @@
+"""Every read and write of notify's tables, in the caller's transaction.
+
+Messages and inbox entries are keyed by (event, channel, user): adding one that exists adds
+nothing, so redelivered or republished events are harmless."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TypedDict
+
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notify_service.domain.notice import Notice
+from notify_service.models import claim_owners, deliveries, inbox, recipients, reminders
+
+# A stored row, read by column name.
+Record = Row[*tuple[Any, ...]]
+
+
+class RecipientChanges(TypedDict, total=False):
+    """Recipient columns to change; those left out keep their value."""
+
+    wechat_openid: str
+    wechat_refused_at: datetime | None
+    phone_number: str
+    wechat_on: bool
+    sms_on: bool
+    voice_on: bool
+    quiet_start: str
+    quiet_end: str
+    daily_cap: int
+
+
+def dedupe_key(source_event_id: str, channel: str, user_id: str) -> str:
+    return f"{source_event_id}:{channel}:{user_id}"
+
+
+async def _exists(session: AsyncSession, query: Any) -> bool:
+    return (await session.execute(query)).first() is not None
+
+
+# --- recipients ------------------------------------------------------------------------------
+
+
+async def recipient(session: AsyncSession, user_id: str) -> Record | None:
+    found = await session.execute(select(recipients).where(recipients.c.user_id == user_id))
+    return found.first()
+
+
+async def save_recipient(
+    session: AsyncSession, user_id: str, changes: RecipientChanges, now: datetime
+) -> None:
+    """Apply `changes`; a new recipient starts from the defaults."""
+    if await recipient(session, user_id) is None:
+        await session.execute(
+            recipients.insert().values(
+                user_id=user_id,
+                wechat_on=True,
+                sms_on=True,
+                voice_on=True,
+                quiet_start="21:00",
+                quiet_end="08:00",
+                updated_at=now,
+                **changes,
+            )
+        )
+    else:
+        await session.execute(
+            recipients.update()
+            .where(recipients.c.user_id == user_id)
+            .values(updated_at=now, **changes)
+        )
+
+
+async def wechat_refused(session: AsyncSession, user_id: str, now: datetime) -> None:
+    """WeChat said the user refused: it stays off for them until a fresh openid."""
+    await session.execute(
+        update(recipients).where(recipients.c.user_id == user_id).values(wechat_refused_at=now)
+    )
+
+
+# --- claim owners ----------------------------------------------------------------------------
+
+
+async def remember_owner(session: AsyncSession, *, claim_id: str, user_id: str) -> None:
+    known = select(claim_owners.c.user_id).where(claim_owners.c.claim_id == claim_id)
+    if not await _exists(session, known):
+        await session.execute(claim_owners.insert().values(claim_id=claim_id, user_id=user_id))
+
+
+async def owner_of(session: AsyncSession, claim_id: str) -> str | None:
+    found = await session.execute(
+        select(claim_owners.c.user_id).where(claim_owners.c.claim_id == claim_id)
+    )
+    row = found.first()
+    return None if row is None else str(row.user_id)
+
+
+# --- inbox -----------------------------------------------------------------------------------
+
+
+async def in_inbox(session: AsyncSession, notice: Notice) -> bool:
+    key = dedupe_key(notice.source_event_id, "inbox", notice.user_id)
+    return await _exists(session, select(inbox.c.seq).where(inbox.c.dedupe_key == key))
+
+
+async def add_to_inbox(
+    session: AsyncSession, notice: Notice, *, title: str, body: str, now: datetime
+) -> str:
+    """Stores the rendered notice; returns its notification id."""
+    notification_id = str(uuid.uuid4())
+    await session.execute(
+        inbox.insert().values(
+            notification_id=notification_id,
+            dedupe_key=dedupe_key(notice.source_event_id, "inbox", notice.user_id),
+            user_id=notice.user_id,
+            template=notice.template,
+            title=title,
+            body=body,
+            claim_id=notice.claim_id,
+            created_at=now,
+        )
+    )
+    return notification_id
+
+
+async def inbox_page(
+    session: AsyncSession, user_id: str, *, before: int | None, limit: int
+) -> Sequence[Record]:
+    """Newest first, below `before` (a `seq`) when given; `limit` rows at most."""
+    query = select(inbox).where(inbox.c.user_id == user_id)
+    if before is not None:
+        query = query.where(inbox.c.seq < before)
+    return (await session.execute(query.order_by(inbox.c.seq.desc()).limit(limit))).all()
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+async def has_reminder(session: AsyncSession, source_event_id: str) -> bool:
+    query = select(reminders.c.reminder_id).where(reminders.c.source_event_id == source_event_id)
+    return await _exists(session, query)
+
+
+async def add_reminder(
+    session: AsyncSession,
+    notice: Notice,
+    *,
+    event_at: datetime,
+    now: datetime,
+    reached: int,
+    next_due_at: datetime | None,
+) -> str:
+    """A reminder about the notice's claim (every reminder is about one); returns its id."""
+    reminder_id = str(uuid.uuid4())
+    await session.execute(
+        reminders.insert().values(
+            reminder_id=reminder_id,
+            source_event_id=notice.source_event_id,
+            user_id=notice.user_id,
+            claim_id=notice.claim_id,
+            template=notice.template,
+            params=notice.params,
+            trigger=notice.trigger,
+            event_at=event_at,
+            started_at=now,
+            reached=reached,
+            next_due_at=next_due_at,
+        )
+    )
+    return reminder_id
+
+
+async def reminder(session: AsyncSession, reminder_id: str) -> Record | None:
+    found = await session.execute(select(reminders).where(reminders.c.reminder_id == reminder_id))
+    return found.first()
+
+
+async def open_reminders(session: AsyncSession, claim_id: str) -> Sequence[Record]:
+    """The claim's reminders still waiting for the user."""
+    found = await session.execute(
+        select(reminders.c.reminder_id, reminders.c.event_at, reminders.c.params).where(
+            reminders.c.claim_id == claim_id, reminders.c.resolved_at.is_(None)
+        )
+    )
+    return found.all()
+
+
+async def due_reminders(session: AsyncSession, now: datetime) -> Sequence[Record]:
+    found = await session.execute(
+        select(reminders).where(reminders.c.resolved_at.is_(None), reminders.c.next_due_at <= now)
+    )
+    return found.fetchall()
+
+
+async def resolve_reminders(session: AsyncSession, reminder_ids: list[str], now: datetime) -> None:
+    """Stop the reminders and drop their messages that have not gone out yet."""
+    await session.execute(
+        update(reminders)
+        .where(reminders.c.reminder_id.in_(reminder_ids))
+        .values(resolved_at=now, next_due_at=None)
+    )
+    await session.execute(
+        update(deliveries)
+        .where(deliveries.c.reminder_id.in_(reminder_ids), deliveries.c.status == "pending")
+        .values(status="cancelled")
+    )
+
+
+async def climbed(
+    session: AsyncSession, row: Record, *, reached: int, next_due_at: datetime | None
+) -> None:
+    """The reminder took its due steps (none: only its next due time moves)."""
+    took_steps = reached != row.reached
+    await session.execute(
+        update(reminders)
+        .where(reminders.c.reminder_id == row.reminder_id)
+        .values(
+            reached=reached,
+            next_due_at=next_due_at,
+            last_step_failed_at=None if took_steps else row.last_step_failed_at,
+            last_step_failure=None if took_steps else row.last_step_failure,
+        )
+    )
+
+
+async def step_failed(
+    session: AsyncSession,
+    reminder_id: str,
+    *,
+    reached: int,
+    failed_at: datetime | None,
+    failure: str | None,
+    next_due_at: datetime | None,
+) -> None:
+    """The step last taken cannot reach the user; unless the reminder moved on meanwhile."""
+    await session.execute(
+        update(reminders)
+        .where(
+            reminders.c.reminder_id == reminder_id,
+            reminders.c.reached == reached,
+            reminders.c.resolved_at.is_(None),
+        )
+        .values(last_step_failed_at=failed_at, last_step_failure=failure, next_due_at=next_due_at)
+    )
+
+
+# --- deliveries ------------------------------------------------------------------------------
+
+
+async def add_delivery(
+    session: AsyncSession,
+    notice: Notice,
+    *,
+    channel: str,
+    now: datetime,
+    reminder_id: str | None = None,
+    expires_at: datetime | None = None,
+) -> bool:
+    """A pending message, unless this event already gave this user one on this channel."""
+    key = dedupe_key(notice.source_event_id, channel, notice.user_id)
+    if await _exists(
+        session, select(deliveries.c.delivery_id).where(deliveries.c.dedupe_key == key)
+    ):
+        return False
+    await session.execute(
+        deliveries.insert().values(
+            delivery_id=str(uuid.uuid4()),
+            dedupe_key=key,
+            user_id=notice.user_id,
+            channel=channel,
+            template=notice.template,
+            params=notice.params,
+            trigger=notice.trigger,
+            claim_id=notice.claim_id,
+            reminder_id=reminder_id,
+            status="pending",
+            due_at=now,
+            expires_at=expires_at,
+            attempts=0,
+            created_at=now,
+        )
+    )
+    return True
+
+
+async def due_delivery_ids(session: AsyncSession, now: datetime, limit: int) -> list[str]:
+    found = await session.execute(
+        select(deliveries.c.delivery_id)
+        .where(deliveries.c.status == "pending", deliveries.c.due_at <= now)
+        .order_by(deliveries.c.due_at)
+        .limit(limit)
+    )
+    return [r.delivery_id for r in found]
+
+
+async def pending_delivery(session: AsyncSession, delivery_id: str) -> Record | None:
+    found = await session.execute(
+        select(deliveries).where(
+            deliveries.c.delivery_id == delivery_id, deliveries.c.status == "pending"
+        )
+    )
+    return found.first()
+
+
+async def sent_since(session: AsyncSession, user_id: str, since: datetime) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(deliveries)
+        .where(
+            deliveries.c.user_id == user_id,
+            deliveries.c.status == "sent",
+            deliveries.c.sent_at >= since,
+        )
+    )
+    return int(result.scalar_one())
+
+
+async def claim_delivery(session: AsyncSession, row: Record, *, claimed_at: datetime) -> bool:
+    """pending → sending; False when another replica claimed it first."""
+    claimed = await session.execute(
+        update(deliveries)
+        .where(deliveries.c.delivery_id == row.delivery_id, deliveries.c.status == "pending")
+        .values(status="sending", claimed_at=claimed_at, attempts=row.attempts + 1)
+    )
+    return getattr(claimed, "rowcount", 0) == 1
+
+
+async def stale_claims(session: AsyncSession, claimed_before: datetime) -> Sequence[Record]:
+    found = await session.execute(
+        select(deliveries).where(
+            deliveries.c.status == "sending", deliveries.c.claimed_at < claimed_before
+        )
+    )
+    return found.fetchall()
+
+
+async def interrupted(session: AsyncSession, delivery_id: str, error: str) -> None:
+    """A claim given up: failed, unless its outcome was recorded meanwhile."""
+    await session.execute(
+        update(deliveries)
+        .where(deliveries.c.delivery_id == delivery_id, deliveries.c.status == "sending")
+        .values(status="failed", last_error=error)
+    )
+
+
+async def _set(session: AsyncSession, delivery_id: str, **values: Any) -> None:
+    await session.execute(
+        update(deliveries).where(deliveries.c.delivery_id == delivery_id).values(**values)
+    )
+
+
+async def deferred(
+    session: AsyncSession, delivery_id: str, *, until: datetime | None, reason: str | None
+) -> None:
+    await _set(session, delivery_id, due_at=until, last_error=reason)
+
+
+async def settled(
+    session: AsyncSession, delivery_id: str, *, status: str, error: str | None
+) -> None:
+    """Done with for good: skipped, expired, cancelled or failed."""
+    await _set(session, delivery_id, status=status, last_error=error)
+
+
+async def sent(session: AsyncSession, delivery_id: str, *, at: datetime) -> None:
+    await _set(session, delivery_id, status="sent", sent_at=at, last_error=None)
+
+
+async def retry_at(session: AsyncSession, delivery_id: str, due_at: datetime, error: str) -> None:
+    await _set(session, delivery_id, status="pending", due_at=due_at, last_error=error)
