@@ -174,6 +174,39 @@ def test_no_two_modules_import_each_other() -> None:
     assert _cycles(_import_graph()) == []
 
 
+FRAMEWORKS = ("fastapi", "starlette", "sqlalchemy", "aiokafka", "httpx")
+
+
+def _third_party(module: Module) -> set[str]:
+    names = set()
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_domain_rules_stay_free_of_frameworks() -> None:
+    """A service's `domain/` reaches no web, database or broker library, even through others."""
+    modules = _modules()
+    graph = _import_graph()
+    offenders = []
+    for name in modules:
+        if ".domain" not in name:
+            continue
+        seen, todo = {name}, [name]
+        while todo:
+            current = todo.pop()
+            used = _third_party(modules[current]) & set(FRAMEWORKS)
+            if used:
+                offenders.append(f"{name} (via {current}: {sorted(used)})")
+            for nxt in graph[current] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    assert offenders == []
+
+
 def test_functions_in_the_services_stay_short() -> None:
     assert _long_functions() == []
 

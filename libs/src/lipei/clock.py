@@ -8,6 +8,16 @@ from typing import Protocol
 CHINA_TZ_NAME = "Asia/Shanghai"
 
 
+def utc(value: datetime) -> datetime:
+    """Aware UTC; a naive value is taken to be UTC already (as SQLite returns stored times)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with its offset, or None."""
+    return utc(value).isoformat() if value is not None else None
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...
 

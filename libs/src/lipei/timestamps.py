@@ -1,27 +1,22 @@
-"""Every stored time is UTC, and every time read back is aware: one column type, two helpers.
+"""Every stored time is UTC, and every time read back is aware: one column type.
 
 SQLite keeps no offset and hands back naive datetimes; PostgreSQL keeps the instant. The column
-type stores UTC on both and returns aware UTC, so no caller has to guess.
+type stores UTC on both and returns aware UTC, so no caller has to guess. `utc` and `iso` live
+in `lipei.clock` (free of SQLAlchemy, for domain code) and are re-exported here.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from lipei.clock import iso, utc
 
-def utc(value: datetime) -> datetime:
-    """Aware UTC; a naive value is taken to be UTC already (as SQLite returns stored times)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def iso(value: datetime | None) -> str | None:
-    """ISO 8601 with its offset, or None."""
-    return utc(value).isoformat() if value is not None else None
+__all__ = ["UtcDateTime", "iso", "utc"]
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from lipei.app import RuntimeDep
+from lipei.clock import iso
 from lipei.events import DECISION_TYPES, Decision, parse_event
 from lipei.paging import PageDep
-from lipei.timestamps import iso
 from lipei.web import CallerDep, Problem, require_insurer, require_ops, require_user
 from tracking_service import schemas
 from tracking_service.dependencies import AttentionRulesDep, TrackerDep

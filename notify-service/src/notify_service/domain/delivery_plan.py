@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lipei.timestamps import utc
+from lipei.clock import utc
 from notify_service.domain.quiet_hours import QuietHours, cap_reached, next_day_start, parse_hhmm
 
 OPS_USER = "ops"
