@@ -10,8 +10,9 @@ import binascii
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, field_validator, model_validator
 
 from intake_service.cards import luhn_valid
 from intake_service.regions import is_region_code
@@ -20,6 +21,17 @@ INSURER_CODE = r"^[a-z0-9][a-z0-9-]{1,62}$"
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 
 # --- requests -------------------------------------------------------------------------------
+
+
+def _date_as_text(value: object) -> object:
+    # JSON has no date type: a date is text, as the OpenAPI says, never a count of seconds.
+    if isinstance(value, int | float):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+# Bodies take what their schema documents: dates as text, booleans as true or false.
+TextDate = Annotated[date, BeforeValidator(_date_as_text)]
 
 
 class PayeeIn(BaseModel):
@@ -38,14 +50,14 @@ class PayeeIn(BaseModel):
 class DraftIn(BaseModel):
     policy_id: str = Field(min_length=1, max_length=64)
     claim_type: str = Field(min_length=1, max_length=32)
-    incident_date: date
+    incident_date: TextDate
     description: str = Field(default="", max_length=2000)
     claimed_amount: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
     payee: PayeeIn | None = None
 
 
 class SignatureIn(BaseModel):
-    agreed: bool
+    agreed: StrictBool
     signature_image: str | None = Field(default=None, max_length=500_000)
 
 
@@ -56,7 +68,7 @@ class WithdrawIn(BaseModel):
 class InsurerIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     public_key: str | None = Field(default=None, max_length=128)
-    rotate_secret: bool = False
+    rotate_secret: StrictBool = False
 
     @field_validator("public_key")
     @classmethod
@@ -80,8 +92,8 @@ class PolicyIn(BaseModel):
     insured_id_number: str = Field(min_length=18, max_length=18)
     coverage: list[str] = Field(min_length=1)
     region_code: str
-    valid_from: date
-    valid_to: date
+    valid_from: TextDate
+    valid_to: TextDate
     sum_insured: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     deductible: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
     reimbursement_ratio: Decimal | None = Field(default=None, ge=0, le=1, decimal_places=4)

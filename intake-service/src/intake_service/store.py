@@ -219,12 +219,16 @@ async def get_policy(session: AsyncSession, policy_id: str) -> Policy | None:
     return None if row is None else _policy(row)
 
 
-async def replace_policy(session: AsyncSession, policy: Policy) -> Policy:
-    """Returns the policy read back, amounts and ratios as the database keeps them."""
+async def insert_policy(session: AsyncSession, policy: Policy) -> None:
     values = asdict(policy)
     values["coverage"] = json.dumps(list(policy.coverage))
-    await session.execute(policies.delete().where(policies.c.policy_id == policy.policy_id))
     await session.execute(policies.insert().values(**values))
+
+
+async def replace_policy(session: AsyncSession, policy: Policy) -> Policy:
+    """Returns the policy read back, amounts and ratios as the database keeps them."""
+    await session.execute(policies.delete().where(policies.c.policy_id == policy.policy_id))
+    await insert_policy(session, policy)
     query = select(policies).where(policies.c.policy_id == policy.policy_id)
     return _policy((await session.execute(query)).one())
 

@@ -6,13 +6,14 @@ import dataclasses
 import hashlib
 import json
 import uuid
+from datetime import datetime
 
 from intake_service import rules, store
 from intake_service.at_rest import claim_values, open_claim, open_policy
 from intake_service.china_time import china_today
 from intake_service.container import Intake
 from intake_service.errors import ClaimChanged, IdempotencyKeyReused, NotAgreed
-from intake_service.records import Claim, Listing, OpenClaim, Payee, Signature
+from intake_service.records import Claim, Document, Listing, OpenClaim, Payee, Signature
 from intake_service.schemas import DraftIn
 from intake_service.services.lookups import owned_claim
 from intake_service.signature import claim_hash
@@ -165,6 +166,27 @@ async def sign_claim(
     return Signature(claim_id, digest, now)
 
 
+def _submission_event(
+    filed: Claim, supplements: list[Document] | None, now: datetime
+) -> ClaimSubmitted | ClaimMaterialsSupplemented:
+    if supplements is None:
+        return ClaimSubmitted(
+            claim_id=filed.claim_id,
+            user_id=filed.user_id,
+            insurer_code=filed.insurer_code,
+            claim_type=filed.claim_type,
+            claimed_amount=filed.claimed_amount,
+            submitted_at=now,
+        )
+    return ClaimMaterialsSupplemented(
+        claim_id=filed.claim_id,
+        user_id=filed.user_id,
+        document_ids=[d.document_id for d in supplements],
+        doc_types=sorted({d.doc_type for d in supplements}),
+        supplemented_at=now,
+    )
+
+
 async def submit_claim(*, intake: Intake, user_id: str, claim_id: str) -> OpenClaim:
     """Sends the signed claim to its insurer; after a request for materials, sends them."""
     now = intake.runtime.clock.now()
@@ -178,14 +200,13 @@ async def submit_claim(*, intake: Intake, user_id: str, claim_id: str) -> OpenCl
         opened = open_claim(intake.keys, claim)
         rules.check_signature_holds(claim, claim_hash(opened, docs))
         supplements = rules.supplements(claim, docs)
-        insurer_key = rules.insurer_key(
-            await store.get_insurer(s, claim.insurer_code), claim.insurer_code
-        )
+        insurer = await store.get_insurer(s, claim.insurer_code)
+        insurer_key = rules.insurer_key(insurer, claim.insurer_code)
         if policy is None:
             raise LookupError(f"the policy of claim {claim_id} is gone")
         filed = dataclasses.replace(
             claim,
-            status="under_review" if supplements is not None else "submitted",
+            status="submitted" if supplements is None else "under_review",
             submitted_at=claim.submitted_at or now,
         )
         if not await store.move_claim(
@@ -194,23 +215,7 @@ async def submit_claim(*, intake: Intake, user_id: str, claim_id: str) -> OpenCl
             raise ClaimChanged()
         if supplements is not None:
             await store.clear_supplements(s, claim_id)
-            event: ClaimMaterialsSupplemented | ClaimSubmitted = ClaimMaterialsSupplemented(
-                claim_id=claim_id,
-                user_id=user_id,
-                document_ids=[d.document_id for d in supplements],
-                doc_types=sorted({d.doc_type for d in supplements}),
-                supplemented_at=now,
-            )
-        else:
-            event = ClaimSubmitted(
-                claim_id=claim_id,
-                user_id=user_id,
-                insurer_code=claim.insurer_code,
-                claim_type=claim.claim_type,
-                claimed_amount=claim.claimed_amount,
-                submitted_at=now,
-            )
-        await intake.runtime.outbox.add(s, event, time=now)
+        await intake.runtime.outbox.add(s, _submission_event(filed, supplements, now), time=now)
         opened = dataclasses.replace(opened, claim=filed)
         package = claim_package(
             claim=opened,
@@ -221,9 +226,8 @@ async def submit_claim(*, intake: Intake, user_id: str, claim_id: str) -> OpenCl
             links=intake.links,
             now=now,
         )
-        await intake.runtime.outbox.add(
-            s, package, topic=insurer_topic(claim.insurer_code), time=now
-        )
+        topic = insurer_topic(claim.insurer_code)
+        await intake.runtime.outbox.add(s, package, topic=topic, time=now)
     return opened
 
 
