@@ -18,7 +18,8 @@ STATUS: tuple[tuple[type[IntakeError], int], ...] = (
 
 
 def problem_of(error: IntakeError) -> JSONResponse:
-    status = next(code for kind, code in STATUS if isinstance(error, kind))
+    # An error of no kind is a mistake in intake itself.
+    status = next((code for kind, code in STATUS if isinstance(error, kind)), 500)
     extra = error.extra()
     if error.errors:
         extra["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]

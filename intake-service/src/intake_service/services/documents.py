@@ -55,7 +55,7 @@ async def upload_document(
         sealed_fields=None,
         uploaded_at=intake.runtime.clock.now(),
         decided_at=None,
-        supplement_pending=False,
+        supplement_pending=False,  # set in the transaction, from the claim's status then
     )
     await intake.storage.put(document.storage_key, data, checked.content_type)
     try:
