@@ -25,10 +25,10 @@ from intake_service.guide import GUIDE_FILE, load_guide, parse_guide
 from intake_service.keyring import KeyRing, KeyRingError
 from intake_service.links import document_path, link_valid
 from intake_service.package import PackageDocument, build_package
-from intake_service.paging import BadCursor, decode_cursor, encode_cursor, next_cursor
 from intake_service.regions import area_prefix, containing_areas, region_covers
 from intake_service.signature import content_hash, signature_valid
 from intake_service.uploads import UploadRefused, check_file_name, check_upload, sniff
+from lipei.paging import BadCursor, decode_cursor, encode_cursor, next_cursor
 from lipei.sealing import generate_keypair, seal_json, unseal_json
 
 T0 = datetime(2026, 11, 1, 9, tzinfo=UTC)
@@ -476,18 +476,22 @@ def test_today_is_the_calendar_day_in_china() -> None:
 
 
 DOMAIN_MODULES = (
+    "amounts",
     "cards",
     "checklist",
     "china_time",
+    "errors",
     "field_keys",
     "guide",
     "keyring",
     "lifecycle",
     "links",
     "package",
-    "paging",
+    "records",
     "regions",
+    "rules",
     "signature",
+    "submission",
     "uploads",
 )
 

@@ -6,8 +6,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from intake_service import api_claims, api_documents, api_partner, api_registry, handlers
-from intake_service.context import Intake
+from intake_service import (
+    api_claims,
+    api_documents,
+    api_partner,
+    api_registry,
+    handlers,
+    problems,
+)
+from intake_service.container import Intake
 from intake_service.settings import Settings
 from lipei.app import service_app
 from lipei.clock import Clock
@@ -18,18 +25,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
-    intake = Intake.from_settings(settings)
     runtime = ServiceRuntime(settings, migrations=MIGRATIONS, clock=clock)
+    intake = Intake.build(settings, runtime)
     runtime.add_consumer("intake", handlers.subscriptions)
     app = service_app(
         title="Lipei intake-service",
         runtime=runtime,
-        routers=[
-            api_registry.router(intake),
-            api_claims.router(intake),
-            api_documents.router(intake),
-            api_partner.router(intake),
-        ],
+        routers=[api_registry.router, api_claims.router, api_documents.router, api_partner.router],
     )
     app.state.intake = intake
+    problems.install(app)
     return app

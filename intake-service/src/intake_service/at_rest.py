@@ -13,6 +13,7 @@ from sqlalchemy import Column, Table
 
 from intake_service.keyring import KeyRing
 from intake_service.models import claims, insurers, policies
+from intake_service.records import Claim, OpenClaim, OpenPolicy, Payee, Policy
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,9 @@ ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Payee:
-    account_name: str
-    bank_card_number: str
-
-
 def policy_values(
     keys: KeyRing, policy_id: str, *, insured_name: str, insured_id_number: str
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """The encrypted columns of a policy row."""
     return {
         "insured_name_enc": keys.encrypt(insured_name, context=policy_id),
@@ -60,7 +55,7 @@ def insured_id_number(keys: KeyRing, policy: Any) -> str:
 
 def claim_values(
     keys: KeyRing, claim_id: str, *, description: str, payee: Payee | None
-) -> dict[str, str | None]:
+) -> dict[str, Any]:
     """The encrypted columns of a claim row."""
     return {
         "description_enc": keys.encrypt(description, context=claim_id),
@@ -80,3 +75,11 @@ def claim_payee(keys: KeyRing, claim: Any) -> Payee | None:
         account_name=keys.decrypt(claim.payee_name_enc, context=claim.claim_id),
         bank_card_number=keys.decrypt(claim.payee_card_enc),
     )
+
+
+def open_claim(keys: KeyRing, claim: Claim) -> OpenClaim:
+    return OpenClaim(claim, claim_description(keys, claim), claim_payee(keys, claim))
+
+
+def open_policy(keys: KeyRing, policy: Policy) -> OpenPolicy:
+    return OpenPolicy(policy, insured_name(keys, policy), insured_id_number(keys, policy))

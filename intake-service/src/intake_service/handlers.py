@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from intake_service import store
 from intake_service.lifecycle import mirrored_status
-from intake_service.models import claims, documents
 from lipei.events import ClaimStatusChanged, DocumentAccepted, DocumentRejected
 from lipei.messaging import Envelope, Subscriptions
 from lipei.messaging.consumer import PermanentError
@@ -22,60 +20,46 @@ subscriptions = Subscriptions()
 async def _known_document(
     session: AsyncSession, event: DocumentAccepted | DocumentRejected
 ) -> None:
-    found = (
-        await session.execute(
-            select(documents.c.document_id).where(
-                documents.c.document_id == event.document_id,
-                documents.c.claim_id == event.claim_id,
-            )
-        )
-    ).first()
-    if found is None:
+    if not await store.document_known(
+        session, claim_id=event.claim_id, document_id=event.document_id
+    ):
         raise PermanentError(f"verdict for an unknown document {event.document_id}")
 
 
 @subscriptions.on(DocumentAccepted)
 async def on_document_accepted(session: AsyncSession, event: DocumentAccepted, _: Envelope) -> None:
     await _known_document(session, event)
-    await session.execute(
-        documents.update()
-        .where(documents.c.document_id == event.document_id)
-        .values(
-            status="accepted",
-            reasons="[]",
-            masked_fields=json.dumps(event.masked_fields, ensure_ascii=False),
-            sealed_fields=event.sealed_fields,
-            decided_at=event.accepted_at,
-        )
+    await store.record_verdict(
+        session,
+        event.document_id,
+        status="accepted",
+        reasons=[],
+        masked_fields=event.masked_fields,
+        sealed_fields=event.sealed_fields,
+        decided_at=event.accepted_at,
     )
 
 
 @subscriptions.on(DocumentRejected)
 async def on_document_rejected(session: AsyncSession, event: DocumentRejected, _: Envelope) -> None:
     await _known_document(session, event)
-    await session.execute(
-        documents.update()
-        .where(documents.c.document_id == event.document_id)
-        .values(
-            status="rejected",
-            reasons=json.dumps([r.model_dump() for r in event.reasons], ensure_ascii=False),
-            masked_fields=json.dumps(event.masked_fields, ensure_ascii=False),
-            sealed_fields=None,
-            decided_at=event.rejected_at,
-        )
+    await store.record_verdict(
+        session,
+        event.document_id,
+        status="rejected",
+        reasons=[r.model_dump() for r in event.reasons],
+        masked_fields=event.masked_fields,
+        sealed_fields=None,
+        decided_at=event.rejected_at,
     )
 
 
 @subscriptions.on(ClaimStatusChanged)
 async def on_status_changed(session: AsyncSession, event: ClaimStatusChanged, _: Envelope) -> None:
-    row = (
-        await session.execute(select(claims.c.status).where(claims.c.claim_id == event.claim_id))
-    ).first()
-    if row is None:
+    current = await store.claim_status(session, event.claim_id)
+    if current is None:
         log.info("status change for a claim intake does not hold: %s", event.claim_id)
         return
-    status = mirrored_status(row.status, event.to)
-    if status != row.status:
-        await session.execute(
-            claims.update().where(claims.c.claim_id == event.claim_id).values(status=status)
-        )
+    status = mirrored_status(current, event.to)
+    if status != current:
+        await store.set_claim_status(session, event.claim_id, status)

@@ -5,7 +5,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Integer,
     MetaData,
     Numeric,
@@ -14,6 +13,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+from lipei.timestamps import UtcDateTime
 
 metadata = MetaData()
 
@@ -24,7 +25,7 @@ insurers = Table(
     Column("name", String(200), nullable=False),
     Column("public_key", String(128), nullable=True),
     Column("partner_secret_enc", Text, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 policies = Table(
@@ -62,10 +63,10 @@ claims = Table(
     Column("idempotency_key", String(200), nullable=True),
     Column("request_hash", String(64), nullable=True),
     Column("signed_hash", String(64), nullable=True),
-    Column("signed_at", DateTime(timezone=True), nullable=True),
+    Column("signed_at", UtcDateTime, nullable=True),
     Column("has_signature_image", Boolean, nullable=False, default=False),
-    Column("submitted_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("user_id", "idempotency_key", name="uq_claims_idempotency"),
 )
 
@@ -84,7 +85,7 @@ documents = Table(
     Column("masked_fields", Text, nullable=False, default="{}"),
     # The full OCR fields as OCR sealed them to intake's key: encrypted at rest as received.
     Column("sealed_fields", Text, nullable=True),
-    Column("uploaded_at", DateTime(timezone=True), nullable=False),
-    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("uploaded_at", UtcDateTime, nullable=False),
+    Column("decided_at", UtcDateTime, nullable=True),
     Column("supplement_pending", Boolean, nullable=False, default=False),
 )

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
-
+from intake_service import store
 from intake_service.app import MIGRATIONS
 from intake_service.at_rest import policy_values
 from intake_service.keyring import KeyRing
-from intake_service.models import insurers, policies
+from intake_service.records import Insurer, Policy
 from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker, migrate
 from lipei.sealing import public_key_of
@@ -37,47 +35,40 @@ async def seed(settings: Settings) -> None:
         await migrate(engine, MIGRATIONS)
         sessionmaker = make_sessionmaker(engine)
         async with sessionmaker() as s, s.begin():
-            insurer = {
-                "name": "演示保险公司",
-                "public_key": public_key_of(DEMO_INSURER_PRIVATE_KEY),
-                "updated_at": now,
-            }
-            exists = (
-                await s.execute(select(insurers).where(insurers.c.insurer_code == DEMO_INSURER))
-            ).first()
-            if exists is None:
-                await s.execute(
-                    insurers.insert().values(
+            if await store.get_insurer(s, DEMO_INSURER) is None:
+                await store.insert_insurer(
+                    s,
+                    Insurer(
                         insurer_code=DEMO_INSURER,
+                        name="演示保险公司",
+                        public_key=public_key_of(DEMO_INSURER_PRIVATE_KEY),
                         partner_secret_enc=keys.encrypt(DEMO_PARTNER_SECRET, context=DEMO_INSURER),
-                        **insurer,
-                    )
+                        updated_at=now,
+                    ),
                 )
-            policy = {
-                "holder_user_id": "dev-demo",
-                "insurer_code": DEMO_INSURER,
-                "product_name": "演示门急诊医疗险",
-                **policy_values(
-                    keys,
-                    DEMO_POLICY_ID,
-                    insured_name="演示用户",
-                    insured_id_number="110101199003071234",
-                ),
-                "coverage": json.dumps(["outpatient"]),
-                "region_code": "310104",
-                "valid_from": date(now.year, 1, 1),
-                "valid_to": date(now.year, 12, 31),
-                "sum_insured": Decimal("20000.00"),
-                "deductible": Decimal("0.00"),
-                "reimbursement_ratio": Decimal("1"),
-            }
-            found = (
-                await s.execute(select(policies).where(policies.c.policy_id == DEMO_POLICY_ID))
-            ).first()
-            if found is None:
-                await s.execute(policies.insert().values(policy_id=DEMO_POLICY_ID, **policy))
+            if await store.get_policy(s, DEMO_POLICY_ID) is None:
+                await store.insert_policy(s, _demo_policy(keys, now.year))
     finally:
         await engine.dispose()
+
+
+def _demo_policy(keys: KeyRing, year: int) -> Policy:
+    return Policy(
+        policy_id=DEMO_POLICY_ID,
+        holder_user_id="dev-demo",
+        insurer_code=DEMO_INSURER,
+        product_name="演示门急诊医疗险",
+        **policy_values(
+            keys, DEMO_POLICY_ID, insured_name="演示用户", insured_id_number="110101199003071234"
+        ),
+        coverage=("outpatient",),
+        region_code="310104",
+        valid_from=date(year, 1, 1),
+        valid_to=date(year, 12, 31),
+        sum_insured=Decimal("20000.00"),
+        deductible=Decimal("0.00"),
+        reimbursement_ratio=Decimal("1"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

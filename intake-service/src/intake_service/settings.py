@@ -1,3 +1,5 @@
+"""intake-service settings, read from the environment (and `.env`)."""
+
 from pydantic_settings import SettingsConfigDict
 
 from lipei.settings import ServiceSettings

@@ -1,46 +1,36 @@
-"""Assembling a claim's package for its insurer from what intake stores."""
+"""Assembling a claim's package for its insurer from the records intake holds."""
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from intake_service.at_rest import claim_description, claim_payee, insured_id_number, insured_name
-from intake_service.context import Intake, money
+from intake_service.amounts import money, ratio
+from intake_service.field_keys import FieldKeys
 from intake_service.links import document_path
-from intake_service.models import insurers, policies
 from intake_service.package import PackageDocument, build_package
+from intake_service.records import Document, OpenClaim, OpenPolicy
 from lipei.events import ClaimPackage
-from lipei.web import Problem
 
 log = logging.getLogger(__name__)
 
 
-async def ready_insurer(session: AsyncSession, insurer_code: str) -> Row[Any]:
-    """The claim's insurer, if it can receive packages (registered with a public key)."""
-    row = (
-        await session.execute(select(insurers).where(insurers.c.insurer_code == insurer_code))
-    ).first()
-    if row is None or not row.public_key:
-        raise Problem(
-            409,
-            f"insurer {insurer_code} is not ready to receive claims yet (no encryption key is "
-            "registered); please try again later",
-            type="insurer-not-ready",
-        )
-    return row
+@dataclass(frozen=True)
+class DownloadLinks:
+    """How the package's document links are signed, and how long they live."""
+
+    secret: str
+    ttl_seconds: int
 
 
-def _ocr_fields(intake: Intake, doc: Row[Any]) -> dict[str, Any]:
+def _ocr_fields(field_keys: FieldKeys, doc: Document) -> dict[str, Any]:
     if not doc.sealed_fields:
         return {}
     try:
-        fields = intake.field_keys.open(doc.sealed_fields)
+        fields = field_keys.open(doc.sealed_fields)
     except Exception:
         # Sealed to a key no longer in the ring: the insurer still gets the document itself
         # through its link.
@@ -49,62 +39,58 @@ def _ocr_fields(intake: Intake, doc: Row[Any]) -> dict[str, Any]:
     return fields if isinstance(fields, dict) else {}
 
 
-async def claim_package(
-    session: AsyncSession,
-    intake: Intake,
-    claim: Row[Any],
-    docs: list[Row[Any]],
+def _policy_part(opened: OpenPolicy) -> dict[str, Any]:
+    policy = opened.policy
+    return {
+        "policy_id": policy.policy_id,
+        "product_name": policy.product_name,
+        "region_code": policy.region_code,
+        "coverage": list(policy.coverage),
+        "valid_from": policy.valid_from.isoformat(),
+        "valid_to": policy.valid_to.isoformat(),
+        "sum_insured": money(policy.sum_insured),
+        "deductible": money(policy.deductible),
+        "reimbursement_ratio": ratio(policy.reimbursement_ratio),
+        "insured_name": opened.insured_name,
+        "insured_id_number": opened.insured_id_number,
+    }
+
+
+def claim_package(
     *,
+    claim: OpenClaim,
+    policy: OpenPolicy,
+    insurer_key: str,
+    documents: Sequence[Document],
+    field_keys: FieldKeys,
+    links: DownloadLinks,
     now: datetime,
 ) -> ClaimPackage:
-    insurer = await ready_insurer(session, claim.insurer_code)
-    policy = (
-        await session.execute(select(policies).where(policies.c.policy_id == claim.policy_id))
-    ).one()
-    expires = int(now.timestamp()) + intake.settings.document_link_ttl_seconds
+    stored = claim.claim
+    expires = int(now.timestamp()) + links.ttl_seconds
 
     def make_link(document_id: str) -> tuple[str, int]:
         path = document_path(
-            intake.settings.document_link_secret,
-            claim.insurer_code,
-            claim.claim_id,
-            document_id,
-            expires,
+            links.secret, stored.insurer_code, stored.claim_id, document_id, expires
         )
         return path, expires
 
-    stored_payee = claim_payee(intake.keys, claim)
-    payee = None
-    if stored_payee is not None:
-        payee = {
-            "account_name": stored_payee.account_name,
-            "bank_card_number": stored_payee.bank_card_number,
-        }
+    payee = claim.payee
     return build_package(
         claim={
-            "claim_id": claim.claim_id,
-            "insurer_code": claim.insurer_code,
-            "claim_type": claim.claim_type,
-            "incident_date": claim.incident_date.isoformat(),
-            "description": claim_description(intake.keys, claim),
-            "claimed_amount": money(claim.claimed_amount),
+            "claim_id": stored.claim_id,
+            "insurer_code": stored.insurer_code,
+            "claim_type": stored.claim_type,
+            "incident_date": stored.incident_date.isoformat(),
+            "description": claim.description,
+            "claimed_amount": money(stored.claimed_amount),
         },
-        policy={
-            "policy_id": policy.policy_id,
-            "product_name": policy.product_name,
-            "region_code": policy.region_code,
-            "coverage": json.loads(policy.coverage),
-            "valid_from": policy.valid_from.isoformat(),
-            "valid_to": policy.valid_to.isoformat(),
-            "sum_insured": money(policy.sum_insured),
-            "deductible": money(policy.deductible),
-            "reimbursement_ratio": (
-                str(policy.reimbursement_ratio) if policy.reimbursement_ratio is not None else None
-            ),
-            "insured_name": insured_name(intake.keys, policy),
-            "insured_id_number": insured_id_number(intake.keys, policy),
-        },
-        payee=payee,
+        policy=_policy_part(policy),
+        payee=(
+            {"account_name": payee.account_name, "bank_card_number": payee.bank_card_number}
+            if payee
+            else None
+        ),
         documents=[
             PackageDocument(
                 document_id=d.document_id,
@@ -112,13 +98,13 @@ async def claim_package(
                 sha256=d.sha256,
                 content_type=d.content_type,
                 size_bytes=d.size_bytes,
-                masked_fields=json.loads(d.masked_fields),
-                fields=_ocr_fields(intake, d),
+                masked_fields=d.masked_fields,
+                fields=_ocr_fields(field_keys, d),
             )
-            for d in docs
+            for d in documents
             if d.status == "accepted"
         ],
-        insurer_public_key=insurer.public_key,
+        insurer_public_key=insurer_key,
         make_link=make_link,
-        submitted_at=claim.submitted_at or now,
+        submitted_at=stored.submitted_at or now,
     )
