@@ -25,7 +25,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from PIL import Image
 from sqlalchemy import func, select
 
-from intake_service.guide import GUIDE_FILE
+from intake_service.domain.guide import GUIDE_FILE
 from intake_service.models import claims, documents, policies
 from lipei.clock import MovableClock
 from lipei.events import (

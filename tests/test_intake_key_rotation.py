@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from intake_service.at_rest import Payee, claim_values
-from intake_service.field_keys import FieldKeys
-from intake_service.keyring import KeyRing
+from intake_service.domain.field_keys import FieldKeys
+from intake_service.domain.keyring import KeyRing
 from intake_service.models import claims, documents, insurers, policies
 from intake_service.rekey import rekey
 from intake_service.seed import DEMO_PARTNER_SECRET, seed

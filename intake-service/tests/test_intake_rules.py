@@ -17,17 +17,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from intake_service.cards import luhn_valid, mask_name, mask_number
-from intake_service.checklist import DocumentState, build_checklist
-from intake_service.china_time import china_today
-from intake_service.field_keys import FieldKeys, FieldKeysError
-from intake_service.guide import GUIDE_FILE, load_guide, parse_guide
-from intake_service.keyring import KeyRing, KeyRingError
-from intake_service.links import document_path, link_valid
-from intake_service.package import PackageDocument, build_package
-from intake_service.regions import area_prefix, containing_areas, region_covers
-from intake_service.signature import content_hash, signature_valid
-from intake_service.uploads import UploadRefused, check_file_name, check_upload, sniff
+from intake_service.domain.cards import luhn_valid, mask_name, mask_number
+from intake_service.domain.checklist import DocumentState, build_checklist
+from intake_service.domain.china_time import china_today
+from intake_service.domain.field_keys import FieldKeys, FieldKeysError
+from intake_service.domain.guide import GUIDE_FILE, load_guide, parse_guide
+from intake_service.domain.keyring import KeyRing, KeyRingError
+from intake_service.domain.links import document_path, link_valid
+from intake_service.domain.package import PackageDocument, build_package
+from intake_service.domain.regions import area_prefix, containing_areas, region_covers
+from intake_service.domain.signature import content_hash, signature_valid
+from intake_service.domain.uploads import UploadRefused, check_file_name, check_upload, sniff
 from lipei.paging import BadCursor, decode_cursor, encode_cursor, next_cursor
 from lipei.sealing import generate_keypair, seal_json, unseal_json
 
@@ -497,7 +497,7 @@ DOMAIN_MODULES = (
 
 
 def test_the_domain_rules_load_without_the_web_framework_or_the_database_layer() -> None:
-    imports = "; ".join(f"import intake_service.{m}" for m in DOMAIN_MODULES)
+    imports = "; ".join(f"import intake_service.domain.{m}" for m in DOMAIN_MODULES)
     frameworks = "{'fastapi', 'starlette', 'sqlalchemy'}"
     probe = f"{imports}; import sys; print(sorted({frameworks} & set(sys.modules)))"
     loaded = subprocess.run(

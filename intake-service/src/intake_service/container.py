@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake_service.field_keys import FieldKeys
-from intake_service.guide import Guide, load_guide
-from intake_service.keyring import KeyRing
+from intake_service.domain.field_keys import FieldKeys
+from intake_service.domain.guide import Guide, load_guide
+from intake_service.domain.keyring import KeyRing
+from intake_service.domain.submission import DownloadLinks
 from intake_service.settings import Settings
-from intake_service.submission import DownloadLinks
 from lipei.runtime import ServiceRuntime
 from lipei.storage import ObjectStorage, open_storage
 

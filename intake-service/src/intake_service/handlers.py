@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_service import store
-from intake_service.lifecycle import mirrored_status
+from intake_service.domain.lifecycle import mirrored_status
 from lipei.events import ClaimStatusChanged, DocumentAccepted, DocumentRejected
 from lipei.messaging import Envelope, Subscriptions
 from lipei.messaging.consumer import PermanentError

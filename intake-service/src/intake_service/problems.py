@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from intake_service.errors import Conflict, Forbidden, IntakeError, NotFound, Refused
-from intake_service.uploads import UploadRefused
+from intake_service.domain.errors import Conflict, Forbidden, IntakeError, NotFound, Refused
+from intake_service.domain.uploads import UploadRefused
 from lipei.web import problem_response
 
 STATUS: tuple[tuple[type[IntakeError], int], ...] = (

@@ -14,8 +14,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, field_validator, model_validator
 
-from intake_service.cards import luhn_valid
-from intake_service.regions import is_region_code
+from intake_service.domain.cards import luhn_valid
+from intake_service.domain.regions import is_region_code
 
 INSURER_CODE = r"^[a-z0-9][a-z0-9-]{1,62}$"
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")

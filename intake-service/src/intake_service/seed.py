@@ -14,8 +14,8 @@ from decimal import Decimal
 from intake_service import store
 from intake_service.app import MIGRATIONS
 from intake_service.at_rest import policy_values
-from intake_service.keyring import KeyRing
-from intake_service.records import Insurer, Policy
+from intake_service.domain.keyring import KeyRing
+from intake_service.domain.records import Insurer, Policy
 from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker, migrate
 from lipei.sealing import public_key_of

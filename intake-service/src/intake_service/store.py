@@ -15,9 +15,9 @@ from sqlalchemy import Row, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from intake_service.domain.records import Claim, Document, Insurer, Policy
+from intake_service.domain.regions import area_prefix, containing_areas
 from intake_service.models import claims, documents, insurers, policies
-from intake_service.records import Claim, Document, Insurer, Policy
-from intake_service.regions import area_prefix, containing_areas
 
 
 class IdempotencyKeyTaken(Exception):

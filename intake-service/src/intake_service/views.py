@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from intake_service import schemas
-from intake_service.amounts import money, ratio
-from intake_service.cards import mask_name, mask_number
-from intake_service.guide import ClaimType
-from intake_service.records import (
+from intake_service.domain.amounts import money, ratio
+from intake_service.domain.cards import mask_name, mask_number
+from intake_service.domain.guide import ClaimType
+from intake_service.domain.records import (
     Document,
     InsurerRegistration,
     Listing,

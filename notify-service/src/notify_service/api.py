@@ -11,7 +11,7 @@ from lipei.events import AlertIssued
 from lipei.paging import BadCursor, decode_cursor, encode_cursor
 from lipei.web import CallerDep, Problem, require_ops, require_user
 from notify_service import store
-from notify_service.deps import RuntimeDep, SettingsDep
+from notify_service.dependencies import RuntimeDep, SettingsDep
 from notify_service.schemas import (
     AlertAccepted,
     AlertIn,

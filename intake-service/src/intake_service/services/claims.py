@@ -8,16 +8,17 @@ import json
 import uuid
 from datetime import datetime
 
-from intake_service import rules, store
+from intake_service import store
 from intake_service.at_rest import claim_values, open_claim, open_policy
-from intake_service.china_time import china_today
 from intake_service.container import Intake
-from intake_service.errors import ClaimChanged, IdempotencyKeyReused, NotAgreed
-from intake_service.records import Claim, Document, Listing, OpenClaim, Payee, Signature
+from intake_service.domain import rules
+from intake_service.domain.china_time import china_today
+from intake_service.domain.errors import ClaimChanged, IdempotencyKeyReused, NotAgreed
+from intake_service.domain.records import Claim, Document, Listing, OpenClaim, Payee, Signature
+from intake_service.domain.signature import claim_hash
+from intake_service.domain.submission import claim_package
 from intake_service.schemas import DraftIn
 from intake_service.services.lookups import owned_claim
-from intake_service.signature import claim_hash
-from intake_service.submission import claim_package
 from lipei.events import (
     ClaimDrafted,
     ClaimMaterialsSupplemented,

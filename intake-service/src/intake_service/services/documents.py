@@ -8,12 +8,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from intake_service import rules, store
+from intake_service import store
 from intake_service.container import Intake
-from intake_service.errors import UnknownDocType
-from intake_service.records import Document
+from intake_service.domain import rules
+from intake_service.domain.errors import UnknownDocType
+from intake_service.domain.records import Document
+from intake_service.domain.uploads import check_file_name, check_upload
 from intake_service.services.lookups import owned_claim
-from intake_service.uploads import check_file_name, check_upload
 from lipei.events import ClaimDocumentUploaded
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_service import store
-from intake_service.errors import ClaimNotFound
-from intake_service.records import Claim
+from intake_service.domain.errors import ClaimNotFound
+from intake_service.domain.records import Claim
 
 
 async def owned_claim(session: AsyncSession, *, claim_id: str, user_id: str) -> Claim:

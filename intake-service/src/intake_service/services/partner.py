@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from intake_service import rules, store
+from intake_service import store
 from intake_service.at_rest import open_claim, open_policy
 from intake_service.container import Intake
-from intake_service.errors import ClaimNotFound, DocumentNotFound, LinkInvalid
-from intake_service.links import link_valid
-from intake_service.records import DocumentFile
-from intake_service.submission import claim_package
+from intake_service.domain import rules
+from intake_service.domain.errors import ClaimNotFound, DocumentNotFound, LinkInvalid
+from intake_service.domain.links import link_valid
+from intake_service.domain.records import DocumentFile
+from intake_service.domain.submission import claim_package
 from lipei.events import ClaimPackage
 from lipei.storage import StorageError
 

@@ -6,11 +6,11 @@ import secrets
 
 from intake_service import store
 from intake_service.at_rest import insured_name, open_policy, policy_values
-from intake_service.china_time import china_today
 from intake_service.container import Intake
-from intake_service.errors import FieldError, InsurerNotFound, InvalidPolicy, PolicyNotFound
-from intake_service.guide import ClaimType
-from intake_service.records import (
+from intake_service.domain.china_time import china_today
+from intake_service.domain.errors import FieldError, InsurerNotFound, InvalidPolicy, PolicyNotFound
+from intake_service.domain.guide import ClaimType
+from intake_service.domain.records import (
     Insurer,
     InsurerRegistration,
     Listing,
@@ -18,7 +18,7 @@ from intake_service.records import (
     Policy,
     Policyholder,
 )
-from intake_service.regions import region_covers
+from intake_service.domain.regions import region_covers
 from intake_service.schemas import InsurerIn, PolicyIn
 from lipei.paging import Page
 

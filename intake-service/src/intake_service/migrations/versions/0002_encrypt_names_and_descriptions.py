@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from intake_service.keyring import KeyRing
+from intake_service.domain.keyring import KeyRing
 from intake_service.settings import Settings
 
 revision = "0002"

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from intake_service.checklist import DocumentState, build_checklist
-from intake_service.errors import (
+from intake_service.domain.checklist import DocumentState, build_checklist
+from intake_service.domain.errors import (
     ClaimIncomplete,
     ClaimNotEditable,
     ClaimTypeNotCovered,
@@ -27,10 +27,10 @@ from intake_service.errors import (
     UnknownClaimType,
     UnknownPolicy,
 )
-from intake_service.guide import ClaimType, Guide
-from intake_service.lifecycle import EDITABLE, can_upload, can_withdraw
-from intake_service.records import Claim, Document, Insurer, Policy
-from intake_service.signature import signature_valid
+from intake_service.domain.guide import ClaimType, Guide
+from intake_service.domain.lifecycle import EDITABLE, can_upload, can_withdraw
+from intake_service.domain.records import Claim, Document, Insurer, Policy
+from intake_service.domain.signature import signature_valid
 
 Checklist = dict[str, Any]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from intake_service.cards import mask_number
+from intake_service.domain.cards import mask_number
 from lipei.events import ClaimPackage
 from lipei.sealing import seal_json
 

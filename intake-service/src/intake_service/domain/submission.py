@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from intake_service.amounts import money, ratio
-from intake_service.field_keys import FieldKeys
-from intake_service.links import document_path
-from intake_service.package import PackageDocument, build_package
-from intake_service.records import Document, OpenClaim, OpenPolicy
+from intake_service.domain.amounts import money, ratio
+from intake_service.domain.field_keys import FieldKeys
+from intake_service.domain.links import document_path
+from intake_service.domain.package import PackageDocument, build_package
+from intake_service.domain.records import Document, OpenClaim, OpenPolicy
 from lipei.events import ClaimPackage
 
 log = logging.getLogger(__name__)

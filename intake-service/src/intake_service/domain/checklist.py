@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from intake_service.guide import ClaimType
+from intake_service.domain.guide import ClaimType
 
 
 @dataclass(frozen=True)

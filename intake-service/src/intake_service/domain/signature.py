@@ -7,8 +7,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from intake_service.amounts import money
-from intake_service.records import Document, OpenClaim
+from intake_service.domain.amounts import money
+from intake_service.domain.records import Document, OpenClaim
 
 
 def content_hash(form: dict[str, Any], accepted_document_hashes: list[tuple[str, str]]) -> str:
