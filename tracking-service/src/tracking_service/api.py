@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from lipei.app import RuntimeDep
 from lipei.clock import iso
-from lipei.events import DECISION_TYPES, Decision, parse_event
+from lipei.events import EVENT_MODELS, Decision
 from lipei.paging import PageDep
 from lipei.web import CallerDep, Problem, require_insurer, require_ops, require_user
 from tracking_service import schemas
@@ -130,23 +130,27 @@ async def attention_queue(
     )
 
 
+DECISION_MODELS: dict[str, type[Decision]] = {
+    t: m for t, m in EVENT_MODELS.items() if issubclass(m, Decision)
+}
+
+
 def _decision(body: dict[str, Any], insurer: str, now: datetime) -> Decision:
     """The decision event an insurer posted, as its own; 422 where it is not one."""
     data = dict(body)
     event_type = data.pop("type", None)
-    if not isinstance(event_type, str) or event_type not in DECISION_TYPES:
-        message = "must be one of " + ", ".join(sorted(DECISION_TYPES))
+    model = DECISION_MODELS.get(event_type) if isinstance(event_type, str) else None
+    if model is None:
+        message = "must be one of " + ", ".join(sorted(DECISION_MODELS))
         raise _invalid("type", message)
     data.setdefault("insurer_code", insurer)
     data.setdefault("decided_at", now.isoformat())
     if data["insurer_code"] != insurer:
         raise _invalid("insurer_code", "must be the calling insurer's own code")
     try:
-        event = parse_event(event_type, data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise _validation_problem(exc) from None
-    assert isinstance(event, Decision)
-    return event
 
 
 def _invalid(field: str, message: str) -> Problem:
