@@ -1,0 +1,24 @@
+"""What a message's text may be: 1–2,000 characters, with no control characters but newlines."""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_CHARACTERS = 2000
+
+
+class TextRefused(ValueError):
+    """The text breaks a rule; the message says which, in words a client can show."""
+
+
+def clean_text(text: str) -> str:
+    """The text as stored: Windows line ends become newlines; otherwise unchanged."""
+    text = text.replace("\r\n", "\n")
+    if not text.strip():
+        raise TextRefused("the text is empty")
+    if len(text) > MAX_CHARACTERS:
+        raise TextRefused(f"the text is longer than {MAX_CHARACTERS} characters")
+    for ch in text:
+        if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cs"):
+            raise TextRefused(f"the text holds a control character (U+{ord(ch):04X})")
+    return text
