@@ -21,20 +21,20 @@ import numpy as np
 K1 = 1.2
 B = 0.75
 # Words of the platform jieba's dictionary splits or misses.
-DOMAIN_WORDS = tuple(
-    """理赔 秒赔 拒赔 赔款 赔付 免赔额 保额 保单 医保 社保 统筹 发票 电子发票 电子票据 收费票据
+_DOMAIN_WORDS = """
+    理赔 秒赔 拒赔 赔款 赔付 免赔额 保额 保单 医保 社保 统筹 发票 电子发票 电子票据 收费票据
     身份证 人像面 国徽面 银行卡 借记卡 诊断证明 诊断书 出院小结 出院记录 费用清单 明细 事故证明
     认定书 门诊 急诊 住院 重疾 重大疾病 意外险 车险 宠物 管家 智能助手 补充材料 补材料 免打扰
     等待期 既往症 异议 申诉 复核 投诉 撤回 草稿 审核中 已提交 已赔付 反光 模糊 裁切 保险法
-    病理报告 户口本 监护人 转人工 人工审核 打款 到账""".split()
-)
+    病理报告 户口本 监护人 转人工 人工审核 打款 到账"""
+DOMAIN_WORDS = tuple(_DOMAIN_WORDS.split())
 # Words that say nothing about what is asked.
-STOPWORDS = frozenset(
-    """的 了 吗 呢 吧 啊 呀 哦 嘛 我 你 您 他 她 我们 你们 是 在 有 和 与 及 或 就 都 也 还 要
+_STOPWORDS = """
+    的 了 吗 呢 吧 啊 呀 哦 嘛 我 你 您 他 她 我们 你们 是 在 有 和 与 及 或 就 都 也 还 要
     会 能 可以 可 怎么 怎么办 怎样 如何 什么 啥 哪 哪里 哪些 多少 几 请问 一下 这个 那个 这 那
     个 被 把 让 给 说 想 得 着 过 吗？ 么 为什么 是不是 有没有 能不能 一个 已经 之后 以后 后
-    时候 请 帮 要求 需要 应该 一般""".split()
-)
+    时候 请 帮 要求 需要 应该 一般"""
+STOPWORDS = frozenset(_STOPWORDS.split())
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
