@@ -149,11 +149,13 @@ async def _add(
 
 
 def confident(ctx: Context, hits: list[Hit]) -> Hit | None:
-    """The best article when it is sure enough to answer without a butler."""
-    if not hits or hits[0].score < ctx.settings.butler_assistant_min_score:
+    """The best article when it is sure enough to answer without a butler: a high enough
+    score, well ahead of the runner-up."""
+    settings = ctx.settings
+    if not hits or hits[0].score < settings.butler_assistant_min_score:
         return None
     runner_up = hits[1].score if len(hits) > 1 else 0.0
-    if hits[0].score - runner_up < ctx.settings.butler_assistant_min_margin:
+    if hits[0].score < settings.butler_assistant_min_lead * runner_up:
         return None
     return hits[0]
 
