@@ -243,9 +243,7 @@ async def test_a_user_and_a_butler_talk_and_quality_reads_it(
     assert PERSONAL not in json.dumps(notices, ensure_ascii=False)
     standin, _ = wechat
     sent = await wait_until(lambda: standin.messages_to("dev-openid-alice"))
-    assert PERSONAL not in json.dumps(
-        [m.__dict__ for m in sent], ensure_ascii=False, default=str
-    )
+    assert PERSONAL not in json.dumps([m.__dict__ for m in sent], ensure_ascii=False, default=str)
 
     await _strangers_get_404(platform, other_butler, bob, claim_id)
     await _dispute_reaches_the_timeline(platform, producer, butler, alice, claim_id)
