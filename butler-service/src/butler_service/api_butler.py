@@ -3,7 +3,9 @@ conversation, claims and suggested answers, replies, and disputes taken up with 
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from butler_service import assistance, conversation, disputes, schemas
 from butler_service.api_user import message_page
@@ -16,6 +18,10 @@ from lipei.web import CallerDep
 
 router = APIRouter(tags=["butler"])
 
+# Ids as the gateway passes them: printable, one path segment.
+UserPath = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f/]+$")]
+ClaimPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f/]+$")]
+
 
 @router.get("/butler/v1/inbox")
 async def inbox(who: ViewerDep, ctx: ContextDep, page: PageDep) -> schemas.InboxPage:
@@ -27,7 +33,7 @@ async def inbox(who: ViewerDep, ctx: ContextDep, page: PageDep) -> schemas.Inbox
 
 @router.get("/butler/v1/users/{user_id}/messages")
 async def conversation_of(
-    user_id: str, who: ViewerDep, ctx: ContextDep, page: PageDep
+    user_id: UserPath, who: ViewerDep, ctx: ContextDep, page: PageDep
 ) -> schemas.MessagePage:
     async with ctx.runtime.sessionmaker() as session:
         await visible_user(session, who, user_id)
@@ -39,7 +45,7 @@ async def conversation_of(
 
 @router.post("/butler/v1/users/{user_id}/messages", status_code=201)
 async def reply(
-    user_id: str, body: schemas.MessageIn, who: ViewerDep, ctx: ContextDep
+    user_id: UserPath, body: schemas.MessageIn, who: ViewerDep, ctx: ContextDep
 ) -> schemas.Posted:
     """The user's butler replies: the user finds it in the conversation and gets a notice."""
     if who.butler_id is None:
@@ -53,7 +59,7 @@ async def reply(
 
 
 @router.get("/butler/v1/users/{user_id}/claims")
-async def claims(user_id: str, who: ViewerDep, ctx: ContextDep) -> schemas.ClaimAssistPage:
+async def claims(user_id: UserPath, who: ViewerDep, ctx: ContextDep) -> schemas.ClaimAssistPage:
     """Everything about the user's claims: status, next action, each document's verdict,
     fields awaiting a person, deadlines, the assessment and any dispute."""
     items = await assistance.user_claims(ctx, who, user_id)
@@ -61,14 +67,14 @@ async def claims(user_id: str, who: ViewerDep, ctx: ContextDep) -> schemas.Claim
 
 
 @router.get("/butler/v1/users/{user_id}/suggestions")
-async def suggestions(user_id: str, who: ViewerDep, ctx: ContextDep) -> schemas.Suggestions:
+async def suggestions(user_id: UserPath, who: ViewerDep, ctx: ContextDep) -> schemas.Suggestions:
     """Up to three answers from the knowledge base for the user's latest question."""
     return await assistance.suggestions(ctx, who, user_id)
 
 
 @router.post("/butler/v1/claims/{claim_id}/disputes", status_code=201)
 async def dispute(
-    claim_id: str, body: schemas.DisputeIn, who: ViewerDep, caller: CallerDep, ctx: ContextDep
+    claim_id: ClaimPath, body: schemas.DisputeIn, who: ViewerDep, caller: CallerDep, ctx: ContextDep
 ) -> schemas.DisputeView:
     """What came of a disputed rejection the butler took up with the insurer."""
     row = await disputes.record(

@@ -12,6 +12,7 @@ from butler_service import api_butler, api_ops, api_user
 from butler_service.context import Context
 from butler_service.domain.errors import ButlerError, Invalid
 from butler_service.handlers import ReadModel
+from butler_service.knowledge.index import shared_segmenter
 from butler_service.knowledge_base import KnowledgeBase
 from butler_service.settings import Settings
 from lipei.app import service_app
@@ -36,7 +37,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or Settings()
     runtime = ServiceRuntime(settings, migrations=MIGRATIONS, clock=clock)
     knowledge = KnowledgeBase(
-        runtime.sessionmaker, runtime.clock, refresh_seconds=settings.knowledge_refresh_seconds
+        runtime.sessionmaker,
+        runtime.clock,
+        refresh_seconds=settings.knowledge_refresh_seconds,
+        segmenter=shared_segmenter(),
     )
     runtime.add_consumer("butler", ReadModel(runtime.clock).subscriptions())
     runtime.add_loop("knowledge-base", knowledge.run)

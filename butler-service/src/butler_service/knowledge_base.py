@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,20 +26,18 @@ class KnowledgeBase:
         clock: Clock,
         *,
         refresh_seconds: float,
-        segmenter: Callable[[], Segmenter] = Segmenter,
+        segmenter: Segmenter,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
         self._refresh_seconds = refresh_seconds
-        self._make_segmenter = segmenter
-        self._segmenter: Segmenter | None = None
+        self._segmenter = segmenter
         self._index: KnowledgeIndex | None = None
         self._lock = asyncio.Lock()
         self.ready = asyncio.Event()
 
     async def start(self) -> None:
-        """Load the segmenter, add the starter articles still missing, build the first index."""
-        self._segmenter = await asyncio.to_thread(self._make_segmenter)
+        """Add the starter articles still missing and build the first index."""
         try:
             async with self._sessionmaker() as session, session.begin():
                 added = await knowledge_store.add_missing(
@@ -71,7 +68,6 @@ class KnowledgeBase:
                 if not force and self._index is not None and stored == self._index.revisions:
                     return False
                 articles = await knowledge_store.all_articles(session)
-            assert self._segmenter is not None
             known = self._index.tokens if self._index is not None else None
             self._index = await asyncio.to_thread(KnowledgeIndex, articles, self._segmenter, known)
             return True

@@ -6,13 +6,35 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from butler_service.domain.text import MAX_CHARACTERS
+from butler_service.domain.text import MAX_CHARACTERS, TextRefused, refuse_control_characters
+
+
+def _plain(value: str) -> str:
+    """Text kept as written (names, questions, criteria): no control characters at all."""
+    try:
+        refuse_control_characters(value, newlines=False)
+    except TextRefused as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+def _plain_lines(value: str) -> str:
+    """Longer text (answers, notes): newlines allowed, no other control characters."""
+    try:
+        refuse_control_characters(value, newlines=True)
+    except TextRefused as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+UserId = Annotated[
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f/]+$")
+]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_CHARACTERS)]
-Note = Annotated[str, Field(max_length=MAX_CHARACTERS)]
+Note = Annotated[str, Field(max_length=MAX_CHARACTERS), AfterValidator(_plain_lines)]
 Author = Literal["user", "butler", "assistant"]
 
 
@@ -45,11 +67,19 @@ class ButlerIn(Strict):
 
 
 class ArticleIn(Strict):
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=50)]] = Field(
-        default_factory=list, max_length=20
-    )
+    question: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+        AfterValidator(_plain),
+    ]
+    answer: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+        AfterValidator(_plain_lines),
+    ]
+    tags: list[
+        Annotated[str, StringConstraints(min_length=1, max_length=50), AfterValidator(_plain)]
+    ] = Field(default_factory=list, max_length=20)
 
 
 class ScoreIn(Strict):
@@ -61,7 +91,7 @@ class ScoreIn(Strict):
 
 
 class ReviewIn(Strict):
-    user_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    user_id: UserId
     date: date
     scores: list[ScoreIn] = Field(min_length=1, max_length=30)
     note: Note = ""

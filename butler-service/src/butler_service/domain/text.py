@@ -18,7 +18,13 @@ def clean_text(text: str) -> str:
         raise TextRefused("the text is empty")
     if len(text) > MAX_CHARACTERS:
         raise TextRefused(f"the text is longer than {MAX_CHARACTERS} characters")
-    for ch in text:
-        if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cs"):
-            raise TextRefused(f"the text holds a control character (U+{ord(ch):04X})")
+    refuse_control_characters(text, newlines=True)
     return text
+
+
+def refuse_control_characters(text: str, *, newlines: bool) -> None:
+    """Control characters (and lone surrogates, which no database stores) are refused;
+    newlines only where `newlines` allows them."""
+    for ch in text:
+        if (ch != "\n" or not newlines) and unicodedata.category(ch) in ("Cc", "Cs"):
+            raise TextRefused(f"the text holds a control character (U+{ord(ch):04X})")

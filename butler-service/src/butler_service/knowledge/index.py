@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import bm25s
 import jieba
@@ -78,6 +79,13 @@ class Segmenter:
         # The question says what the article answers: it counts twice.
         text = " ".join([article.question, article.question, *article.tags, article.answer])
         return self.tokens(text)
+
+
+@cache
+def shared_segmenter() -> Segmenter:
+    """One segmenter per process: loading jieba's dictionary takes seconds and holds the
+    interpreter, so it happens once, before the service answers requests."""
+    return Segmenter()
 
 
 def _idf(df: int, n: int) -> float:
