@@ -3,7 +3,6 @@ sample, reviews, scoreboard). Everything ops reads of what users wrote is masked
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -96,7 +95,7 @@ async def resolve(
 async def qa_sample(
     caller: CallerDep,
     ctx: ContextDep,
-    day: Annotated[date, Query(alias="date", description="China calendar day")],
+    day: Annotated[schemas.IsoDate, Query(alias="date", description="China calendar day")],
     rate: Annotated[float, Query(ge=0, le=1)] = 0.05,
 ) -> schemas.QaSample:
     """The day's conversations to read: every one with a complaint, plus a random share that

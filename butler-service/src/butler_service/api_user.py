@@ -16,7 +16,8 @@ router = APIRouter(tags=["butler: policyholder"])
 
 @router.get("/api/v1/butler")
 async def my_butler(caller: CallerDep, ctx: ContextDep) -> schemas.ButlerCard:
-    """My butler (assigned at the first call or message, kept after)."""
+    """My butler (assigned at the first call or message, kept after); 404 while no butler is
+    on duty (messages written meanwhile wait for the first one)."""
     card = await conversation.my_butler(ctx, user_id=policyholder(caller))
     return schemas.ButlerCard(
         butler_id=card.butler_id, display_name=card.display_name, online=card.online

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from butler_service import claims_store, store
 from butler_service.context import Context
 from butler_service.domain import assignment
-from butler_service.domain.errors import Invalid, NotFound, Unavailable
+from butler_service.domain.errors import Invalid, NotFound
 from butler_service.domain.service_hours import china_date, reply_due
 from butler_service.domain.text import TextRefused, clean_text
 from butler_service.knowledge.index import Hit
@@ -87,7 +87,7 @@ async def my_butler(ctx: Context, *, user_id: str) -> Card:
         found = await _conversation(ctx, session, user_id)
         account = await store.butler(session, found.butler_id) if found.butler_id else None
         if account is None:
-            raise Unavailable("no butler is on duty yet; your messages wait for one")
+            raise NotFound("butler")
         return Card(
             butler_id=account.butler_id,
             display_name=account.display_name,

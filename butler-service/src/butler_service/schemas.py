@@ -6,7 +6,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+)
 
 from butler_service.domain.text import MAX_CHARACTERS, TextRefused, refuse_control_characters
 
@@ -29,6 +38,15 @@ def _plain_lines(value: str) -> str:
     return value
 
 
+def _iso_date(value: object) -> object:
+    """Only `YYYY-MM-DD` is a date here (not a number of seconds, not a time)."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Number = Annotated[float, Field(strict=True)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 UserId = Annotated[
     str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f/]+$")
@@ -62,8 +80,8 @@ class ButlerIn(Strict):
     display_name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
     ]
-    capacity: int = Field(ge=0, le=100_000, description="users this butler can look after")
-    active: bool = True
+    capacity: StrictInt = Field(ge=0, le=100_000, description="users this butler can look after")
+    active: StrictBool = True
 
 
 class ArticleIn(Strict):
@@ -86,13 +104,13 @@ class ScoreIn(Strict):
     criterion: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
     ]
-    score: float = Field(ge=0, le=1000)
-    max: float = Field(gt=0, le=1000)
+    score: Number = Field(ge=0, le=1000)
+    max: Number = Field(gt=0, le=1000)
 
 
 class ReviewIn(Strict):
     user_id: UserId
-    date: date
+    date: IsoDate
     scores: list[ScoreIn] = Field(min_length=1, max_length=30)
     note: Note = ""
 

@@ -46,8 +46,3 @@ class Invalid(ButlerError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
-
-
-class Unavailable(ButlerError):
-    status = 503
-    kind = "no-butler-available"
