@@ -15,6 +15,7 @@ BENCHES = [
         ROOT / "ocr-service" / "bench" / "bench_ocr.py",
     ),
     ("Gateway: claim read via gateway vs direct vs nginx", ROOT / "bench" / "gateway.py"),
+    ("Butler: suggestion accuracy and latency, post → inbox", ROOT / "bench" / "butler.py"),
 ]
 
 

@@ -1,7 +1,7 @@
 """`make run`: the whole platform on one machine.
 
 Starts the local broker (unless KAFKA_BOOTSTRAP_SERVERS names one), the provider stand-ins, the
-five services on SQLite and local storage under ./var, seeds the dev insurer, and prints the
+services on SQLite and local storage under ./var, seeds the dev insurer, and prints the
 gateway's URL. Ctrl-C stops every child; a second run finds its data again in ./var.
 """
 
@@ -28,6 +28,7 @@ SERVICES = {  # package: port
     "ocr_service": 8002,
     "tracking_service": 8003,
     "notify_service": 8004,
+    "butler_service": 8006,
 }
 
 

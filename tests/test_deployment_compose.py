@@ -26,6 +26,7 @@ APP_SERVICES = {
     "ocr-service": 8002,
     "tracking-service": 8003,
     "notify-service": 8004,
+    "butler-service": 8006,
 }
 SETTINGS_MODULES = {
     "gateway": "gateway.settings",
@@ -33,6 +34,7 @@ SETTINGS_MODULES = {
     "ocr-service": "ocr_service.settings",
     "tracking-service": "tracking_service.settings",
     "notify-service": "notify_service.settings",
+    "butler-service": "butler_service.settings",
 }
 # Read by the S3 client straight from the environment (lipei.storage.s3), not by Settings.
 OBJECT_STORE_VARIABLES = {
@@ -41,7 +43,13 @@ OBJECT_STORE_VARIABLES = {
     "AWS_SECRET_ACCESS_KEY",
     "AWS_REGION",
 }
-DATABASE_SERVICES = ["intake-service", "ocr-service", "tracking-service", "notify-service"]
+DATABASE_SERVICES = [
+    "intake-service",
+    "ocr-service",
+    "tracking-service",
+    "notify-service",
+    "butler-service",
+]
 
 
 def _compose() -> dict[str, Any]:
@@ -118,6 +126,8 @@ def test_every_contract_topic_is_created_with_room_to_scale() -> None:
         events.CLAIM_STATUS_TOPIC,
         events.NOTIFICATIONS_TOPIC,
         events.ALERTS_TOPIC,
+        events.CONVERSATIONS_TOPIC,
+        events.DISPUTES_TOPIC,
     }
     assert contract <= set(partitions)
     assert partitions[events.CLAIMS_TOPIC] >= 6
@@ -155,7 +165,7 @@ def test_the_topic_script_asks_kafka_for_every_topic_idempotently(tmp_path: Path
     assert created[f"{events.CLAIMS_TOPIC}.dlq"] == 1
     assert events.insurer_topic("other-insurer") in created
     assert events.dead_letter_topic(events.insurer_topic("demo-insurer")) in created
-    assert len(created) == 2 * (6 + 2)
+    assert len(created) == 2 * (8 + 2)
 
 
 def test_postgres_creates_one_database_per_service() -> None:
@@ -227,6 +237,7 @@ def test_gateway_reaches_every_service_and_redis() -> None:
         ("ocr-service", "OCR_URL"),
         ("tracking-service", "TRACKING_URL"),
         ("notify-service", "NOTIFY_URL"),
+        ("butler-service", "BUTLER_URL"),
     ]:
         assert env[key] == f"http://{name}:{APP_SERVICES[name]}"
         assert gateway["depends_on"][name] == {"condition": "service_healthy"}

@@ -30,6 +30,7 @@ SERVICES = {
     "ocr-service": "ocr_service.settings",
     "tracking-service": "tracking_service.settings",
     "notify-service": "notify_service.settings",
+    "butler-service": "butler_service.settings",
 }
 INGRESS_NAMESPACE = {"kubernetes.io/metadata.name": "ingress-nginx"}
 

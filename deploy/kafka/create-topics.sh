@@ -22,6 +22,8 @@ create lipei.decisions.v1 3
 create lipei.claim-status.v1 3
 create lipei.notifications.v1 3
 create lipei.alerts.v1 1
+create lipei.conversations.v1 3
+create lipei.disputes.v1 3
 for code in $INSURERS; do
   create "lipei.insurer.$code.v1" 3
 done

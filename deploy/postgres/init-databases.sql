@@ -9,3 +9,5 @@ CREATE ROLE tracking LOGIN PASSWORD 'tracking';
 CREATE DATABASE tracking OWNER tracking;
 CREATE ROLE notify LOGIN PASSWORD 'notify';
 CREATE DATABASE notify OWNER notify;
+CREATE ROLE butler LOGIN PASSWORD 'butler';
+CREATE DATABASE butler OWNER butler;

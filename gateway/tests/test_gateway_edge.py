@@ -65,7 +65,9 @@ async def gateway(**values: Any) -> AsyncIterator[tuple[httpx.AsyncClient, Recor
     recorder = Recorder()
     async with serving(recorder.app()) as upstream:
         defaults = {"jwt_secret": SECRET, "internal_token": INTERNAL}
-        urls = {f"{name}_url": upstream for name in ("intake", "ocr", "tracking", "notify")}
+        urls = {
+            f"{name}_url": upstream for name in ("intake", "ocr", "tracking", "notify", "butler")
+        }
         settings = Settings(**{**defaults, **urls, **values})
         async with (
             serving(create_app(settings)) as url,
@@ -320,7 +322,7 @@ async def test_readyz_checks_every_service() -> None:
     async with gateway() as (client, recorder):
         ready = await client.get("/readyz")
         assert ready.status_code == 200
-        assert set(ready.json()["checks"]) == {"intake", "ocr", "tracking", "notify"}
+        assert set(ready.json()["checks"]) == {"intake", "ocr", "tracking", "notify", "butler"}
         assert {seen["path"] for seen in recorder.seen} == {"/healthz"}
 
 

@@ -52,6 +52,8 @@ async def forward(request: Request, path: str, parts: ComponentsDep) -> Response
         return too_many(retry_after)
     if chosen.audience == "ops" and "ops" not in identity.roles:
         raise Problem(403, "this needs the ops role", type="forbidden")
+    if chosen.audience == "butler" and not {"butler", "ops"} & set(identity.roles):
+        raise Problem(403, "this needs the butler role", type="forbidden")
     return await parts.upstreams.forward(
         request, chosen.upstream, user_id=identity.user_id, roles=identity.roles
     )

@@ -22,7 +22,8 @@ class LoggedIn:
 
 
 def dev_login(code: str) -> LoggedIn | None:
-    """`dev:<name>` → policyholder `dev-<name>`, `dev-ops:<name>` → ops user `ops-<name>`."""
+    """`dev:<name>` → policyholder `dev-<name>`, `dev-ops:<name>` → ops user `ops-<name>`,
+    `dev-butler:<butler_id>` → butler `<butler_id>` (the id ops gave the butler's account)."""
     kind, _, name = code.partition(":")
     if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").isalnum():
         return None
@@ -30,6 +31,8 @@ def dev_login(code: str) -> LoggedIn | None:
         return LoggedIn(Identity(user_id=f"dev-{name}"), openid=f"dev-openid-{name}")
     if kind == "dev-ops":
         return LoggedIn(Identity(user_id=f"ops-{name}", roles=("ops",)), f"dev-openid-{name}")
+    if kind == "dev-butler":
+        return LoggedIn(Identity(user_id=name, roles=("butler",)), f"dev-openid-butler-{name}")
     return None
 
 

@@ -129,7 +129,10 @@ def merge(gateway_doc: dict[str, Any], upstream_docs: dict[str, dict[str, Any] |
     doc = copy.deepcopy(gateway_doc)
     paths: dict[str, Any] = doc.setdefault("paths", {})
     schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
-    for upstream, upstream_doc in upstream_docs.items():
+    # A service without a document (not fetched) still gets its routes, as placeholders.
+    upstreams = list(dict.fromkeys([*upstream_docs, *(r.upstream for r in ROUTES)]))
+    for upstream in upstreams:
+        upstream_doc = upstream_docs.get(upstream)
         renames: dict[str, str] = {}
         if upstream_doc:
             theirs = upstream_doc.get("components", {}).get("schemas", {})

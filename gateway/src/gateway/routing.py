@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Upstream = Literal["intake", "ocr", "tracking", "notify"]
+Upstream = Literal["intake", "ocr", "tracking", "notify", "butler"]
 # `link`: a download link the service itself signs (expiry + signature in the query).
-Audience = Literal["user", "ops", "partner", "link"]
+# `butler`: a butler's own routes; ops may call them too (the service scopes each butler).
+Audience = Literal["user", "ops", "partner", "link", "butler"]
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,25 @@ ROUTES: tuple[Route, ...] = (
     _r("/api/v1/claims/{claim_id}/withdraw", "POST", "intake", "user"),
     _r("/api/v1/me/notifications", "GET", "notify", "user"),
     _r("/api/v1/me/notification-preferences", "GET PUT", "notify", "user"),
+    _r("/api/v1/butler", "GET", "butler", "user"),
+    _r("/api/v1/butler/messages", "GET POST", "butler", "user"),
+    _r("/api/v1/butler/complaints", "POST", "butler", "user"),
+    _r("/butler/v1/inbox", "GET", "butler", "butler"),
+    _r("/butler/v1/users/{user_id}/messages", "GET POST", "butler", "butler"),
+    _r("/butler/v1/users/{user_id}/claims", "GET", "butler", "butler"),
+    _r("/butler/v1/users/{user_id}/suggestions", "GET", "butler", "butler"),
+    _r("/butler/v1/claims/{claim_id}/disputes", "POST", "butler", "butler"),
     _r("/ops/v1/insurers/{insurer_code}", "PUT", "intake", "ops"),
     _r("/ops/v1/policies/{policy_id}", "PUT", "intake", "ops"),
     _r("/ops/v1/attention", "GET", "tracking", "ops"),
     _r("/ops/v1/alerts", "POST", "notify", "ops"),
+    _r("/ops/v1/butlers/{butler_id}", "PUT", "butler", "ops"),
+    _r("/ops/v1/knowledge/{article_id}", "PUT", "butler", "ops"),
+    _r("/ops/v1/complaints", "GET", "butler", "ops"),
+    _r("/ops/v1/complaints/{complaint_id}/resolve", "POST", "butler", "ops"),
+    _r("/ops/v1/qa/sample", "GET", "butler", "ops"),
+    _r("/ops/v1/qa/reviews", "POST", "butler", "ops"),
+    _r("/ops/v1/qa/butlers", "GET", "butler", "ops"),
     _r("/partner/v1/decisions", "POST", "tracking", "partner"),
     _r("/partner/v1/claims/{claim_id}/package", "GET", "intake", "partner"),
     _r("/partner/v1/claims/{claim_id}/documents/{document_id}", "GET", "intake", "link"),

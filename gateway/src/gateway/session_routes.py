@@ -18,7 +18,8 @@ class SessionIn(BaseModel):
     code: str = Field(
         min_length=1,
         max_length=256,
-        description="the code from wx.login(); `dev:<name>` where the dev provider is on",
+        description="the code from wx.login(); `dev:<name>`, `dev-ops:<name>` or "
+        "`dev-butler:<butler_id>` where the dev provider is on",
         examples=["dev:alice"],
     )
 
@@ -60,7 +61,7 @@ async def session(body: SessionIn, parts: ComponentsDep) -> SessionOut:
 async def log_in(code: str, parts: Components) -> LoggedIn:
     """Who `code` belongs to: a dev identity where those are on, else WeChat's answer."""
     settings = parts.settings
-    if settings.dev_login_enabled and code.startswith(("dev:", "dev-ops:")):
+    if settings.dev_login_enabled and code.startswith(("dev:", "dev-ops:", "dev-butler:")):
         found = dev_login(code)
         if found is not None:
             return found

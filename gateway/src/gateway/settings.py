@@ -15,6 +15,7 @@ class Settings(ServiceSettings):
     ocr_url: str = "http://127.0.0.1:8002"
     tracking_url: str = "http://127.0.0.1:8003"
     notify_url: str = "http://127.0.0.1:8004"
+    butler_url: str = "http://127.0.0.1:8006"
     upstream_timeout_seconds: float = 10.0
     # Pooled connections to the services close after this much idle time: shorter than the
     # services' own keep-alive (`http_keep_alive_seconds`), so a reused one is never half-closed.
@@ -27,7 +28,8 @@ class Settings(ServiceSettings):
     jwt_issuer: str = "lipei-gateway"
     jwt_audience: str = "lipei-miniprogram"
     token_ttl_seconds: int = 7200
-    # `dev:<name>` and `dev-ops:<name>` log in without WeChat; production turns this off.
+    # `dev:<name>`, `dev-ops:<name>` and `dev-butler:<butler_id>` log in without WeChat;
+    # production turns this off.
     dev_login_enabled: bool = True
     # WeChat mini-program login: used when `wechat_appid` is set.
     wechat_appid: str = ""

@@ -45,15 +45,26 @@ CHANNELS: dict[str, tuple[str, str, str]] = {
         "notify-service: reminders sent, failed or escalated",
     ),
     "alerts": (events.ALERTS_TOPIC, "send", "gateway ops API: regional alerts (key = region code)"),
+    "conversations": (
+        events.CONVERSATIONS_TOPIC,
+        "send",
+        "butler-service: messages posted and complaints opened (key = user id), never the text",
+    ),
+    "disputes": (
+        events.DISPUTES_TOPIC,
+        "send",
+        "butler-service: the outcome of a disputed rejection taken up with the insurer",
+    ),
 }
 
 DESCRIPTION = """\
 Every event Lipei publishes or consumes. Messages are CloudEvents 1.0 in Kafka binary mode: the
 `ce_*` headers carry the envelope, the value is the event's data as JSON. The key is the claim id
-(one claim's events keep their order within a topic), or the region code for alerts. Delivery is
-at least once: consumers apply each `ce_id` at most once. A message that cannot be handled after
-retries goes to the topic's dead-letter topic, `<topic>.dlq`. Fields may be added; the names here
-never change. Money travels as a decimal string in yuan ("484.50")."""
+(one claim's events keep their order within a topic), the region code for alerts, or the user id
+for a conversation's events. Delivery is at least once: consumers apply each `ce_id` at most
+once. A message that cannot be handled after retries goes to the topic's dead-letter topic,
+`<topic>.dlq`. Fields may be added; the names here never change. Money travels as a decimal
+string in yuan ("484.50")."""
 
 
 def _channel_of(model: type[events.Event]) -> str:
@@ -77,7 +88,7 @@ def _headers_schema() -> dict[str, Any]:
             "ce_source": header("the publishing service", examples=["/lipei/intake-service"]),
             "ce_type": header("the event type: the message's name"),
             "ce_time": header("when it happened (RFC 3339)", format="date-time"),
-            "ce_subject": header("the claim id, where there is one"),
+            "ce_subject": header("the claim id, where there is one; a conversation's user id"),
             "content-type": header("the value's media type", const=CONTENT_TYPE),
             "traceparent": header("W3C trace context of the request that caused the event"),
         },
@@ -87,6 +98,8 @@ def _headers_schema() -> dict[str, Any]:
 def _key_schema(model: type[events.Event]) -> dict[str, Any]:
     if model is events.AlertIssued:
         return {"type": "string", "description": "the alert's first region code"}
+    if issubclass(model, events.ConversationEvent):
+        return {"type": "string", "description": "the user id (same as ce_subject)"}
     return {"type": "string", "description": "the claim id (same as ce_subject)"}
 
 

@@ -25,6 +25,8 @@ DECISIONS_TOPIC = "lipei.decisions.v1"
 CLAIM_STATUS_TOPIC = "lipei.claim-status.v1"
 NOTIFICATIONS_TOPIC = "lipei.notifications.v1"
 ALERTS_TOPIC = "lipei.alerts.v1"
+CONVERSATIONS_TOPIC = "lipei.conversations.v1"
+DISPUTES_TOPIC = "lipei.disputes.v1"
 
 
 def insurer_topic(insurer_code: str) -> str:
@@ -287,6 +289,55 @@ class AlertIssued(Event):
         return self.region_codes[0]
 
 
+# --- lipei.conversations.v1 (butler) ---------------------------------------------------------
+
+
+class ConversationEvent(Event):
+    """Something happened in a user's conversation with their butler. Never the text: it may
+    hold ID numbers and diagnoses, and stays encrypted in butler-service."""
+
+    topic: ClassVar[str] = CONVERSATIONS_TOPIC
+    user_id: str
+
+    def subject(self) -> str | None:
+        # Keyed by user, so one conversation's events keep their order.
+        return self.user_id
+
+
+class ConversationMessagePosted(ConversationEvent):
+    event_type: ClassVar[str] = "conversation.message.posted"
+    message_id: str
+    author: Literal["user", "butler", "assistant"]
+    at: datetime
+    butler_id: str | None = None
+    claim_id: str | None = None
+
+
+class ConversationComplaintOpened(ConversationEvent):
+    event_type: ClassVar[str] = "conversation.complaint.opened"
+    complaint_id: str
+    butler_id: str | None = None
+    claim_id: str | None = None
+    opened_at: datetime
+
+
+# --- lipei.disputes.v1 (butler) ---------------------------------------------------------------
+
+
+class ClaimDisputeResolved(Event):
+    """What came of a disputed rejection a butler took up with the insurer (the butler's note
+    stays in butler-service: it is free text)."""
+
+    event_type: ClassVar[str] = "claim.dispute.resolved"
+    topic: ClassVar[str] = DISPUTES_TOPIC
+    claim_id: str
+    user_id: str
+    outcome: Literal["overturned", "partly_overturned", "upheld"]
+    recovered_amount: Money
+    resolved_at: datetime
+    butler_id: str | None = None
+
+
 EVENT_MODELS: dict[str, type[Event]] = {
     model.event_type: model
     for model in (
@@ -310,6 +361,9 @@ EVENT_MODELS: dict[str, type[Event]] = {
         NotificationFailed,
         NotificationEscalated,
         AlertIssued,
+        ConversationMessagePosted,
+        ConversationComplaintOpened,
+        ClaimDisputeResolved,
     )
 }
 

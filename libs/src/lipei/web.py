@@ -178,7 +178,8 @@ class Caller:
 
 def current_caller(
     request: Request,
-    user_id: Annotated[str | None, Header(alias=USER_HEADER)] = None,
+    # Not called `user_id`: a route's `{user_id}` path parameter would take the name.
+    caller_user_id: Annotated[str | None, Header(alias=USER_HEADER)] = None,
     roles: Annotated[str | None, Header(alias=ROLES_HEADER)] = None,
     insurer: Annotated[str | None, Header(alias=INSURER_HEADER)] = None,
     token: Annotated[str | None, Header(alias=INTERNAL_TOKEN_HEADER)] = None,
@@ -188,7 +189,7 @@ def current_caller(
     if not token or not secrets.compare_digest(token, expected):
         raise Problem(401, "calls must come through the gateway", type="unauthenticated")
     return Caller(
-        user_id=user_id or None,
+        user_id=caller_user_id or None,
         roles=frozenset(r for r in (roles or "").split(",") if r),
         insurer_code=insurer or None,
     )

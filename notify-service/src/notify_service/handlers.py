@@ -14,6 +14,7 @@ from lipei.events import (
     ClaimMaterialsSupplemented,
     ClaimStatusChanged,
     ClaimWithdrawn,
+    ConversationMessagePosted,
     DocumentRejected,
 )
 from lipei.messaging.consumer import PermanentError
@@ -37,6 +38,8 @@ from notify_service.settings import Settings
 
 # Without the OCR's reasons, the user still hears the document needs redoing.
 NO_REASON = "材料不符合要求"
+# Replies the user hears of (their own messages raise nothing); the text is never in a notice.
+REPLY_NOTICES = {"butler": "butler_replied", "assistant": "assistant_replied"}
 
 
 class UnknownRecipient(Exception):
@@ -78,6 +81,7 @@ class Handlers:
         subs.add(ClaimStatusChanged, self.status_changed)
         subs.add(ClaimDeadlineBreached, self.deadline_breached)
         subs.add(AlertIssued, self.alert_issued)
+        subs.add(ConversationMessagePosted, self.message_posted)
         return subs
 
     def _now(self) -> datetime:
@@ -199,3 +203,19 @@ class Handlers:
                 now=now,
                 expires_at=event.valid_until,
             )
+
+    async def message_posted(
+        self, session: AsyncSession, event: ConversationMessagePosted, envelope: Envelope
+    ) -> None:
+        template = REPLY_NOTICES.get(event.author)
+        if template is None:
+            return
+        notice = Notice(
+            source_event_id=envelope.id,
+            user_id=event.user_id,
+            template=template,
+            params={},
+            trigger=envelope.type,
+            claim_id=event.claim_id,
+        )
+        await self.notices.notify(session, notice, channels=["wechat"], now=self._now())

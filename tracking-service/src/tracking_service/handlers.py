@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lipei.clock import Clock
 from lipei.events import (
+    ClaimDisputeResolved,
     ClaimDrafted,
     ClaimMaterialsSupplemented,
     ClaimSubmitted,
@@ -20,7 +21,7 @@ from lipei.events import (
 )
 from lipei.messaging import Envelope, Subscriptions
 from lipei.messaging.consumer import PermanentError
-from tracking_service.domain import guidance, status_machine
+from tracking_service.domain import disputes, guidance, status_machine
 from tracking_service.domain.documents import record_verdict
 from tracking_service.domain.state import ClaimState
 from tracking_service.store import ClaimStore, Note
@@ -170,6 +171,19 @@ class Tracker:
             notes=[Note(at=at, title=title, detail=detail, cause_id=envelope.id)],
         )
 
+    async def on_dispute_resolved(
+        self, session: AsyncSession, event: ClaimDisputeResolved, envelope: Envelope
+    ) -> None:
+        state = await self.known_claim(session, event.claim_id)
+        state, closed = disputes.close_dispute(
+            state, event.outcome, event.recovered_amount, event.resolved_at
+        )
+        if not closed:
+            return  # the outcome is already on the timeline
+        title, detail = disputes.outcome_entry(event.outcome, event.recovered_amount)
+        note = Note(at=event.resolved_at, title=title, detail=detail, cause_id=envelope.id)
+        await self.store.save(session, state, now=self.clock.now(), notes=[note])
+
     async def report_due(self, session: AsyncSession, claim_id: str) -> None:
         """Report clocks of this claim that have run out (the scanner's unit of work)."""
         state = await self.store.load(session, claim_id)
@@ -185,4 +199,5 @@ class Tracker:
         subs.add(DocumentAccepted, self.on_accepted)
         subs.add(DocumentRejected, self.on_rejected)
         subs.add(Decision, self.on_decision)
+        subs.add(ClaimDisputeResolved, self.on_dispute_resolved)
         return subs

@@ -46,6 +46,17 @@ def _decision_fields(state: ClaimState, to: str) -> dict[str, object]:
     return {}
 
 
+def _deadline_fields(
+    state: ClaimState, now: datetime, policy: deadlines.DeadlinePolicy
+) -> list[dict[str, object]]:
+    """The legal clocks as they stand after the change, for readers that show them (the
+    butler's claim assistance)."""
+    return [
+        {"kind": c.kind, "due_at": c.due_at, "met": c.met, "paused": c.paused}
+        for c in deadlines.clocks(state, now, policy)
+    ]
+
+
 class ClaimStore:
     def __init__(self, *, policy: deadlines.DeadlinePolicy, outbox: Outbox) -> None:
         self.policy = policy
@@ -145,6 +156,7 @@ class ClaimStore:
                         "at": t.at,
                         "next_action": action,
                         "cause": t.cause_type,
+                        "deadlines": _deadline_fields(state, now, self.policy),
                         **_decision_fields(state, t.to_status),
                     }
                 ),

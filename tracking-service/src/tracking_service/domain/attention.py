@@ -37,7 +37,7 @@ def reasons(
     """Why this claim needs a person now; empty when it does not.
 
     A closed claim (paid, rejected, withdrawn) needs one only for a missed legal deadline or a
-    disputed rejection."""
+    disputed rejection whose outcome is not in yet."""
     found: list[Reason] = []
     for clock in clocks:
         title = DEADLINE_TITLES.get(clock.kind, clock.kind)
@@ -45,7 +45,7 @@ def reasons(
             found.append(Reason("deadline_breached", f"{title}已超过法定时限"))
         elif clock.open_at(now) and not clock.paused and clock.due_at - now <= rules.due_soon:
             found.append(Reason("deadline_near", f"{title}将于24小时内到期"))
-    if state.disputed_at is not None:
+    if state.disputed_at is not None and state.dispute_closed_at is None:
         found.append(Reason("disputed", f"用户对拒赔结果有异议：{state.dispute_reason}"))
     if state.status in CLOSED:
         return found

@@ -86,3 +86,7 @@ class ClaimState(BaseModel):
     seen: list[str] = Field(default_factory=list)
     disputed_at: datetime | None = None
     dispute_reason: str | None = None
+    # What came of the dispute the butler took up (claim.dispute.resolved): it is then closed.
+    dispute_outcome: str | None = None
+    dispute_closed_at: datetime | None = None
+    recovered_amount: Decimal | None = None

@@ -1,0 +1,89 @@
+"""The butler's routes (role `butler`; ops may read every user's): the inbox, a user's
+conversation, claims and suggested answers, replies, and disputes taken up with insurers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from butler_service import assistance, conversation, disputes, schemas
+from butler_service.api_user import message_page
+from butler_service.dependencies import ContextDep, ViewerDep
+from butler_service.domain.errors import Forbidden
+from butler_service.scope import visible_user
+from lipei.paging import PageDep
+from lipei.timestamps import iso
+from lipei.web import CallerDep
+
+router = APIRouter(tags=["butler"])
+
+# Ids as the gateway passes them: printable, one path segment.
+UserPath = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f/]+$")]
+ClaimPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f/]+$")]
+
+
+@router.get("/butler/v1/inbox")
+async def inbox(who: ViewerDep, ctx: ContextDep, page: PageDep) -> schemas.InboxPage:
+    """Users waiting for a reply, the one nearest to breaching the reply time first; then
+    users whose claims need the butler."""
+    items, more = await assistance.inbox(ctx, who, page)
+    return schemas.InboxPage(items=items, next_cursor=page.next_cursor(page.limit + more))
+
+
+@router.get("/butler/v1/users/{user_id}/messages")
+async def conversation_of(
+    user_id: UserPath, who: ViewerDep, ctx: ContextDep, page: PageDep
+) -> schemas.MessagePage:
+    async with ctx.runtime.sessionmaker() as session:
+        await visible_user(session, who, user_id)
+        shown, after = await conversation.messages(
+            ctx, session, user_id=user_id, before_seq=page.start, limit=page.limit
+        )
+    return message_page(shown, after)
+
+
+@router.post("/butler/v1/users/{user_id}/messages", status_code=201)
+async def reply(
+    user_id: UserPath, body: schemas.MessageIn, who: ViewerDep, ctx: ContextDep
+) -> schemas.Posted:
+    """The user's butler replies: the user finds it in the conversation and gets a notice."""
+    if who.butler_id is None:
+        async with ctx.runtime.sessionmaker() as session:
+            await visible_user(session, who, user_id)
+        raise Forbidden("only the user's butler replies")
+    posted, _waited = await conversation.post_reply(
+        ctx, butler_id=who.butler_id, user_id=user_id, text=body.text, claim_id=body.claim_id
+    )
+    return schemas.Posted(message_id=posted.message_id, at=iso(posted.at) or "")
+
+
+@router.get("/butler/v1/users/{user_id}/claims")
+async def claims(user_id: UserPath, who: ViewerDep, ctx: ContextDep) -> schemas.ClaimAssistPage:
+    """Everything about the user's claims: status, next action, each document's verdict,
+    fields awaiting a person, deadlines, the assessment and any dispute."""
+    items = await assistance.user_claims(ctx, who, user_id)
+    return schemas.ClaimAssistPage(items=items, next_cursor=None)
+
+
+@router.get("/butler/v1/users/{user_id}/suggestions")
+async def suggestions(user_id: UserPath, who: ViewerDep, ctx: ContextDep) -> schemas.Suggestions:
+    """Up to three answers from the knowledge base for the user's latest question."""
+    return await assistance.suggestions(ctx, who, user_id)
+
+
+@router.post("/butler/v1/claims/{claim_id}/disputes", status_code=201)
+async def dispute(
+    claim_id: ClaimPath, body: schemas.DisputeIn, who: ViewerDep, caller: CallerDep, ctx: ContextDep
+) -> schemas.DisputeView:
+    """What came of a disputed rejection the butler took up with the insurer."""
+    row = await disputes.record(
+        ctx,
+        who=who,
+        recorded_by=caller.user_id or "",
+        claim_id=claim_id,
+        outcome=body.outcome,
+        recovered_amount=body.recovered_amount,
+        note=body.note,
+    )
+    return assistance.dispute_view(row)
