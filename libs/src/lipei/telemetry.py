@@ -63,8 +63,12 @@ def route_template(scope: Scope) -> str:
 
 
 def name_route(scope: Scope, template: str) -> None:
-    """Count this request under `template` (a public path template, never the path itself)."""
+    """Count and trace this request under `template` (a path template, never the path itself)."""
     scope[ROUTE_TEMPLATE_KEY] = template
+    span = trace.get_current_span()
+    if span.is_recording():
+        span.update_name(f"{scope['method']} {template}")
+        span.set_attribute("http.route", template)
 
 
 class ObservedRequests:
