@@ -17,6 +17,7 @@ from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
+from opentelemetry.context import Context
 from prometheus_client import start_http_server
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -77,6 +78,7 @@ class ObservedRequests:
         self.telemetry = telemetry
         self.metrics = telemetry.metrics if telemetry.metrics_enabled else None
         self.mint_traces = mint_traces
+        self.attach_context = not telemetry.tracing.recording
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,13 +87,14 @@ class ObservedRequests:
         started = time.perf_counter()
         status = 500
         token = None
-        # Where tracing records, its middleware (outside this one) already opened the span.
-        if not trace.get_current_span().get_span_context().is_valid:
+        # Where tracing records, its middleware (outside this one) opened the request's span.
+        # Otherwise the request's context comes from its headers alone: a request task may have
+        # been started from the one before on its connection, and inherited its context.
+        if self.attach_context:
             incoming = context_from_headers(scope.get("headers", ()))
-            if incoming is None and self.mint_traces:
-                incoming = minted_context()
-            if incoming is not None:
-                token = otel_context.attach(incoming)
+            if incoming is None:
+                incoming = minted_context() if self.mint_traces else Context()
+            token = otel_context.attach(incoming)
         service_token = current_service.set(self.telemetry.service)
         claim = _CLAIM_IN_PATH.search(scope["path"])
         claim_token = current_claim.set(claim.group(1) if claim else None)
