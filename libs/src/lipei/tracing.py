@@ -10,7 +10,7 @@ causes, so logs and events keep their trace ids at no cost.
 
 from __future__ import annotations
 
-import secrets
+import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -165,9 +165,10 @@ def context_from_headers(headers: Sequence[tuple[bytes, bytes]]) -> Context | No
 
 def minted_context() -> Context:
     """A new trace for a request that came without one (no span is recorded for it)."""
+    # Ids need to be unique, not secret: the SDK's own generator draws them the same way.
     span_context = SpanContext(
-        trace_id=int.from_bytes(secrets.token_bytes(16), "big") or 1,
-        span_id=int.from_bytes(secrets.token_bytes(8), "big") or 1,
+        trace_id=random.getrandbits(128) or 1,
+        span_id=random.getrandbits(64) or 1,
         is_remote=True,
         trace_flags=TraceFlags(TraceFlags.SAMPLED),
     )
