@@ -27,7 +27,9 @@ $(STAMP): requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
 run: install
 	$(BIN)/python scripts/run.py
 
+# System tools some tests need (promtool) come from Debian's packages: scripts/ensure-tools.sh.
 test: install
+	bash scripts/ensure-tools.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

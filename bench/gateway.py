@@ -1,5 +1,7 @@
 """Gateway overhead: a claim read (`GET /api/v1/claims/{id}`) through the gateway, straight to
-intake-service, and through nginx proxying the same intake-service, in one run.
+intake-service, and through nginx proxying the same intake-service, in one run. Then what the
+gateway's instrumentation costs: the same gateway without HTTP metrics, as deployed (metrics, trace
+context carried), and recording traces exported over OTLP (to a local sink that accepts them).
 
 The platform (local broker, intake-service, gateway) runs in a child process so the load
 generator does not share its interpreter. Its gateway shares intake's event loop, as in the tests;
@@ -135,11 +137,17 @@ http {{
     return process
 
 
-def _start_gateway(port: int, intake_url: str, internal_token: str) -> subprocess.Popen[bytes]:
+def _start_gateway(
+    port: int, intake_url: str, internal_token: str, **extra: str
+) -> subprocess.Popen[bytes]:
     """The gateway as deployed: its own process, in front of the platform's intake-service. It
     shares the platform's default signing key, so the platform's access token works here too."""
+    from lipei_dev.broker import free_port
+
     env = {
         **os.environ,
+        **extra,
+        "METRICS_PORT": str(free_port()),
         "PORT": str(port),
         "INTAKE_URL": intake_url,
         "LIPEI_INTERNAL_TOKEN": internal_token,
@@ -180,6 +188,73 @@ async def _load(url: str, headers: dict[str, str]) -> dict[str, float]:
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "errors": errors,
     }
+
+
+_SINK = """
+import http.server, sys
+class Sink(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self.send_response(200)
+        self.send_header("content-length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
+"""
+
+
+def _start_sink(port: int) -> subprocess.Popen[bytes]:
+    """Accepts OTLP exports and drops them: the cost measured is the gateway's own."""
+    return subprocess.Popen([sys.executable, "-c", _SINK, str(port)])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process has used (user + system), from /proc: unlike throughput, it does not
+    depend on what else the machine runs meanwhile."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _instrumentation(
+    info: dict[str, Any], token: str, bearer: dict[str, str]
+) -> dict[str, dict[str, float]]:
+    """The same gateway three ways, each measured twice in turn (the best run counts), with the
+    gateway process's CPU time per request."""
+    from lipei_dev.broker import free_port
+
+    sink_port = free_port()
+    variants = {
+        "no HTTP metrics": {"METRICS_ENABLED": "false"},
+        "as deployed (metrics, trace context)": {},
+        "metrics + traces exported (OTLP)": {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{sink_port}"
+        },
+    }
+    children: list[subprocess.Popen[bytes]] = [_start_sink(sink_port)]
+    gateways = {}
+    try:
+        for label, env in variants.items():
+            port = free_port()
+            child = _start_gateway(port, info["intake"], token, **env)
+            children.append(child)
+            gateways[label] = (f"http://127.0.0.1:{port}", child.pid)
+            _ready(gateways[label][0])
+        path = f"/api/v1/claims/{info['claim_id']}"
+        best: dict[str, dict[str, float]] = {}
+        for _ in range(2):
+            for label, (url, pid) in gateways.items():
+                before = _cpu_seconds(pid)
+                run = asyncio.run(_load(url + path, bearer))
+                run["cpu_us"] = (_cpu_seconds(pid) - before) / (REQUESTS + WARMUP) * 1e6
+                kept = best.setdefault(label, run)
+                kept["rps"] = max(kept["rps"], run["rps"])
+                kept["cpu_us"] = min(kept["cpu_us"], run["cpu_us"])
+        return best
+    finally:
+        for child in children:
+            child.terminate()
+            child.wait(10)
 
 
 def _wait_for(path: Path, process: subprocess.Popen[bytes], seconds: float) -> dict[str, Any]:
@@ -235,6 +310,7 @@ def main() -> int:
                 ("gateway → intake (own process)", own_url + path, bearer),
             ]
             results = {label: asyncio.run(_load(url, hdrs)) for label, url, hdrs in targets}
+            instrumented = _instrumentation(info, INTERNAL_TOKEN, bearer)
         finally:
             for child in (nginx, own):
                 if child is not None:
@@ -256,7 +332,18 @@ def main() -> int:
         f"\ngateway vs nginx: {gateway['rps'] / proxied['rps']:.2f}× the throughput, "
         f"{gateway['p50'] / proxied['p50']:.2f}× the median latency"
     )
-    return 0 if all(r["errors"] == 0 for r in results.values()) else 1
+    bare = instrumented["no HTTP metrics"]
+    print("\nWhat instrumentation costs the gateway (own process; best of two runs each).")
+    print("CPU per request is the gateway's own and holds on a busy machine; req/s does not.\n")
+    print("| gateway | req/s | CPU µs/request | throughput on its CPU vs no metrics |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, r in instrumented.items():
+        print(
+            f"| {label} | {r['rps']:.0f} | {r['cpu_us']:.0f} "
+            f"| {bare['cpu_us'] / r['cpu_us']:.3f}× |"
+        )
+    every = [*results.values(), *instrumented.values()]
+    return 0 if all(r["errors"] == 0 for r in every) else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Render a kustomization the way `kubectl kustomize` does, for the features k8s/ uses.
 
 Used by the deployment tests where kubectl is not installed. Supported: `resources` (files and
-directories), `namespace`, `labels` (without selectors), `images`, `configMapGenerator` (literals,
+directories), `components` (`kind: Component` folders, applied after the resources),
+`namespace`, `labels` (without selectors), `images`, `configMapGenerator` (literals,
 envs, behavior create/merge, name hash suffix and references), `secretGenerator` (literals),
 `patches` (strategic merge from a file or inline, JSON 6902 inline, `target` by kind and name).
 Anything else is refused rather than ignored.
@@ -27,6 +28,7 @@ SUPPORTED = {
     "apiVersion",
     "kind",
     "resources",
+    "components",
     "namespace",
     "labels",
     "images",
@@ -54,18 +56,25 @@ def build(path: Path) -> list[Object]:
     return objects
 
 
-def _build(path: Path) -> list[Object]:
+def _build(
+    path: Path, accumulated: list[Object] | None = None, *, component: bool = False
+) -> list[Object]:
+    """A kustomization, or a component continuing from the objects `accumulated` so far."""
     spec = yaml.safe_load((path / "kustomization.yaml").read_text())
     unknown = set(spec) - SUPPORTED
     if unknown:
         raise ValueError(f"{path}: unsupported kustomization fields {sorted(unknown)}")
-    objects: list[Object] = []
+    if (spec.get("kind") == "Component") != component:
+        raise ValueError(f"{path}: a Component is used only under `components`")
+    objects: list[Object] = list(accumulated or [])
     for resource in spec.get("resources", []):
         target = path / resource
         if target.is_dir():
             objects.extend(_build(target))
         else:
             objects.extend(d for d in yaml.safe_load_all(target.read_text()) if d)
+    for folder in spec.get("components", []):
+        objects = _build(path / folder, objects, component=True)
     for generator in spec.get("configMapGenerator", []):
         _generate(objects, generator, path, secret=False)
     for generator in spec.get("secretGenerator", []):

@@ -181,6 +181,10 @@ def main() -> int:
         wait_healthy(f"{GATEWAY_URL}/healthz", children)
         print(f"\nLipei is up: {GATEWAY_URL}  (OpenAPI: {GATEWAY_URL}/openapi.json)")
         print('Log in with POST /api/v1/session {"code": "dev:alice"}. Ctrl-C stops everything.')
+        print(
+            "Metrics: http://127.0.0.1:<port>/metrics of each service, the gateway's on :8009; "
+            "JSON log lines in var/logs/ (LOG_FORMAT=text for plain ones)."
+        )
         while True:
             dead = children.exited()
             if dead:

@@ -12,19 +12,29 @@ from gateway import forwarding, own_routes, session_routes
 from gateway.components import build_components
 from gateway.edge import Edge
 from gateway.settings import Settings
+from lipei.telemetry import MetricsPort, ObservedRequests, Telemetry
 from lipei.web import install_problem_handlers
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     parts = build_components(settings)
+    telemetry = Telemetry.for_service(settings)
+    for client in (*parts.upstreams.clients().values(), parts.wechat_client):
+        telemetry.tracing.instrument_client(client)
+    # Never on the public port: the gateway never forwards `/metrics` either.
+    metrics_port = MetricsPort(telemetry.metrics, host=settings.host, port=settings.metrics_port)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        metrics_port.start()
+        app.state.metrics_url = metrics_port.url
         try:
             yield
         finally:
+            metrics_port.stop()
             await parts.close()
+            telemetry.tracing.shutdown()
 
     app = FastAPI(
         title="Lipei API",
@@ -37,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.components = parts
+    app.state.telemetry = telemetry
     install_problem_handlers(app)
     origins = [o.strip() for o in settings.cors_allowed_origins.split(",") if o.strip()]
     if origins:
@@ -50,6 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     # outermost: every answer, even a refusal, carries the request id
     app.add_middleware(Edge, limiter=parts.limiter, ip_per_minute=settings.rate_limit_ip_per_minute)
+    # Outside the edge: refusals are counted too, and the request's trace starts here.
+    app.add_middleware(ObservedRequests, telemetry=telemetry, mint_traces=True)
+    telemetry.tracing.instrument_app(app)
     app.include_router(own_routes.router)
     app.include_router(session_routes.router)
     app.include_router(forwarding.router)  # last: it takes every path the others leave

@@ -15,6 +15,7 @@ from gateway.partner import PartnerRefused
 from gateway.proxy import BodyTooLarge, limited, too_large
 from gateway.routing import Route, match
 from gateway.tokens import Identity, InvalidToken, TokenIssuer
+from lipei.telemetry import name_route
 from lipei.web import INSURER_HEADER, Problem, problem_response
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ OWN_ROUTES = {
 )
 async def forward(request: Request, path: str, parts: ComponentsDep) -> Response:
     chosen = _route_for(request.method, path)
+    name_route(request.scope, chosen.template)
     if chosen.audience == "partner":
         return await _as_partner(request, chosen.upstream, parts)
     if chosen.audience == "link":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import AsyncIterator
 
 import httpx
@@ -40,6 +39,8 @@ _DROP_REQUEST = {
     INSURER_HEADER.lower(),
     INTERNAL_TOKEN_HEADER.lower(),
     REQUEST_ID_HEADER.lower(),  # replaced by the id the gateway vetted
+    "traceparent",  # replaced by the request's own trace context
+    "tracestate",
 }
 _DROP_RESPONSE = {
     "connection",
@@ -74,11 +75,6 @@ def too_large(max_bytes: int) -> Response:
     return problem_response(
         413, f"the request body is larger than {max_bytes} bytes", type="body-too-large"
     )
-
-
-def new_traceparent() -> str:
-    """A W3C trace context for requests that arrive without one."""
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
 
 
 class Upstreams:
@@ -178,8 +174,7 @@ class Upstreams:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
         headers[INTERNAL_TOKEN_HEADER] = self._internal_token
         headers[REQUEST_ID_HEADER] = getattr(request.state, "request_id", "")
-        if tracing.valid(request.headers.get("traceparent")) is None:
-            headers["traceparent"] = new_traceparent()
+        tracing.inject(headers)
         if user_id:
             headers[USER_HEADER] = user_id
         if roles:

@@ -11,6 +11,8 @@ class Settings(ServiceSettings):
 
     service_name: str = "gateway"
     port: int = 8000
+    # `/metrics` is served on this port alone (0: any free port), never on the public one.
+    metrics_port: int = 8009
     intake_url: str = "http://127.0.0.1:8001"
     ocr_url: str = "http://127.0.0.1:8002"
     tracking_url: str = "http://127.0.0.1:8003"

@@ -7,15 +7,19 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import Response
 
+from lipei.metrics import EXPOSITION_TYPE
 from lipei.runtime import ServiceRuntime
+from lipei.telemetry import ObservedRequests
 from lipei.web import health_router, install_problem_handlers, install_request_ids
 
 
 def service_app(
     *, title: str, runtime: ServiceRuntime, routers: Iterable[APIRouter], version: str = "0.1.0"
 ) -> FastAPI:
-    """Health probes, problem+json errors, request ids, and the runtime started in the lifespan."""
+    """Health probes, metrics, problem+json errors, request ids, traces, and the runtime started
+    in the lifespan."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -30,7 +34,10 @@ def service_app(
     app.state.settings = runtime.settings
     install_problem_handlers(app)
     install_request_ids(app)
+    app.add_middleware(ObservedRequests, telemetry=runtime.telemetry)  # outermost of ours
+    runtime.tracing.instrument_app(app)
     app.include_router(health_router(runtime.readiness_checks()))
+    app.include_router(metrics_router)
     for router in routers:
         app.include_router(router)
     return app
@@ -42,3 +49,12 @@ def _runtime(request: Request) -> ServiceRuntime:
 
 
 RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]
+
+# Scraped by Prometheus on the service's own port; like the probes, it needs no internal token.
+metrics_router = APIRouter(tags=["metrics"])
+
+
+@metrics_router.get("/metrics", include_in_schema=False, response_class=Response)
+async def metrics(runtime: RuntimeDep) -> Response:
+    await runtime.sample()
+    return Response(runtime.metrics.exposition(), media_type=EXPOSITION_TYPE)

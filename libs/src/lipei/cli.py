@@ -62,7 +62,7 @@ def service_main(
     )
     replay.add_argument("--since", help="ISO 8601 time (default: 24 hours ago)")
     args = parser.parse_args(argv)
-    configure_logging(settings.log_level, settings.service_name)
+    configure_logging(settings.log_level, settings.service_name, settings.log_format)
 
     if args.command == "serve":
         return _serve(args, settings, app_factory)
@@ -85,7 +85,7 @@ def service_main(
 
 
 def _serve(args: argparse.Namespace, settings: ServiceSettings, app_factory: str) -> int:
-    configure_logging(settings.log_level, settings.service_name)
+    configure_logging(settings.log_level, settings.service_name, settings.log_format)
     import uvicorn
 
     uvicorn.run(

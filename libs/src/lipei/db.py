@@ -38,8 +38,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(
+    engine: AsyncEngine, *, info: dict[str, Any] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """`info` is copied into every session's `Session.info` (a service puts its telemetry there)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -9,18 +9,21 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lipei.clock import Clock, SystemClock
+from lipei.clock import Clock, SystemClock, utc
 from lipei.db import make_engine, make_sessionmaker, migrate, ping
+from lipei.logs import current_service
 from lipei.messaging.consumer import IdempotentConsumer
 from lipei.messaging.kafka import ensure_topics
-from lipei.messaging.outbox import Outbox
+from lipei.messaging.outbox import Outbox, backlog
 from lipei.messaging.relay import make_relay
 from lipei.messaging.subscriptions import Subscriptions
 from lipei.settings import ServiceSettings
+from lipei.telemetry import SESSION_KEY, Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +35,13 @@ class ServiceRuntime:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.migrations = migrations
+        self.telemetry = Telemetry.for_service(settings)
+        self.metrics = self.telemetry.metrics
+        self.tracing = self.telemetry.tracing
         self.engine = make_engine(settings.database_url)
-        self.sessionmaker = make_sessionmaker(self.engine)
-        self.relay = make_relay(self.sessionmaker, settings)
+        self.tracing.instrument_engine(self.engine)
+        self.sessionmaker = make_sessionmaker(self.engine, info={SESSION_KEY: self.telemetry})
+        self.relay = make_relay(self.sessionmaker, settings, tracer=self.tracing.tracer)
         self.outbox = Outbox(source=settings.event_source, clock=self.clock)
         self.consumers: list[IdempotentConsumer] = []
         self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
@@ -48,6 +55,8 @@ class ServiceRuntime:
             sessionmaker=self.sessionmaker,
             settings=self.settings,
             after_commit=self.relay.wake,
+            metrics=self.metrics,
+            tracer=self.tracing.tracer,
         )
         self.consumers.append(consumer)
         return consumer
@@ -75,6 +84,7 @@ class ServiceRuntime:
 
     def _spawn(self, name: str, factory: Callable[[], Awaitable[None]]) -> None:
         async def _guarded() -> None:
+            current_service.set(self.settings.service_name)  # for the task's log lines
             try:
                 await factory()
             except asyncio.CancelledError:
@@ -106,6 +116,20 @@ class ServiceRuntime:
         for consumer in self.consumers:
             await consumer.close()
         await self.engine.dispose()
+        self.tracing.shutdown()
+
+    async def sample(self) -> None:
+        """Read the outbox backlog into the metrics (at each scrape); keeps the last reading
+        when the database does not answer in time."""
+        try:
+            async with asyncio.timeout(2.0), self.sessionmaker() as session:
+                pending, oldest = await backlog(session)
+        except Exception as exc:
+            log.debug("outbox backlog not read: %s", exc)
+            return
+        self.metrics.outbox_pending.set(pending)
+        age = (datetime.now(UTC) - utc(oldest)).total_seconds() if oldest is not None else 0.0
+        self.metrics.outbox_oldest_pending.set(max(0.0, age))
 
     def readiness_checks(self) -> dict[str, Callable[[], Awaitable[None]]]:
         async def database() -> None:

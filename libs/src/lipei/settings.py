@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,14 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    # One JSON object per line; `text` for a person reading a terminal.
+    log_format: Literal["json", "text"] = "json"
+    # HTTP request metrics (the other metrics cost nothing per request and stay on).
+    metrics_enabled: bool = True
+    # Traces are recorded and exported over OTLP (HTTP) only where a collector is named.
+    otel_exporter_otlp_endpoint: str = Field(
+        default="", validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
     # Idle keep-alive connections stay open this long: longer than the gateway keeps its pooled
     # connections, so the gateway, not the service, closes them and never reuses a closing one.
     http_keep_alive_seconds: int = 75

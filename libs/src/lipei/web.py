@@ -15,8 +15,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lipei.tracing import traced
-
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -217,15 +215,13 @@ def require_insurer(caller: Caller) -> str:
 
 
 def install_request_ids(app: FastAPI) -> None:
-    """Echo (or mint) `X-Request-ID` so one request can be followed through every log, and keep
-    the request's trace context for the events it causes."""
+    """Echo (or mint) `X-Request-ID` so one request can be followed through every log."""
 
     @app.middleware("http")
     async def _request_id(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
         rid = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
         request.state.request_id = rid
-        with traced(request.headers.get("traceparent")):
-            response = await call_next(request)
+        response = await call_next(request)
         response.headers[REQUEST_ID_HEADER] = rid
         return response
 

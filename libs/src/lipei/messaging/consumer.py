@@ -11,20 +11,24 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from opentelemetry import trace
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lipei.events import Event, UnknownEventType, dead_letter_topic, parse_event
+from lipei.logs import claim_context
 from lipei.messaging.envelope import Envelope
 from lipei.messaging.kafka import make_consumer, make_producer
 from lipei.messaging.subscriptions import Handler, Subscriptions
 from lipei.messaging.tables import processed_events_table
+from lipei.metrics import ServiceMetrics
 from lipei.settings import ServiceSettings
-from lipei.tracing import traced
+from lipei.tracing import context_of
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,8 @@ class IdempotentConsumer:
         group_id: str | None = None,
         after_commit: Callable[[], None] | None = None,
         retry_base_seconds: float = 0.2,
+        metrics: ServiceMetrics | None = None,
+        tracer: trace.Tracer | None = None,
     ) -> None:
         self.name = name
         self.topics = subscriptions.topics
@@ -60,6 +66,8 @@ class IdempotentConsumer:
         self._after_commit = after_commit
         self._retry_base = retry_base_seconds
         self._dlq_producer: AIOKafkaProducer | None = None
+        self._metrics = metrics
+        self._tracer = tracer or trace.NoOpTracer()
         self.assigned = False
         self.applied = 0
         self.duplicates = 0
@@ -132,9 +140,18 @@ class IdempotentConsumer:
             return
         ends = await consumer.end_offsets(list(assignment))
         lag = 0
+        behind = dict.fromkeys(self.topics, 0)
         for tp in assignment:
             position = await consumer.position(tp)
             lag += max(0, ends.get(tp, 0) - position)
+            # Records fetched are applied and committed before this check: position == committed
+            # where nothing was applied yet since the assignment.
+            behind[tp.topic] = behind.get(tp.topic, 0) + max(
+                0, ends.get(tp, 0) - committed.get(tp, position)
+            )
+        if self._metrics is not None:
+            for topic, waiting in behind.items():
+                self._metrics.consumer_lag.labels(topic=topic, group=self.group_id).set(waiting)
         if watchdog.stalled(lag):
             raise ConsumerStalled(f"{lag} message(s) waiting but none received")
 
@@ -152,6 +169,16 @@ class IdempotentConsumer:
         except (ValidationError, UnknownEventType) as exc:
             await self._dead_letter(record, f"invalid {envelope.type}: {exc}")
             return
+        with claim_context(getattr(event, "claim_id", None)):
+            await self._apply_with_retries(record, envelope, event, handler)
+
+    async def _apply_with_retries(
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        envelope: Envelope,
+        event: Event,
+        handler: Handler,
+    ) -> None:
         attempt = 0
         while True:
             attempt += 1
@@ -186,7 +213,7 @@ class IdempotentConsumer:
                 if seen.first() is not None:
                     self.duplicates += 1
                     return False
-                with traced(envelope.traceparent):
+                with self._process_span(envelope):
                     await handler(session, event, envelope)
                 await session.execute(
                     processed_events_table.insert().values(
@@ -205,6 +232,20 @@ class IdempotentConsumer:
             self._after_commit()
         return True
 
+    def _process_span(self, envelope: Envelope) -> Any:
+        """Applying an event continues the trace of the span that published it."""
+        return self._tracer.start_as_current_span(
+            f"{envelope.type} process",
+            context=context_of(envelope.traceparent),
+            kind=trace.SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.consumer.group.name": self.group_id,
+                "messaging.message.id": envelope.id,
+            },
+        )
+
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
         """Publish to `<topic>.dlq`; raises (so the offset is not committed) if that fails."""
         if self._dlq_producer is None:
@@ -222,6 +263,8 @@ class IdempotentConsumer:
             dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
         )
         self.dead_lettered += 1
+        if self._metrics is not None:
+            self._metrics.dead_letters.labels(topic=dead_letter_topic(record.topic)).inc()
         log.error("%s: dead-lettered a message from %s: %s", self.name, record.topic, error)
 
 

@@ -2,20 +2,29 @@
 
 The relay (relay.py) publishes rows in `seq` order and marks them sent; sent rows are kept for a
 retention window so an operator can replay them after a broker loses its data.
+
+Each row keeps the trace context of the work that wrote it, so the relay continues that trace when
+it publishes, however much later. A service's metrics count the event once its transaction commits.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from opentelemetry import trace
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lipei.clock import Clock
 from lipei.events import Event
 from lipei.messaging.envelope import Envelope
 from lipei.messaging.tables import outbox_table
-from lipei.tracing import current_traceparent
+from lipei.telemetry import SESSION_KEY, Telemetry
+from lipei.tracing import traceparent_of
+
+_COMMITTED = "lipei.outbox.committed"
+_NO_TRACER = trace.NoOpTracer()
 
 
 async def enqueue(
@@ -31,13 +40,23 @@ async def enqueue(
 
     Without an explicit `traceparent` the event joins the trace of the request or event in hand.
     """
-    envelope = Envelope.wrap(
-        event, source=source, time=time, traceparent=traceparent or current_traceparent()
+    telemetry: Telemetry | None = session.info.get(SESSION_KEY)
+    tracer = telemetry.tracing.tracer if telemetry is not None else _NO_TRACER
+    topic = topic or event.topic
+    # A span of its own marks the write; the relay's publishing span will be its child.
+    span = tracer.start_span(
+        f"{event.event_type} outbox",
+        attributes={"messaging.destination.name": topic, "lipei.event.type": event.event_type},
     )
+    envelope = Envelope.wrap(
+        event, source=source, time=time, traceparent=traceparent or traceparent_of(span)
+    )
+    span.set_attribute("messaging.message.id", envelope.id)
+    span.end()
     await session.execute(
         outbox_table.insert().values(
             event_id=envelope.id,
-            topic=topic or event.topic,
+            topic=topic,
             key=envelope.key,
             event_type=envelope.type,
             headers=[[k, v.decode()] for k, v in envelope.headers()],
@@ -46,7 +65,23 @@ async def enqueue(
             attempts=0,
         )
     )
+    if telemetry is not None:
+        session.info.setdefault(_COMMITTED, []).append((event, topic))
     return envelope
+
+
+@event.listens_for(Session, "after_commit")
+def _count_committed(session: Session) -> None:
+    committed = session.info.pop(_COMMITTED, None)
+    if committed:
+        metrics = session.info[SESSION_KEY].metrics
+        for written, topic in committed:
+            metrics.committed(written, topic)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_COMMITTED, None)
 
 
 class Outbox:
@@ -69,6 +104,17 @@ class Outbox:
         return await enqueue(
             session, event, source=self.source, topic=topic, time=time or self.clock.now()
         )
+
+
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many events wait to be published, and when the oldest was written."""
+    result = await session.execute(
+        select(func.count(), func.min(outbox_table.c.created_at)).where(
+            outbox_table.c.sent_at.is_(None)
+        )
+    )
+    count, oldest = result.one()
+    return int(count), oldest
 
 
 async def pending_count(session: AsyncSession) -> int:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,6 +23,7 @@ from lipei.messaging.kafka import ensure_topics
 from lipei.messaging.outbox import purge_sent
 from lipei.messaging.tables import outbox_table
 from lipei.settings import ServiceSettings
+from lipei.tracing import TRACEPARENT, context_of, traceparent_of
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,10 @@ class OutboxRelay:
         settings: ServiceSettings,
         *,
         batch_size: int = 500,
+        tracer: trace.Tracer | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._tracer = tracer or trace.NoOpTracer()
         self._producer_factory = producer_factory
         self._settings = settings
         self._batch_size = batch_size
@@ -110,8 +114,14 @@ class OutboxRelay:
             if new:
                 await ensure_topics(self._settings, new)
                 await producer.client.force_metadata_update()
-            futures = [await self._send(producer, row) for row in rows]
-            await asyncio.gather(*futures)
+            spans = [self._span(row) for row in rows]
+            try:
+                pairs = zip(rows, spans, strict=True)
+                futures = [await self._send(producer, row, span) for row, span in pairs]
+                await asyncio.gather(*futures)
+            finally:
+                for span in spans:
+                    span.end()
             await session.execute(
                 update(outbox_table)
                 .where(outbox_table.c.seq.in_([r["seq"] for r in rows]))
@@ -120,8 +130,28 @@ class OutboxRelay:
         self.published += len(rows)
         return len(rows)
 
-    async def _send(self, producer: AIOKafkaProducer, row: Any) -> asyncio.Future[Any]:
-        headers = [(k, v.encode()) for k, v in row["headers"]]
+    def _span(self, row: Any) -> trace.Span:
+        """Publishing continues the trace of the work that wrote the event."""
+        stored = next((v for k, v in row["headers"] if k == TRACEPARENT), None)
+        return self._tracer.start_span(
+            f"{row['topic']} publish",
+            context=context_of(stored),
+            kind=trace.SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "publish",
+                "messaging.destination.name": row["topic"],
+                "messaging.message.id": row["event_id"],
+            },
+        )
+
+    async def _send(
+        self, producer: AIOKafkaProducer, row: Any, span: trace.Span
+    ) -> asyncio.Future[Any]:
+        headers = [(k, v.encode()) for k, v in row["headers"] if k != TRACEPARENT]
+        traceparent = traceparent_of(span)
+        if traceparent is not None:
+            headers.append((TRACEPARENT, traceparent.encode()))
         key = row["key"].encode() if row["key"] is not None else None
         return await producer.send(
             row["topic"], value=row["payload"].encode(), key=key, headers=headers
@@ -159,8 +189,11 @@ class OutboxRelay:
 
 
 def make_relay(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: ServiceSettings
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: ServiceSettings,
+    *,
+    tracer: trace.Tracer | None = None,
 ) -> OutboxRelay:
     from lipei.messaging.kafka import make_producer
 
-    return OutboxRelay(sessionmaker, lambda: make_producer(settings), settings)
+    return OutboxRelay(sessionmaker, lambda: make_producer(settings), settings, tracer=tracer)

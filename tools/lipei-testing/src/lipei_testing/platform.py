@@ -30,6 +30,12 @@ class Platform:
     client: httpx.AsyncClient
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def gateway_metrics_url(self) -> str:
+        """Where the gateway serves `/metrics` (a port of its own, never the public one)."""
+        url: str = self.apps["gateway"].state.metrics_url
+        return url
+
     def runtime(self, service: str) -> Any:
         return self.apps[service].state.runtime
 
@@ -149,6 +155,7 @@ async def running_platform(
         gateway_settings = GatewaySettings(
             **{
                 **common,
+                "metrics_port": 0,  # any free port: tests run side by side
                 **{f"{name}_url": url for name, url in urls.items()},
                 **overrides.get("gateway", {}),
             }

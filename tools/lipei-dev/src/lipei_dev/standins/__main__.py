@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import logging
+import os
+from datetime import UTC, datetime
 
 import uvicorn
 
@@ -12,12 +16,37 @@ from lipei_dev.standins.tencentcloud import TencentCloudStandIn
 from lipei_dev.standins.wechat import WeChatStandIn
 
 
+class _JsonLines(logging.Formatter):
+    """The services' log line shape (this image carries no Lipei package to import it from)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "service": "standins",
+            "logger": record.name,
+            "message": record.getMessage(),
+            "trace_id": None,
+            "span_id": None,
+        }
+        return json.dumps(line, ensure_ascii=False)
+
+
+def _configure_logging() -> None:
+    """JSON lines unless LOG_FORMAT=text, as the services write them."""
+    handler = logging.StreamHandler()
+    if os.environ.get("LOG_FORMAT", "json").lower() != "text":
+        handler.setFormatter(_JsonLines())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(), handlers=[handler])
+
+
 async def _serve(host: str, wechat_port: int, tencentcloud_port: int) -> None:
+    apps = [(WeChatStandIn().app, wechat_port), (TencentCloudStandIn().app, tencentcloud_port)]
     servers = [
-        uvicorn.Server(uvicorn.Config(WeChatStandIn().app, host=host, port=wechat_port)),
-        uvicorn.Server(
-            uvicorn.Config(TencentCloudStandIn().app, host=host, port=tencentcloud_port)
-        ),
+        uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None))
+        for app, port in apps
     ]
     await asyncio.gather(*(server.serve() for server in servers))
 
@@ -28,6 +57,7 @@ def main() -> None:
     parser.add_argument("--wechat-port", type=int, default=8010)
     parser.add_argument("--tencentcloud-port", type=int, default=8011)
     args = parser.parse_args()
+    _configure_logging()
     asyncio.run(_serve(args.host, args.wechat_port, args.tencentcloud_port))
 
 

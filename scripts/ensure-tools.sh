@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The system tools the tests use, from Debian's packages where missing: promtool (package
+# `prometheus`) checks the alert rules in deploy/prometheus/. Runs as root (CI and development
+# machines) or with sudo; says what is missing and stops when it cannot install it.
+set -euo pipefail
+
+need=()
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then as_root=(sudo -n); else
+    echo "ensure-tools: missing ${need[*]}; install them (apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+fi
+echo "ensure-tools: installing ${need[*]} (apt-get)" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+command -v promtool >/dev/null 2>&1 || { echo "ensure-tools: promtool still missing" >&2; exit 1; }
