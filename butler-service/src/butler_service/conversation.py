@@ -244,6 +244,8 @@ async def post_reply(
             reply_due_at=None,
             last_message_at=posted.at,
         )
+    if waited is not None:  # counted once the reply is committed
+        ctx.runtime.metrics.butler_replied(waited)
     return posted, waited
 
 
