@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,7 +30,7 @@ def test_deductible_ratio_cap_and_rounding_half_up_at_the_end() -> None:
         D("100.00"),
         D("227.60"),
     )
-    # The deductible was used up by the first claim of the year: the second pays from the first yuan.
+    # The first claim of the year used the deductible up: the second pays from the first yuan.
     second = payable([D("50.00")], terms, Usage(deductible_used=D("100.00"), approved=first.amount))
     assert (second.deductible_applied, second.amount) == (ZERO, D("40.00"))
     # 0.005 rounds up, and only once, at the end.
