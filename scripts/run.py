@@ -1,7 +1,7 @@
 """`make run`: the whole platform on one machine.
 
 Starts the local broker (unless KAFKA_BOOTSTRAP_SERVERS names one), the provider stand-ins, the
-five services on SQLite and local storage under ./var, seeds the dev insurer, and prints the
+services on SQLite and local storage under ./var, seeds the dev insurer, and prints the
 gateway's URL. Ctrl-C stops every child; a second run finds its data again in ./var.
 """
 
@@ -28,6 +28,7 @@ SERVICES = {  # package: port
     "ocr_service": 8002,
     "tracking_service": 8003,
     "notify_service": 8004,
+    "assessment_service": 8005,
 }
 
 
@@ -174,7 +175,8 @@ def main() -> int:
                 children.run_once("intake migrate", [PYTHON, "-m", package, "migrate"], env)
                 children.run_once("seed", [PYTHON, "-m", "intake_service.seed"], env)
             children.start(package, [PYTHON, "-m", package, "serve"], env)
-        children.start("gateway", [PYTHON, "-m", "gateway"], {**common, "PORT": "8000"})
+        gateway_env = {**common, "PORT": "8000", "ASSESSMENT_URL": "http://127.0.0.1:8005"}
+        children.start("gateway", [PYTHON, "-m", "gateway"], gateway_env)
         for port in SERVICES.values():
             wait_healthy(f"http://127.0.0.1:{port}/healthz", children)
         wait_healthy(f"{GATEWAY_URL}/healthz", children)

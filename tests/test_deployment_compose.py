@@ -26,6 +26,7 @@ APP_SERVICES = {
     "ocr-service": 8002,
     "tracking-service": 8003,
     "notify-service": 8004,
+    "assessment-service": 8005,
 }
 SETTINGS_MODULES = {
     "gateway": "gateway.settings",
@@ -33,6 +34,7 @@ SETTINGS_MODULES = {
     "ocr-service": "ocr_service.settings",
     "tracking-service": "tracking_service.settings",
     "notify-service": "notify_service.settings",
+    "assessment-service": "assessment_service.settings",
 }
 # Read by the S3 client straight from the environment (lipei.storage.s3), not by Settings.
 OBJECT_STORE_VARIABLES = {
@@ -41,7 +43,13 @@ OBJECT_STORE_VARIABLES = {
     "AWS_SECRET_ACCESS_KEY",
     "AWS_REGION",
 }
-DATABASE_SERVICES = ["intake-service", "ocr-service", "tracking-service", "notify-service"]
+DATABASE_SERVICES = [
+    "intake-service",
+    "ocr-service",
+    "tracking-service",
+    "notify-service",
+    "assessment-service",
+]
 
 
 def _compose() -> dict[str, Any]:
@@ -227,6 +235,7 @@ def test_gateway_reaches_every_service_and_redis() -> None:
         ("ocr-service", "OCR_URL"),
         ("tracking-service", "TRACKING_URL"),
         ("notify-service", "NOTIFY_URL"),
+        ("assessment-service", "ASSESSMENT_URL"),
     ]:
         assert env[key] == f"http://{name}:{APP_SERVICES[name]}"
         assert gateway["depends_on"][name] == {"condition": "service_healthy"}

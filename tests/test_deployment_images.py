@@ -21,6 +21,7 @@ SERVICES = {
     "ocr-service": ("ocr_service", "ocr_service.settings"),
     "tracking-service": ("tracking_service", "tracking_service.settings"),
     "notify-service": ("notify_service", "notify_service.settings"),
+    "assessment-service": ("assessment_service", "assessment_service.settings"),
 }
 OCR_IMPORTS = ("cv2", "onnxruntime", "rapidocr", "shapely", "pyclipper")
 # The development and test tools: each a package of its own under tools/, installed by

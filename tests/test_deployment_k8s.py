@@ -30,6 +30,7 @@ SERVICES = {
     "ocr-service": "ocr_service.settings",
     "tracking-service": "tracking_service.settings",
     "notify-service": "notify_service.settings",
+    "assessment-service": "assessment_service.settings",
 }
 INGRESS_NAMESPACE = {"kubernetes.io/metadata.name": "ingress-nginx"}
 
@@ -364,7 +365,13 @@ def test_only_the_gateway_is_reachable_and_services_only_from_it(overlay: str) -
     controller = INGRESS_NAMESPACE["kubernetes.io/metadata.name"]
     assert allowed("", "gateway", controller)
     assert not allowed("", "gateway", "default")
-    for target in ("intake-service", "ocr-service", "tracking-service", "notify-service"):
+    for target in (
+        "intake-service",
+        "ocr-service",
+        "tracking-service",
+        "notify-service",
+        "assessment-service",
+    ):
         assert allowed("gateway", target)
         assert not allowed("", target, controller)
         assert not allowed("gateway", target, "default")  # same labels, other namespace

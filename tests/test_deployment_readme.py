@@ -17,6 +17,7 @@ SETTINGS_MODULES = [
     "ocr_service.settings",
     "tracking_service.settings",
     "notify_service.settings",
+    "assessment_service.settings",
 ]
 NOT_OPERATOR_SETTINGS = {"SERVICE_NAME"}
 

@@ -21,6 +21,7 @@ SERVICES = {
     "ocr-service": "ocr_service",
     "tracking-service": "tracking_service",
     "notify-service": "notify_service",
+    "assessment-service": "assessment_service",
 }
 MAX_FUNCTION_LINES = 80
 

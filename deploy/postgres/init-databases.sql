@@ -9,3 +9,5 @@ CREATE ROLE tracking LOGIN PASSWORD 'tracking';
 CREATE DATABASE tracking OWNER tracking;
 CREATE ROLE notify LOGIN PASSWORD 'notify';
 CREATE DATABASE notify OWNER notify;
+CREATE ROLE assessment LOGIN PASSWORD 'assessment';
+CREATE DATABASE assessment OWNER assessment;

@@ -46,6 +46,7 @@ def build_components(settings: Settings) -> Components:
             "ocr": settings.ocr_url,
             "tracking": settings.tracking_url,
             "notify": settings.notify_url,
+            **({"assessment": settings.assessment_url} if settings.assessment_url else {}),
         },
         timeout=settings.upstream_timeout_seconds,
         internal_token=settings.internal_token,

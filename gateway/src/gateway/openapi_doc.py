@@ -129,7 +129,9 @@ def merge(gateway_doc: dict[str, Any], upstream_docs: dict[str, dict[str, Any] |
     doc = copy.deepcopy(gateway_doc)
     paths: dict[str, Any] = doc.setdefault("paths", {})
     schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
-    for upstream, upstream_doc in upstream_docs.items():
+    # Every route is documented, a placeholder standing in for a service not (yet) heard from.
+    for upstream in dict.fromkeys([*upstream_docs, *(r.upstream for r in ROUTES)]):
+        upstream_doc = upstream_docs.get(upstream)
         renames: dict[str, str] = {}
         if upstream_doc:
             theirs = upstream_doc.get("components", {}).get("schemas", {})

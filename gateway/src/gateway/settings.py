@@ -15,6 +15,8 @@ class Settings(ServiceSettings):
     ocr_url: str = "http://127.0.0.1:8002"
     tracking_url: str = "http://127.0.0.1:8003"
     notify_url: str = "http://127.0.0.1:8004"
+    # Empty: no assessment-service here; its paths answer 503 and readiness does not wait for it.
+    assessment_url: str = ""
     upstream_timeout_seconds: float = 10.0
     # Pooled connections to the services close after this much idle time: shorter than the
     # services' own keep-alive (`http_keep_alive_seconds`), so a reused one is never half-closed.

@@ -1,4 +1,4 @@
-"""The whole platform in one event loop: the five services served over real HTTP on loopback,
+"""The whole platform in one event loop: every service served over real HTTP on loopback,
 each with its own fresh database, all talking through a real Kafka-protocol broker."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from lipei_testing.databases import create_database, drop_database
 from lipei_testing.servers import serving
 
 INTERNAL_TOKEN = "test-internal-token"
-SERVICES = ("intake", "ocr", "tracking", "notify")
+SERVICES = ("intake", "ocr", "tracking", "notify", "assessment")
 
 
 @dataclass
@@ -72,6 +72,10 @@ def _settings(service: str, **values: Any) -> Any:
         from tracking_service.settings import Settings as TrackingSettings
 
         return TrackingSettings(**values)
+    if service == "assessment":
+        from assessment_service.settings import Settings as AssessmentSettings
+
+        return AssessmentSettings(**values)
     from notify_service.settings import Settings as NotifySettings
 
     return NotifySettings(**values)
@@ -90,6 +94,10 @@ def _create_app(service: str, settings: Any, clock: MovableClock) -> Any:
         from tracking_service.app import create_app as tracking_app
 
         return tracking_app(settings, clock=clock)
+    if service == "assessment":
+        from assessment_service.app import create_app as assessment_app
+
+        return assessment_app(settings, clock=clock)
     from notify_service.app import create_app as notify_app
 
     return notify_app(settings, clock=clock)
