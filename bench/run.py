@@ -15,6 +15,10 @@ BENCHES = [
         ROOT / "ocr-service" / "bench" / "bench_ocr.py",
     ),
     ("Gateway: claim read via gateway vs direct vs nginx", ROOT / "bench" / "gateway.py"),
+    (
+        "Instant claims (秒赔): submit → approved, assessments per second",
+        ROOT / "bench" / "instant_claims.py",
+    ),
 ]
 
 
