@@ -4,6 +4,9 @@ deductible left, a name that is not the insured's, and an insurer that delegated
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -79,8 +82,10 @@ async def instant_platform(bootstrap_servers: str, tmp_path: Path) -> AsyncItera
         yield platform
 
 
-async def _setup(platform: Platform) -> dict[str, str]:
+async def _setup(platform: Platform) -> tuple[dict[str, str], dict[str, str]]:
+    """Returns the ops headers and each insurer's partner secret."""
     ops = await platform.login("dev-ops:olivia")
+    secrets: dict[str, str] = {}
     _, key = generate_keypair()
     delegated = {"claim_types": ["outpatient"], "max_amount": "5000.00"}
     for code, body in (
@@ -89,12 +94,25 @@ async def _setup(platform: Platform) -> dict[str, str]:
     ):
         answer = await platform.client.put(f"/ops/v1/insurers/{code}", json=body, headers=ops)
         assert answer.status_code == 201, answer.text
+        secrets[code] = answer.json()["partner_secret"]
     for policy_id, code in (("P-1", "demo-insurer"), ("P-2", "plain-insurer")):
         answer = await platform.client.put(
             f"/ops/v1/policies/{policy_id}", json=policy(code), headers=ops
         )
         assert answer.status_code == 200, answer.text
-    return ops
+    return ops, secrets
+
+
+async def _partner_get(platform: Platform, insurer: str, secret: str, path: str) -> Any:
+    timestamp = str(int(time.time()))
+    message = f"GET\n{path}\n{timestamp}\n".encode()
+    signature = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    headers = {
+        "X-Lipei-Insurer": insurer,
+        "X-Lipei-Timestamp": timestamp,
+        "X-Lipei-Signature": signature,
+    }
+    return await platform.client.get(path, headers=headers)
 
 
 async def _file(platform: Platform, alice: dict[str, str], policy_id: str, *docs: Sample) -> str:
@@ -151,7 +169,7 @@ async def _status(platform: Platform, claim_id: str, headers: dict[str, str]) ->
 async def test_instant_claims_through_the_real_ocr(bootstrap_servers: str, tmp_path: Path) -> None:
     first, second = invoice("first"), invoice("second")
     async with instant_platform(bootstrap_servers, tmp_path) as platform:
-        ops = await _setup(platform)
+        ops, secrets = await _setup(platform)
         alice = await platform.login("dev:alice")
 
         # A clean claim: approved in seconds, for (base − deductible) × ratio.
@@ -203,6 +221,11 @@ async def test_instant_claims_through_the_real_ocr(bootstrap_servers: str, tmp_p
         bob = await platform.login("dev:bob")
         hidden = await platform.client.get(f"/api/v1/claims/{clean}/assessment", headers=bob)
         assert hidden.status_code == 404
+        path = f"/partner/v1/claims/{clean}/assessment"
+        own = await _partner_get(platform, "demo-insurer", secrets["demo-insurer"], path)
+        assert own.status_code == 200 and own.json()["outcome"] == "approved"
+        other = await _partner_get(platform, "plain-insurer", secrets["plain-insurer"], path)
+        assert other.status_code == 404
 
         # The policyholder is told the amount.
         async def _told() -> bool:
