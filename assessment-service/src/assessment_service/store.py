@@ -8,9 +8,8 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_service.domain.facts import InvoiceKey
@@ -19,12 +18,16 @@ from assessment_service.models import assessments, invoice_register, ledger_clai
 from assessment_service.records import LedgerClaim, StoredAssessment
 
 
+def _insert(session: AsyncSession, table: Table) -> Any:
+    """INSERT with ON CONFLICT, in the dialect of the session's database."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 async def lock_policy(session: AsyncSession, policy_id: str, now: datetime) -> None:
     """Take the policy's lock for the rest of the transaction: a second transaction of the same
     policy waits here until this one ends (a row lock on PostgreSQL; SQLite has one writer)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(policy_locks).values(policy_id=policy_id, touched_at=now)
+    statement = _insert(session, policy_locks).values(policy_id=policy_id, touched_at=now)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[policy_locks.c.policy_id], set_={"touched_at": now}
@@ -64,8 +67,11 @@ async def year_ledger(session: AsyncSession, policy_id: str, year_start: date) -
 
 
 async def put_ledger_claim(session: AsyncSession, claim: LedgerClaim) -> None:
-    await session.execute(delete(ledger_claims).where(ledger_claims.c.claim_id == claim.claim_id))
-    await session.execute(ledger_claims.insert().values(**asdict(claim)))
+    values = asdict(claim)
+    statement = _insert(session, ledger_claims).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=[ledger_claims.c.claim_id], set_=values)
+    )
 
 
 # --- the invoice register -------------------------------------------------------------------
@@ -81,27 +87,22 @@ async def _holder(session: AsyncSession, key: InvoiceKey) -> str | None:
 async def register_invoices(
     session: AsyncSession, claim_id: str, keys: Iterable[InvoiceKey], now: datetime
 ) -> set[InvoiceKey]:
-    """Registers the claim's invoices; returns those another claim holds. A claim registering the
-    same invoice at the same moment is stopped by the primary key, not by the read before it."""
+    """Registers the claim's invoices; returns those another claim holds."""
     taken: set[InvoiceKey] = set()
     for key in sorted(set(keys)):
-        holder = await _holder(session, key)
-        if holder == claim_id:
-            continue
-        if holder is not None:
-            taken.add(key)
-            continue
-        try:
-            async with session.begin_nested():
-                await session.execute(
-                    invoice_register.insert().values(
-                        invoice_code=key[0],
-                        invoice_number=key[1],
-                        claim_id=claim_id,
-                        registered_at=now,
-                    )
-                )
-        except IntegrityError:
+        # On PostgreSQL this waits for a claim inserting the same key right now, and then
+        # inserts nothing if that claim committed: the key, not a read before, decides.
+        statement = (
+            _insert(session, invoice_register)
+            .values(
+                invoice_code=key[0], invoice_number=key[1], claim_id=claim_id, registered_at=now
+            )
+            .on_conflict_do_nothing(
+                index_elements=[invoice_register.c.invoice_code, invoice_register.c.invoice_number]
+            )
+        )
+        inserted = await session.execute(statement)
+        if getattr(inserted, "rowcount", 1) != 1 and await _holder(session, key) != claim_id:
             taken.add(key)
     return taken
 
