@@ -16,6 +16,10 @@ BENCHES = [
     ),
     ("Gateway: claim read via gateway vs direct vs nginx", ROOT / "bench" / "gateway.py"),
     ("Butler: suggestion accuracy and latency, post → inbox", ROOT / "bench" / "butler.py"),
+    (
+        "Instant claims (秒赔): submit → approved, assessments per second",
+        ROOT / "bench" / "instant_claims.py",
+    ),
 ]
 
 

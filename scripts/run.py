@@ -29,6 +29,7 @@ SERVICES = {  # package: port
     "tracking_service": 8003,
     "notify_service": 8004,
     "butler_service": 8006,
+    "assessment_service": 8005,
 }
 
 
@@ -175,7 +176,8 @@ def main() -> int:
                 children.run_once("intake migrate", [PYTHON, "-m", package, "migrate"], env)
                 children.run_once("seed", [PYTHON, "-m", "intake_service.seed"], env)
             children.start(package, [PYTHON, "-m", package, "serve"], env)
-        children.start("gateway", [PYTHON, "-m", "gateway"], {**common, "PORT": "8000"})
+        gateway_env = {**common, "PORT": "8000", "ASSESSMENT_URL": "http://127.0.0.1:8005"}
+        children.start("gateway", [PYTHON, "-m", "gateway"], gateway_env)
         for port in SERVICES.values():
             wait_healthy(f"http://127.0.0.1:{port}/healthz", children)
         wait_healthy(f"{GATEWAY_URL}/healthz", children)

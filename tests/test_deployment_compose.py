@@ -27,6 +27,7 @@ APP_SERVICES = {
     "tracking-service": 8003,
     "notify-service": 8004,
     "butler-service": 8006,
+    "assessment-service": 8005,
 }
 SETTINGS_MODULES = {
     "gateway": "gateway.settings",
@@ -35,6 +36,7 @@ SETTINGS_MODULES = {
     "tracking-service": "tracking_service.settings",
     "notify-service": "notify_service.settings",
     "butler-service": "butler_service.settings",
+    "assessment-service": "assessment_service.settings",
 }
 # Read by the S3 client straight from the environment (lipei.storage.s3), not by Settings.
 OBJECT_STORE_VARIABLES = {
@@ -49,6 +51,7 @@ DATABASE_SERVICES = [
     "tracking-service",
     "notify-service",
     "butler-service",
+    "assessment-service",
 ]
 
 
@@ -238,6 +241,7 @@ def test_gateway_reaches_every_service_and_redis() -> None:
         ("tracking-service", "TRACKING_URL"),
         ("notify-service", "NOTIFY_URL"),
         ("butler-service", "BUTLER_URL"),
+        ("assessment-service", "ASSESSMENT_URL"),
     ]:
         assert env[key] == f"http://{name}:{APP_SERVICES[name]}"
         assert gateway["depends_on"][name] == {"condition": "service_healthy"}

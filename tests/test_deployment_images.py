@@ -22,6 +22,7 @@ SERVICES = {
     "tracking-service": ("tracking_service", "tracking_service.settings"),
     "notify-service": ("notify_service", "notify_service.settings"),
     "butler-service": ("butler_service", "butler_service.settings"),
+    "assessment-service": ("assessment_service", "assessment_service.settings"),
 }
 OCR_IMPORTS = ("cv2", "onnxruntime", "rapidocr", "shapely", "pyclipper")
 # The development and test tools: each a package of its own under tools/, installed by

@@ -31,6 +31,7 @@ SERVICES = {
     "tracking-service": "tracking_service.settings",
     "notify-service": "notify_service.settings",
     "butler-service": "butler_service.settings",
+    "assessment-service": "assessment_service.settings",
 }
 INGRESS_NAMESPACE = {"kubernetes.io/metadata.name": "ingress-nginx"}
 
@@ -365,7 +366,13 @@ def test_only_the_gateway_is_reachable_and_services_only_from_it(overlay: str) -
     controller = INGRESS_NAMESPACE["kubernetes.io/metadata.name"]
     assert allowed("", "gateway", controller)
     assert not allowed("", "gateway", "default")
-    for target in ("intake-service", "ocr-service", "tracking-service", "notify-service"):
+    for target in (
+        "intake-service",
+        "ocr-service",
+        "tracking-service",
+        "notify-service",
+        "assessment-service",
+    ):
         assert allowed("gateway", target)
         assert not allowed("", target, controller)
         assert not allowed("gateway", target, "default")  # same labels, other namespace

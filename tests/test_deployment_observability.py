@@ -258,6 +258,8 @@ def test_service_monitors_are_valid_for_their_crd_and_find_every_service() -> No
         "ocr-service": 8002,
         "tracking-service": 8003,
         "notify-service": 8004,
+        "assessment-service": 8005,
+        "butler-service": 8006,
     }
     (policy,) = [o for o in objects if o["metadata"]["name"] == "metrics-from-monitoring"]
     (rule,) = policy["spec"]["ingress"]

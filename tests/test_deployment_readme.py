@@ -18,6 +18,7 @@ SETTINGS_MODULES = [
     "tracking_service.settings",
     "notify_service.settings",
     "butler_service.settings",
+    "assessment_service.settings",
 ]
 NOT_OPERATOR_SETTINGS = {"SERVICE_NAME"}
 

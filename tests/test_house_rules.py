@@ -22,6 +22,7 @@ SERVICES = {
     "tracking-service": "tracking_service",
     "notify-service": "notify_service",
     "butler-service": "butler_service",
+    "assessment-service": "assessment_service",
 }
 MAX_FUNCTION_LINES = 80
 

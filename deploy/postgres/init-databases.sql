@@ -11,3 +11,5 @@ CREATE ROLE notify LOGIN PASSWORD 'notify';
 CREATE DATABASE notify OWNER notify;
 CREATE ROLE butler LOGIN PASSWORD 'butler';
 CREATE DATABASE butler OWNER butler;
+CREATE ROLE assessment LOGIN PASSWORD 'assessment';
+CREATE DATABASE assessment OWNER assessment;

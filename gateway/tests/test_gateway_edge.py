@@ -66,7 +66,8 @@ async def gateway(**values: Any) -> AsyncIterator[tuple[httpx.AsyncClient, Recor
     async with serving(recorder.app()) as upstream:
         defaults = {"jwt_secret": SECRET, "internal_token": INTERNAL}
         urls = {
-            f"{name}_url": upstream for name in ("intake", "ocr", "tracking", "notify", "butler")
+            f"{name}_url": upstream
+            for name in ("intake", "ocr", "tracking", "notify", "butler", "assessment")
         }
         settings = Settings(**{**defaults, **urls, **values})
         async with (
@@ -322,7 +323,14 @@ async def test_readyz_checks_every_service() -> None:
     async with gateway() as (client, recorder):
         ready = await client.get("/readyz")
         assert ready.status_code == 200
-        assert set(ready.json()["checks"]) == {"intake", "ocr", "tracking", "notify", "butler"}
+        assert set(ready.json()["checks"]) == {
+            "intake",
+            "ocr",
+            "tracking",
+            "notify",
+            "butler",
+            "assessment",
+        }
         assert {seen["path"] for seen in recorder.seen} == {"/healthz"}
 
 

@@ -47,6 +47,7 @@ def build_components(settings: Settings) -> Components:
             "tracking": settings.tracking_url,
             "notify": settings.notify_url,
             "butler": settings.butler_url,
+            "assessment": settings.assessment_url,
         },
         timeout=settings.upstream_timeout_seconds,
         internal_token=settings.internal_token,

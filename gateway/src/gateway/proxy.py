@@ -123,7 +123,9 @@ class Upstreams:
         insurer_code: str | None = None,
         body: bytes | None = None,
     ) -> Response:
-        client = self._clients[upstream]
+        client = self._clients.get(upstream)
+        if client is None:  # a service this deployment does not run
+            return _unavailable(upstream)
         headers = self._headers(request, user_id=user_id, roles=roles, insurer_code=insurer_code)
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_body_bytes:

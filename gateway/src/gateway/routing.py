@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Upstream = Literal["intake", "ocr", "tracking", "notify", "butler"]
+Upstream = Literal["intake", "ocr", "tracking", "notify", "butler", "assessment"]
 # `link`: a download link the service itself signs (expiry + signature in the query).
 # `butler`: a butler's own routes; ops may call them too (the service scopes each butler).
 Audience = Literal["user", "ops", "partner", "link", "butler"]
@@ -36,6 +36,7 @@ ROUTES: tuple[Route, ...] = (
     _r("/api/v1/claims", "GET POST", "intake", "user"),
     _r("/api/v1/claims/{claim_id}/progress", "GET", "tracking", "user"),
     _r("/api/v1/claims/{claim_id}/dispute", "POST", "tracking", "user"),
+    _r("/api/v1/claims/{claim_id}/assessment", "GET", "assessment", "user"),
     _r("/api/v1/claims/{claim_id}", "GET", "intake", "user"),
     _r("/api/v1/claims/{claim_id}/documents", "GET POST", "intake", "user"),
     _r("/api/v1/claims/{claim_id}/checklist", "GET", "intake", "user"),
@@ -55,6 +56,7 @@ ROUTES: tuple[Route, ...] = (
     _r("/ops/v1/insurers/{insurer_code}", "PUT", "intake", "ops"),
     _r("/ops/v1/policies/{policy_id}", "PUT", "intake", "ops"),
     _r("/ops/v1/attention", "GET", "tracking", "ops"),
+    _r("/ops/v1/claims/{claim_id}/assessment", "GET", "assessment", "ops"),
     _r("/ops/v1/alerts", "POST", "notify", "ops"),
     _r("/ops/v1/butlers/{butler_id}", "PUT", "butler", "ops"),
     _r("/ops/v1/knowledge/{article_id}", "PUT", "butler", "ops"),
@@ -65,6 +67,7 @@ ROUTES: tuple[Route, ...] = (
     _r("/ops/v1/qa/butlers", "GET", "butler", "ops"),
     _r("/partner/v1/decisions", "POST", "tracking", "partner"),
     _r("/partner/v1/claims/{claim_id}/package", "GET", "intake", "partner"),
+    _r("/partner/v1/claims/{claim_id}/assessment", "GET", "assessment", "partner"),
     _r("/partner/v1/claims/{claim_id}/documents/{document_id}", "GET", "intake", "link"),
 )
 

@@ -26,6 +26,8 @@ insurers = Table(
     Column("public_key", String(128), nullable=True),
     Column("partner_secret_enc", Text, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # JSON {"claim_types": [...], "max_amount": "2000.00"}; null: nothing delegated
+    Column("instant_claims", Text, nullable=True),
 )
 
 policies = Table(

@@ -65,10 +65,21 @@ class WithdrawIn(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
+class InstantClaimsIn(BaseModel):
+    """The authority an insurer delegates to the platform: claims of these types whose payable
+    amount is at most `max_amount` are approved in its name at once (instant claims, 秒赔)."""
+
+    claim_types: list[str] = Field(min_length=1, max_length=20)
+    max_amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="yuan")
+
+
 class InsurerIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     public_key: str | None = Field(default=None, max_length=128)
     rotate_secret: StrictBool = False
+    instant_claims: InstantClaimsIn | None = Field(
+        default=None, description="absent: nothing is decided in the insurer's name"
+    )
 
     @field_validator("public_key")
     @classmethod
@@ -144,11 +155,19 @@ class ClaimTypeList(BaseModel):
 # --- insurers and policies ------------------------------------------------------------------
 
 
+class InstantClaimsOut(BaseModel):
+    claim_types: list[str]
+    max_amount: str = Field(description="yuan, e.g. 2000.00")
+
+
 class InsurerOut(BaseModel):
     insurer_code: str
     name: str
     public_key: str | None
     ready_for_packages: bool = Field(description="a public key is registered")
+    instant_claims: InstantClaimsOut | None = Field(
+        default=None, description="the delegated authority; left out when there is none"
+    )
     partner_secret: str | None = Field(
         default=None,
         description="only when registered or rotated: shown this once, stored only encrypted",

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_service.domain.records import Claim, Document, Insurer, Policy
+from intake_service.domain.records import Claim, Delegation, Document, Insurer, Policy
 from intake_service.domain.regions import area_prefix, containing_areas
 from intake_service.models import claims, documents, insurers, policies
 
@@ -272,14 +273,35 @@ async def policies_in_force_around(
 # --- insurers -------------------------------------------------------------------------------
 
 
+def _delegation_json(delegation: Delegation | None) -> str | None:
+    if delegation is None:
+        return None
+    return json.dumps(
+        {"claim_types": list(delegation.claim_types), "max_amount": f"{delegation.max_amount:.2f}"}
+    )
+
+
+def _delegation(text: str | None) -> Delegation | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return Delegation(tuple(data["claim_types"]), Decimal(data["max_amount"]))
+
+
 async def get_insurer(session: AsyncSession, insurer_code: str) -> Insurer | None:
     query = select(insurers).where(insurers.c.insurer_code == insurer_code)
     row = (await session.execute(query)).first()
-    return None if row is None else Insurer(**row._mapping)
+    if row is None:
+        return None
+    values = dict(row._mapping)
+    values["instant_claims"] = _delegation(values["instant_claims"])
+    return Insurer(**values)
 
 
 async def insert_insurer(session: AsyncSession, insurer: Insurer) -> None:
-    await session.execute(insurers.insert().values(**asdict(insurer)))
+    values = asdict(insurer)
+    values["instant_claims"] = _delegation_json(insurer.instant_claims)
+    await session.execute(insurers.insert().values(**values))
 
 
 async def update_insurer(
@@ -288,11 +310,16 @@ async def update_insurer(
     *,
     name: str,
     updated_at: datetime,
+    instant_claims: Delegation | None,
     public_key: str | None = None,
     partner_secret_enc: str | None = None,
 ) -> None:
-    """Only the values given: a key or secret left out stays as it is."""
-    values: dict[str, Any] = {"name": name, "updated_at": updated_at}
+    """A key or secret left out stays as it is; the delegation is replaced (None revokes it)."""
+    values: dict[str, Any] = {
+        "name": name,
+        "updated_at": updated_at,
+        "instant_claims": _delegation_json(instant_claims),
+    }
     if public_key is not None:
         values["public_key"] = public_key
     if partner_secret_enc is not None:

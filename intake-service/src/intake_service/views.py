@@ -109,6 +109,11 @@ def insurer(registered: InsurerRegistration) -> schemas.InsurerOut:
     if registered.partner_secret is not None:
         # Only set when issued: the answer leaves the field out otherwise.
         out.partner_secret = registered.partner_secret
+    if registered.instant_claims is not None:
+        delegated = registered.instant_claims
+        out.instant_claims = schemas.InstantClaimsOut(
+            claim_types=list(delegated.claim_types), max_amount=money(delegated.max_amount)
+        )
     return out
 
 

@@ -19,6 +19,8 @@ from lipei.messaging.envelope import CONTENT_TYPE, SPEC_VERSION
 
 KAFKA_BINDING_VERSION = "0.5.0"
 INSURER_CHANNEL = "insurer"
+# Published on their own topic and, as a copy, on the claim's insurer's topic.
+COPIED_TO_INSURER: tuple[type[events.Event], ...] = (events.ClaimAssessed,)
 
 # channel id → (topic, what the platform does with it, who writes it and what it carries)
 CHANNELS: dict[str, tuple[str, str, str]] = {
@@ -32,7 +34,14 @@ CHANNELS: dict[str, tuple[str, str, str]] = {
     "decisions": (
         events.DECISIONS_TOPIC,
         "receive",
-        "insurers (or the gateway's partner API): decisions on submitted claims",
+        "insurers (or the gateway's partner API): decisions on submitted claims; "
+        "assessment-service's instant approvals, in the insurer's name",
+    ),
+    "assessments": (
+        events.ASSESSMENTS_TOPIC,
+        "send",
+        "assessment-service: each submitted claim's instant assessment (a copy goes to the "
+        "insurer's own topic)",
     ),
     "claimStatus": (
         events.CLAIM_STATUS_TOPIC,
@@ -137,6 +146,10 @@ def build_document() -> dict[str, Any]:
         channel_messages[_channel_of(model)][message_id] = {
             "$ref": f"#/components/messages/{message_id}"
         }
+        if model in COPIED_TO_INSURER:
+            channel_messages[INSURER_CHANNEL][message_id] = {
+                "$ref": f"#/components/messages/{message_id}"
+            }
 
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}

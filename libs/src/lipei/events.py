@@ -18,10 +18,19 @@ Money = Annotated[
     PlainSerializer(lambda d: f"{d:.2f}", return_type=str, when_used="always"),
     Field(json_schema_extra={"type": "string", "pattern": r"^-?\d+\.\d{2}$"}),
 ]
+# A share such as a reimbursement ratio, as a decimal string ("0.8000").
+Ratio = Annotated[
+    Decimal,
+    PlainSerializer(lambda d: str(d), return_type=str, when_used="always"),
+    Field(json_schema_extra={"type": "string", "pattern": r"^\d+(\.\d+)?$"}),
+]
+# `decided_by` of a decision the platform took under the insurer's delegated authority.
+INSTANT_DECIDER = "lipei-instant"
 
 CLAIMS_TOPIC = "lipei.claims.v1"
 DOCUMENTS_TOPIC = "lipei.documents.v1"
 DECISIONS_TOPIC = "lipei.decisions.v1"
+ASSESSMENTS_TOPIC = "lipei.assessments.v1"
 CLAIM_STATUS_TOPIC = "lipei.claim-status.v1"
 NOTIFICATIONS_TOPIC = "lipei.notifications.v1"
 ALERTS_TOPIC = "lipei.alerts.v1"
@@ -99,12 +108,62 @@ class ClaimSigned(ClaimEvent):
     signed_at: datetime
 
 
+class InvoiceFacts(BaseModel):
+    """One accepted medical invoice as the instant assessment reads it. A field OCR could not
+    read is null. No name travels: intake says only whether the payer is the insured."""
+
+    document_id: str
+    invoice_code: str | None = None
+    invoice_number: str | None = None
+    issue_date: date | None = None
+    total_amount: Money | None = None
+    insurance_paid: Money | None = None
+    self_paid: Money | None = None
+    visit_type: str | None = None
+    # null when the payer's name was not read
+    payer_is_insured: bool | None = None
+
+
+class PolicyTerms(BaseModel):
+    """The policy's terms the arithmetic needs (no names, no ID numbers)."""
+
+    policy_id: str
+    coverage: list[str]
+    valid_from: date
+    valid_to: date
+    sum_insured: Money
+    deductible: Money | None = None
+    reimbursement_ratio: Ratio | None = None
+
+
+class InstantClaims(BaseModel):
+    """The authority an insurer delegates to the platform: claim types and the largest amount."""
+
+    claim_types: list[str]
+    max_amount: Money
+
+
+class AssessmentFacts(BaseModel):
+    """What intake alone can see, reduced to what the instant assessment needs: identity checks
+    are answered as booleans, so names and ID numbers stay in intake."""
+
+    incident_date: date
+    policy: PolicyTerms
+    invoices: list[InvoiceFacts] = []
+    # null when the claim has no accepted ID card or its name was not read
+    id_card_is_insured: bool | None = None
+    # the insurer's delegation when the claim was submitted; null: nothing is delegated
+    delegation: InstantClaims | None = None
+
+
 class ClaimSubmitted(ClaimEvent):
     event_type: ClassVar[str] = "claim.submitted"
     insurer_code: str
     claim_type: str
     claimed_amount: Money | None = None
     submitted_at: datetime
+    policy_id: str | None = None
+    assessment: AssessmentFacts | None = None
 
 
 class ClaimMaterialsSupplemented(ClaimEvent):
@@ -188,6 +247,8 @@ class Decision(Event):
     claim_id: str
     insurer_code: str
     decided_at: datetime
+    # `lipei-instant` when assessment-service decided under the insurer's delegated authority
+    decided_by: str | None = None
 
 
 class DecisionAcknowledged(Decision):
@@ -213,6 +274,38 @@ class DecisionPaid(Decision):
     event_type: ClassVar[str] = "claim.decision.paid"
     paid_amount: Money
     paid_at: datetime
+
+
+# --- lipei.assessments.v1 (assessment; a copy on the insurer's own topic) -------------------
+
+
+class AssessmentLine(BaseModel):
+    """One invoice of an assessment: what it counts for (total less what social insurance paid)."""
+
+    document_id: str
+    invoice_code: str | None = None
+    invoice_number: str | None = None
+    total_amount: Money | None = None
+    insurance_paid: Money | None = None
+    eligible_amount: Money
+
+
+class ClaimAssessed(Event):
+    """The instant assessment of a submitted claim: approved in the insurer's name, or referred
+    to a person with the reasons."""
+
+    event_type: ClassVar[str] = "claim.assessed"
+    topic: ClassVar[str] = ASSESSMENTS_TOPIC
+    claim_id: str
+    insurer_code: str
+    outcome: Literal["approved", "referred"]
+    payable_amount: Money
+    reasons: list[Reason] = []
+    lines: list[AssessmentLine] = []
+    deductible_applied: Money
+    reimbursement_ratio: Ratio
+    rules_version: str
+    assessed_at: datetime
 
 
 # --- lipei.claim-status.v1 (tracking) ------------------------------------------------------
@@ -355,6 +448,7 @@ EVENT_MODELS: dict[str, type[Event]] = {
         DecisionApproved,
         DecisionRejected,
         DecisionPaid,
+        ClaimAssessed,
         ClaimStatusChanged,
         ClaimDeadlineBreached,
         NotificationSent,

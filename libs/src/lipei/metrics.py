@@ -20,6 +20,7 @@ from prometheus_client import (
 )
 
 from lipei.events import (
+    ClaimAssessed,
     ClaimDeadlineBreached,
     ClaimDrafted,
     ClaimStatusChanged,
@@ -164,6 +165,8 @@ class ServiceMetrics:
             self.notifications.labels(channel=event.channel, outcome=outcome).inc()
         elif isinstance(event, ClaimDeadlineBreached):
             self.deadline_breaches.labels(kind=event.kind).inc()
+        elif isinstance(event, ClaimAssessed):
+            self.assessed(event.outcome)
 
     def exposition(self) -> bytes:
         """The registry in the Prometheus text format."""

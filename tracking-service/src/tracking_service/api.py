@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from lipei.app import RuntimeDep
 from lipei.clock import iso
-from lipei.events import EVENT_MODELS, Decision
+from lipei.events import EVENT_MODELS, INSTANT_DECIDER, Decision
 from lipei.paging import PageDep
 from lipei.web import CallerDep, Problem, require_insurer, require_ops, require_user
 from tracking_service import schemas
@@ -147,6 +147,8 @@ def _decision(body: dict[str, Any], insurer: str, now: datetime) -> Decision:
     data.setdefault("decided_at", now.isoformat())
     if data["insurer_code"] != insurer:
         raise _invalid("insurer_code", "must be the calling insurer's own code")
+    if data.get("decided_by") == INSTANT_DECIDER:
+        raise _invalid("decided_by", f"{INSTANT_DECIDER} marks the platform's own decisions")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -1,4 +1,5 @@
-"""Kafka handlers: claim, document and decision events move the tracked claim."""
+"""Kafka handlers: claim, document and decision events move the tracked claim; an instant
+assessment's referral reasons are kept for the butler queue."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lipei.clock import Clock
 from lipei.events import (
+    ClaimAssessed,
     ClaimDisputeResolved,
     ClaimDrafted,
     ClaimMaterialsSupplemented,
@@ -137,6 +139,18 @@ class Tracker:
             )
         await self.apply(session, state, decision_fact(event, envelope.id))
 
+    async def on_assessed(
+        self, session: AsyncSession, event: ClaimAssessed, envelope: Envelope
+    ) -> None:
+        """A referred claim keeps the assessment's reasons for the butler queue."""
+        state = await self.known_claim(session, event.claim_id)
+        if event.insurer_code != state.insurer_code:
+            raise PermanentError(f"assessment of claim {event.claim_id} names another insurer")
+        reasons = [r.model_dump() for r in event.reasons] if event.outcome == "referred" else []
+        if reasons != state.referral_reasons:
+            state = state.model_copy(update={"referral_reasons": reasons})
+            await self.store.save(session, state, now=self.clock.now())
+
     async def on_accepted(
         self, session: AsyncSession, event: DocumentAccepted, envelope: Envelope
     ) -> None:
@@ -200,4 +214,5 @@ class Tracker:
         subs.add(DocumentRejected, self.on_rejected)
         subs.add(Decision, self.on_decision)
         subs.add(ClaimDisputeResolved, self.on_dispute_resolved)
+        subs.add(ClaimAssessed, self.on_assessed)
         return subs

@@ -47,7 +47,9 @@ class Dispute(BaseModel):
 class AttentionReason(BaseModel):
     code: str = Field(
         description="deadline_breached, deadline_near, documents_rejected_repeatedly, "
-        "large_amount, serious_claim_type or disputed"
+        "large_amount, serious_claim_type or disputed; or why the instant assessment referred "
+        "the claim (duplicate_invoice, name_mismatch, outside_policy_period, not_covered, "
+        "missing_fields, amounts_inconsistent, date_inconsistent, visit_type_mismatch)"
     )
     message: str
 

@@ -208,6 +208,10 @@ class InvalidPolicy(Refused):
     code = "validation-error"
 
 
+class InvalidInsurer(Refused):
+    code = "validation-error"
+
+
 # --- credentials ----------------------------------------------------------------------------
 
 

@@ -107,12 +107,21 @@ class Policyholder:
 
 
 @dataclass(frozen=True)
+class Delegation:
+    """What an insurer lets the platform decide in its name (instant claims)."""
+
+    claim_types: tuple[str, ...]
+    max_amount: Decimal
+
+
+@dataclass(frozen=True)
 class Insurer:
     insurer_code: str
     name: str
     public_key: str | None
     partner_secret_enc: str
     updated_at: datetime
+    instant_claims: Delegation | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,7 @@ class InsurerRegistration:
     public_key: str | None
     partner_secret: str | None
     created: bool
+    instant_claims: Delegation | None = None
 
 
 @dataclass(frozen=True)

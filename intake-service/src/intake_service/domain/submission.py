@@ -26,7 +26,7 @@ class DownloadLinks:
     ttl_seconds: int
 
 
-def _ocr_fields(field_keys: FieldKeys, doc: Document) -> dict[str, Any]:
+def ocr_fields(field_keys: FieldKeys, doc: Document) -> dict[str, Any]:
     if not doc.sealed_fields:
         return {}
     try:
@@ -99,7 +99,7 @@ def claim_package(
                 content_type=d.content_type,
                 size_bytes=d.size_bytes,
                 masked_fields=d.masked_fields,
-                fields=_ocr_fields(field_keys, d),
+                fields=ocr_fields(field_keys, d),
             )
             for d in documents
             if d.status == "accepted"

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from intake_service import store
@@ -16,10 +17,12 @@ from intake_service.domain.china_time import china_today
 from intake_service.domain.errors import ClaimChanged, IdempotencyKeyReused, NotAgreed
 from intake_service.domain.records import Claim, Document, Listing, OpenClaim, Payee, Signature
 from intake_service.domain.signature import claim_hash
-from intake_service.domain.submission import claim_package
+from intake_service.domain.submission import claim_package, ocr_fields
+from intake_service.instant_facts import assessment_facts
 from intake_service.schemas import DraftIn
 from intake_service.services.lookups import owned_claim
 from lipei.events import (
+    AssessmentFacts,
     ClaimDrafted,
     ClaimMaterialsSupplemented,
     ClaimSigned,
@@ -168,7 +171,10 @@ async def sign_claim(
 
 
 def _submission_event(
-    filed: Claim, supplements: list[Document] | None, now: datetime
+    filed: Claim,
+    supplements: list[Document] | None,
+    now: datetime,
+    facts: Callable[[], AssessmentFacts],
 ) -> ClaimSubmitted | ClaimMaterialsSupplemented:
     if supplements is None:
         return ClaimSubmitted(
@@ -178,6 +184,8 @@ def _submission_event(
             claim_type=filed.claim_type,
             claimed_amount=filed.claimed_amount,
             submitted_at=now,
+            policy_id=filed.policy_id,
+            assessment=facts(),
         )
     return ClaimMaterialsSupplemented(
         claim_id=filed.claim_id,
@@ -216,11 +224,23 @@ async def submit_claim(*, intake: Intake, user_id: str, claim_id: str) -> OpenCl
             raise ClaimChanged()
         if supplements is not None:
             await store.clear_supplements(s, claim_id)
-        await intake.runtime.outbox.add(s, _submission_event(filed, supplements, now), time=now)
+        open_insured = open_policy(intake.keys, policy)
+
+        def facts() -> AssessmentFacts:
+            return assessment_facts(
+                claim=filed,
+                policy=open_insured,
+                documents=docs,
+                delegation=insurer.instant_claims if insurer else None,
+                open_fields=lambda d: ocr_fields(intake.field_keys, d),
+            )
+
+        event = _submission_event(filed, supplements, now, facts)
+        await intake.runtime.outbox.add(s, event, time=now)
         opened = dataclasses.replace(opened, claim=filed)
         package = claim_package(
             claim=opened,
-            policy=open_policy(intake.keys, policy),
+            policy=open_insured,
             insurer_key=insurer_key,
             documents=docs,
             field_keys=intake.field_keys,

@@ -8,9 +8,16 @@ from intake_service import store
 from intake_service.at_rest import insured_name, open_policy, policy_values
 from intake_service.container import Intake
 from intake_service.domain.china_time import china_today
-from intake_service.domain.errors import FieldError, InsurerNotFound, InvalidPolicy, PolicyNotFound
+from intake_service.domain.errors import (
+    FieldError,
+    InsurerNotFound,
+    InvalidInsurer,
+    InvalidPolicy,
+    PolicyNotFound,
+)
 from intake_service.domain.guide import ClaimType
 from intake_service.domain.records import (
+    Delegation,
     Insurer,
     InsurerRegistration,
     Listing,
@@ -36,11 +43,30 @@ async def claim_types(
     return intake.guide.for_product(policy.insurer_code, policy.product_name)
 
 
+def _delegation(intake: Intake, insurer: InsurerIn) -> Delegation | None:
+    """The authority delegated for instant claims, over claim types the guide knows."""
+    given = insurer.instant_claims
+    if given is None:
+        return None
+    unknown = [t for t in given.claim_types if intake.guide.get(t) is None]
+    if unknown:
+        raise InvalidInsurer(
+            f"unknown claim types: {', '.join(unknown)}",
+            errors=[
+                FieldError("instant_claims.claim_types", f"unknown claim type {t!r}")
+                for t in unknown
+            ],
+        )
+    return Delegation(tuple(dict.fromkeys(given.claim_types)), given.max_amount)
+
+
 async def register_insurer(
     *, intake: Intake, insurer_code: str, insurer: InsurerIn
 ) -> InsurerRegistration:
     """Registers the insurer or updates it. A new insurer, or one asking to rotate, gets a new
-    partner secret: answered this once, stored only encrypted."""
+    partner secret: answered this once, stored only encrypted. The instant-claims delegation is
+    what this registration says: left out, nothing is decided in the insurer's name."""
+    delegation = _delegation(intake, insurer)
     now = intake.runtime.clock.now()
     async with intake.runtime.unit_of_work() as s:
         existing = await store.get_insurer(s, insurer_code)
@@ -55,6 +81,7 @@ async def register_insurer(
                     public_key=insurer.public_key,
                     partner_secret_enc=intake.keys.encrypt(secret, context=insurer_code),
                     updated_at=now,
+                    instant_claims=delegation,
                 ),
             )
         else:
@@ -65,6 +92,7 @@ async def register_insurer(
                 insurer_code,
                 name=insurer.name,
                 updated_at=now,
+                instant_claims=delegation,
                 public_key=insurer.public_key,
                 partner_secret_enc=intake.keys.encrypt(secret, context=insurer_code)
                 if secret
@@ -79,6 +107,7 @@ async def register_insurer(
         public_key=public_key,
         partner_secret=secret,
         created=existing is None,
+        instant_claims=delegation,
     )
 
 

@@ -43,7 +43,7 @@ def status_notice(event: ClaimStatusChanged) -> StatusNotice | None:
         return None
     if event.to == "under_review" and event.cause in IMPLIED_BY_DECISION:
         return None
-    # Fields tracking adds to the status event beyond the contract (`materials`, `paid_amount`).
+    # Fields tracking adds to the status event beyond the contract (`materials`, the amounts).
     decided = event.model_extra or {}
     params = {"claim_ref": short_ref(event.claim_id)}
     if event.to == "materials_requested":
@@ -53,6 +53,9 @@ def status_notice(event: ClaimStatusChanged) -> StatusNotice | None:
         )
         params.update(material_names=names, materials=detailed)
         return StatusNotice("materials_requested", params, reminder=True)
+    if event.to == "approved" and decided.get("approved_amount") is not None:
+        params["amount"] = f"{decided['approved_amount']}元"
+        return StatusNotice("claim_approved_amount", params)
     if event.to == "paid":
         amount = decided.get("paid_amount")
         if amount is None:

@@ -17,7 +17,7 @@ from lipei_testing.databases import create_database, drop_database
 from lipei_testing.servers import serving
 
 INTERNAL_TOKEN = "test-internal-token"
-SERVICES = ("intake", "ocr", "tracking", "notify", "butler")
+SERVICES = ("intake", "ocr", "tracking", "notify", "butler", "assessment")
 
 
 @dataclass
@@ -82,6 +82,10 @@ def _settings(service: str, **values: Any) -> Any:
         from butler_service.settings import Settings as ButlerSettings
 
         return ButlerSettings(**values)
+    if service == "assessment":
+        from assessment_service.settings import Settings as AssessmentSettings
+
+        return AssessmentSettings(**values)
     from notify_service.settings import Settings as NotifySettings
 
     return NotifySettings(**values)
@@ -104,6 +108,10 @@ def _create_app(service: str, settings: Any, clock: MovableClock) -> Any:
         from butler_service.app import create_app as butler_app
 
         return butler_app(settings, clock=clock)
+    if service == "assessment":
+        from assessment_service.app import create_app as assessment_app
+
+        return assessment_app(settings, clock=clock)
     from notify_service.app import create_app as notify_app
 
     return notify_app(settings, clock=clock)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -72,8 +72,18 @@ def _paper(rng: random.Random) -> tuple[int, int, int]:
     return (level, level, level - rng.randint(0, 6))
 
 
-def medical_invoice(rng: random.Random, face: Face, today: date) -> Rendered:
+# Fields a caller may choose for an invoice; the amounts always follow from the printed items.
+INVOICE_GIVEN = ("invoice_code", "invoice_number", "payer_name", "hospital", "issue_date")
+
+
+def medical_invoice(
+    rng: random.Random, face: Face, today: date, given: Mapping[str, str] | None = None
+) -> Rendered:
+    """`given`: fields of INVOICE_GIVEN and `visit_type` to print instead of random ones."""
+    given = given or {}
     inpatient = rng.random() < 0.35
+    if "visit_type" in given:
+        inpatient = given["visit_type"] == "inpatient"
     width = rng.choice((1000, 1100, 1240))
     items = rng.sample(data.INVOICE_ITEMS, rng.randint(2, 5))
     amounts = [Decimal(rng.randint(500, 250_000 if inpatient else 60_000)) / 100 for _ in items]
@@ -92,6 +102,7 @@ def medical_invoice(rng: random.Random, face: Face, today: date) -> Rendered:
         "self_paid": f"{paid_self:.2f}",
         "visit_type": "inpatient" if inpatient else "outpatient",
     }
+    fields.update({k: v for k, v in given.items() if k in INVOICE_GIVEN})
     electronic = rng.random() < 0.5
     code_label, number_label = ("票据代码", "票据号码") if electronic else ("发票代码", "发票号码")
     payer_label = rng.choice(("交款人", "交款人", "患者姓名"))
@@ -168,8 +179,12 @@ def _person(rng: random.Random, today: date) -> tuple[str, date, bool, tuple[str
     return data.person_name(rng), born, rng.random() < 0.5, rng.choice(data.REGIONS)
 
 
-def id_card_front(rng: random.Random, face: Face, today: date) -> Rendered:
+def id_card_front(
+    rng: random.Random, face: Face, today: date, given: Mapping[str, str] | None = None
+) -> Rendered:
+    """`given`: a `name` to print instead of a random one."""
     name, born, male, (region, place, _) = _person(rng, today)
+    name = (given or {}).get("name", name)
     address = f"{place}{rng.choice(data.STREETS)}{rng.randint(1, 300)}号"
     if rng.random() < 0.6:
         address += f"{rng.randint(1, 30)}栋{rng.randint(101, 2999)}室"

@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocr_synth.documents import RENDERERS, Rendered
+from ocr_synth.documents import RENDERERS, Rendered, id_card_front, medical_invoice
 from ocr_synth.fonts import cjk_faces
 from ocr_synth.spoilers import SPOILERS, photograph
 
@@ -97,6 +97,24 @@ def make_sample(seed: int, index: int) -> Sample:
         quality=quality,
         fields=rendered.fields if shown_type == doc_type else {},
         condition=condition,
+        data=data,
+    )
+
+
+def make_document(seed: str, doc_type: str, **given: str) -> Sample:
+    """A clean photo of an invoice or an ID card that prints the `given` fields (e.g. the same
+    `payer_name` as an ID card's `name`), the rest made from `seed`."""
+    renderers = {"medical_invoice": medical_invoice, "id_card_front": id_card_front}
+    rng = random.Random(f"document:{seed}:{doc_type}")
+    face = rng.choice(cjk_faces())
+    rendered = renderers[doc_type](rng, face, ANCHOR_DATE, given)
+    suffix, data = _encode(photograph(rendered, rng).image, rng)
+    return Sample(
+        file=f"synth-{seed}-{doc_type}.{suffix}",
+        doc_type=doc_type,
+        quality="accept",
+        fields=rendered.fields,
+        condition="clean",
         data=data,
     )
 

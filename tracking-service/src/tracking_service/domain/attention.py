@@ -15,6 +15,9 @@ from tracking_service.domain.state import ClaimState
 _CLAIM_TYPE_TITLES = {"inpatient": "住院医疗", "critical_illness": "重大疾病"}
 
 CLOSED = frozenset({"paid", "rejected", "withdrawn"})
+# Referral reasons that say only that the platform may not decide: the insurer reviews the claim
+# as it always has, so they alone put no claim in the butler queue.
+INSURER_DECIDES = frozenset({"not_delegated", "over_instant_limit"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ def reasons(
                     f"{doc_title(doc_type)}已被退回{history.rejections}次",
                 )
             )
+    for referral in state.referral_reasons:
+        if referral["code"] not in INSURER_DECIDES:
+            found.append(Reason(referral["code"], referral["message"]))
     amount = state.approved_amount or state.claimed_amount
     if amount is not None and amount >= rules.large_amount:
         found.append(Reason("large_amount", f"理赔金额较大：¥{amount:.2f}"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from lipei.events import INSTANT_DECIDER
 from tracking_service.domain.state import ClaimState, Status, Transition
 
 DOC_TITLES: dict[str, str] = {
@@ -64,6 +65,8 @@ def transition_entry(transition: Transition, state: ClaimState) -> tuple[str, st
         detail = "保险公司正在审核您的理赔申请"
     elif to == "materials_requested":
         detail = "需补充：" + materials_list(state.requested_materials)
+    elif to == "approved" and state.approved_by == INSTANT_DECIDER:
+        detail = f"秒赔：已自动审核，核定金额 {_yuan(state.approved_amount)}".strip()
     elif to == "approved":
         detail = f"核定赔付金额 {_yuan(state.approved_amount)}".strip()
     elif to == "paid":

@@ -70,6 +70,8 @@ class ClaimState(BaseModel):
     first_materials_request_at: datetime | None = None
     approved_at: datetime | None = None
     approved_amount: Decimal | None = None
+    # `lipei-instant` when the platform approved under the insurer's delegated authority
+    approved_by: str | None = None
     rejected_at: datetime | None = None
     rejection_received_at: datetime | None = None
     rejection_reason: str | None = None
@@ -90,3 +92,5 @@ class ClaimState(BaseModel):
     dispute_outcome: str | None = None
     dispute_closed_at: datetime | None = None
     recovered_amount: Decimal | None = None
+    # Why the instant assessment referred the claim to a person ({code, message} each).
+    referral_reasons: list[dict[str, str]] = Field(default_factory=list)

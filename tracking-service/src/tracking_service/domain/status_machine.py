@@ -270,6 +270,7 @@ def _record_facts(
         state.approved_at = at
         if fact.kind == "approved":
             state.approved_amount = Decimal(str(fact.data["approved_amount"]))
+            state.approved_by = fact.data.get("decided_by")
     elif to == "rejected":
         state.rejected_at = at
         state.rejection_received_at = received_at
