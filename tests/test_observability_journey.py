@@ -228,7 +228,9 @@ async def test_a_journey_shows_in_every_services_metrics_and_logs_name_no_one(
                     return None
                 if total(samples, "lipei_outbox_pending_events") != 0:
                     return None
-            notified = total(scraped["notify"], "lipei_notifications_total", outcome="sent")
+            # The in-app notice comes first; wait for the WeChat message too.
+            wechat = {"channel": "wechat", "outcome": "sent"}
+            notified = total(scraped["notify"], "lipei_notifications_total", **wechat)
             return scraped if notified >= 1 else None
 
         scraped = await wait_until(settled, timeout=60)
