@@ -9,12 +9,22 @@ from ocr_service.ocr.extract.layout import Page
 from ocr_service.ocr.extract.normalize import parse_date, parse_iso_date, strip_separators
 from ocr_service.ocr.extract.validate import valid_hospital, valid_person_name
 
-PATIENT = ("患者姓名", "病人姓名", "姓名")
-HOSPITAL = ("医疗机构", "医院名称", "就诊医院")
-DIAGNOSIS = ("出院诊断", "临床诊断", "诊断结果", "疾病诊断", "诊断意见", "诊断")
+PATIENT = ("患者姓名", "病人姓名", "就诊人", "姓名")
+HOSPITAL = ("医疗机构名称", "医疗机构", "医院名称", "就诊医院")
+DIAGNOSIS = (
+    "出院诊断",
+    "临床诊断",
+    "诊断结果",
+    "疾病诊断",
+    "诊断意见",
+    "门诊诊断",
+    "初步诊断",
+    "最后诊断",
+    "诊断",
+)
 ADMISSION = ("入院日期", "入院时间")
 DISCHARGE = ("出院日期", "出院时间")
-ISSUE_DATE = ("开具日期", "出具日期", "签发日期", "日期")
+ISSUE_DATE = ("开具日期", "出具日期", "签发日期", "开证日期", "日期")
 OTHER_LABELS = (
     "性别",
     "年龄",
