@@ -66,6 +66,30 @@ MIN_LINE_SCORE = 0.5
 ORIENTATION_SAMPLE = 5
 
 
+# A detected box this much longer one way than the other is a line of text, not a character.
+_LINE_ASPECT = 2.5
+
+
+def lies_sideways(boxes: list[np.ndarray]) -> bool:
+    """The cheap orientation signal: most text lines stand on end, so the picture lies sideways."""
+    standing = lying = 0
+    for box in boxes:
+        across = float(np.linalg.norm(box[1] - box[0]))
+        down = float(np.linalg.norm(box[3] - box[0]))
+        if down > _LINE_ASPECT * across:
+            standing += 1
+        elif across > _LINE_ASPECT * down:
+            lying += 1
+    return standing > lying
+
+
+def _quarter_turned(box: np.ndarray, height: int) -> np.ndarray:
+    """A box once the picture is turned a quarter clockwise, from its new top-left corner on."""
+    points = np.stack([height - 1 - box[:, 1], box[:, 0]], axis=1)
+    start = int(np.argmin(points.sum(axis=1)))
+    return np.roll(points, -start, axis=0).astype(np.float32)
+
+
 class RapidOcrEngine:
     """PP-OCRv6 detection and recognition, models from inside the `rapidocr` wheel (no download).
 
@@ -116,8 +140,13 @@ class RapidOcrEngine:
         boxes = self._detect(image, self.detector_side)
         if not boxes:
             return []
-        # Lines standing on end come out turned a quarter to lie flat, as the engine does.
-        crops = [get_rotate_crop_image(image, box.astype(np.float32)) for box in boxes]
+        # A picture lying sideways is read turned a quarter, so that every line, a single
+        # character too, comes out upright or upside down; the boxes stay in the picture's frame.
+        upright, crop_boxes = image, [box.astype(np.float32) for box in boxes]
+        if lies_sideways(crop_boxes):
+            upright = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+            crop_boxes = [_quarter_turned(box, image.shape[0]) for box in crop_boxes]
+        crops = [get_rotate_crop_image(upright, box) for box in crop_boxes]
         if self._upside_down(crops):
             crops = [cv2.rotate(crop, cv2.ROTATE_180) for crop in crops]
         recognised = self._recogniser(TextRecInput(img=crops))
