@@ -455,3 +455,14 @@ def test_values_printed_off_register_and_below_their_labels():
         fields = extract_fields("medical_invoice", lines, today=TODAY)
         assert fields["payer_name"] == "罗静磊"
         assert fields["hospital"] == "复旦大学附属华山医院"
+
+
+def test_a_hospital_heading_a_paper_is_named_in_full():
+    certificate = [
+        line("宁波市医疗中心李惠利医院", 280, 60),
+        line("诊断证明书", 370, 130),
+        line("姓名：韦洋", 80, 260),
+        line("诊断：过敏性皮炎", 80, 430),
+    ]
+    fields = extract_fields("diagnosis_certificate", certificate, today=TODAY)
+    assert fields["hospital"] == "宁波市医疗中心李惠利医院"
