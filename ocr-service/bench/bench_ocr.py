@@ -23,7 +23,7 @@ import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ocr_service.ocr.engine import default_engine, rapidocr_params
 from ocr_service.ocr.pipeline import AUTO, Pipeline
@@ -118,16 +118,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     pipeline = Pipeline(default_engine())
     report = Report(auto=True)
-    held_out = [make_sample(args.seed, index, HELD_OUT) for index in range(args.per_family)]
+    held_out = [
+        replace(make_sample(args.seed, index, HELD_OUT), file=f"h-{index:04d}")
+        for index in range(args.per_family)
+    ]
     raw_times, full_times = side_by_side(held_out, pipeline, report)
     for index in range(args.per_family):
-        sample = make_sample(args.seed, index, TUNED)
+        sample = replace(make_sample(args.seed, index, TUNED), file=f"t-{index:04d}")
         score(report, TUNED, _case(sample), pipeline.process(sample.data, AUTO, today=ANCHOR_DATE))
 
     for family in (TUNED, HELD_OUT):
         print(f"\nAccuracy, {family} family ({args.per_family} documents, read as `auto`):\n")
         for line in report.table(report.families[family]):
             print(line)
+    verdicts = [miss for miss in report.misses if ": verdict " in miss]
+    print(f"\nWrong verdicts ({len(verdicts)}; files h-… are of the held-out family):")
+    for miss in verdicts:
+        print(f"- {miss}")
 
     clean = [index for index, sample in enumerate(held_out) if sample.quality == "accept"]
     raw_clean = [raw_times[index] for index in clean]
