@@ -47,6 +47,11 @@ class Timing:
         return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _tagged(sample: Sample) -> Sample:
+    """The sample with its family's initial before its file name: h-… held-out, t-… tuned."""
+    return replace(sample, file=f"{sample.family[0]}-{sample.file}")
+
+
 def _case(sample: Sample) -> Case:
     return Case(sample.file, sample.doc_type, sample.quality, sample.fields)
 
@@ -119,12 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     pipeline = Pipeline(default_engine())
     report = Report(auto=True)
     held_out = [
-        replace(make_sample(args.seed, index, HELD_OUT), file=f"h-{index:04d}")
-        for index in range(args.per_family)
+        _tagged(make_sample(args.seed, index, HELD_OUT)) for index in range(args.per_family)
     ]
     raw_times, full_times = side_by_side(held_out, pipeline, report)
     for index in range(args.per_family):
-        sample = replace(make_sample(args.seed, index, TUNED), file=f"t-{index:04d}")
+        sample = _tagged(make_sample(args.seed, index, TUNED))
         score(report, TUNED, _case(sample), pipeline.process(sample.data, AUTO, today=ANCHOR_DATE))
 
     for family in (TUNED, HELD_OUT):
