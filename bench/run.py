@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHES = [
     ("Event spine: outbox relay through the local broker", ROOT / "bench" / "outbox.py"),
     (
-        "OCR: full service pipeline vs the raw engine",
+        "OCR: accuracy by variant family and document type; the pipeline beside the raw engine",
         ROOT / "ocr-service" / "bench" / "bench_ocr.py",
     ),
     ("Gateway: claim read via gateway vs direct vs nginx", ROOT / "bench" / "gateway.py"),

@@ -1,11 +1,17 @@
-"""OCR throughput and latency: the full pipeline against the raw RapidOCR engine; worker scaling.
+"""OCR: accuracy by variant family and document type, and the cost against the raw engine.
 
-Measured in one run on the same generated clean documents (two of each type):
-- the raw engine: `RapidOCR(bytes)` with the settings the service uses, nothing else;
-- the full path: `Pipeline.process(bytes)`: decode, quality gate, OCR, extraction, verdict;
-- the full path in a pool of N worker processes, each with an engine using its share of the cores.
+Both on generated documents (tools/ocr-synth, families.py), read as `auto` the way
+`lipei-ocr extract --doc-type auto` reads them:
+- accuracy: a tuned set and a held-out set, each scored by the evaluator, by document type. The
+  held-out family's wordings, layouts, fonts, date and amount forms, paper and cameras are never
+  tuned on: its figures are what the reader does on documents it has never seen;
+- speed: the held-out images (clean and spoiled, as users send them) read by the raw RapidOCR
+  engine's default call (`RapidOCR()(bytes)`, the service's engine settings, nothing else) and by
+  `Pipeline.process(bytes, "auto")` (decode, quality gate, OCR, type, fields, verdict), document by
+  document in one run, so both see the machine in the same state; then the pipeline in a pool of
+  worker processes, each engine on its share of the cores.
 
-    python ocr-service/bench/bench_ocr.py [--per-type 2] [--rounds 2]
+    python ocr-service/bench/bench_ocr.py [--per-family 66] [--seed 2025]
 """
 
 from __future__ import annotations
@@ -15,14 +21,15 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ocr_service.ocr.engine import default_engine, rapidocr_params
-from ocr_service.ocr.pipeline import Pipeline
+from ocr_service.ocr.pipeline import AUTO, Pipeline
 from ocr_synth import ANCHOR_DATE, Sample, make_sample
-from ocr_synth.generate import CONDITIONS, DOC_CYCLE
+from ocr_synth.evaluate import Case, Report, score
+from ocr_synth.families import HELD_OUT, TUNED
 
 
 @dataclass(frozen=True)
@@ -40,23 +47,13 @@ class Timing:
         return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def clean_documents(per_type: int, seed: int = 1) -> list[Sample]:
-    """The first `per_type` clean generated documents of every type."""
-    wanted = {doc_type: per_type for doc_type in DOC_CYCLE}
-    samples, index = [], 0
-    while any(wanted.values()):
-        doc_type = DOC_CYCLE[index % len(DOC_CYCLE)]
-        if CONDITIONS[index % len(CONDITIONS)] == "clean" and wanted[doc_type]:
-            samples.append(make_sample(seed, index))
-            wanted[doc_type] -= 1
-        index += 1
-    return samples
+def _tagged(sample: Sample) -> Sample:
+    """The sample with its family's initial before its file name: h-… held-out, t-… tuned."""
+    return replace(sample, file=f"{sample.family[0]}-{sample.file}")
 
 
-def seconds(run: Callable[[], object]) -> float:
-    began = time.perf_counter()
-    run()
-    return time.perf_counter() - began
+def _case(sample: Sample) -> Case:
+    return Case(sample.file, sample.doc_type, sample.quality, sample.fields)
 
 
 _worker_pipeline: Pipeline | None = None
@@ -70,7 +67,7 @@ def _start_worker(threads: int) -> None:
 def _process(data: bytes) -> float:
     assert _worker_pipeline is not None
     began = time.perf_counter()
-    _worker_pipeline.process(data, "auto", today=ANCHOR_DATE)
+    _worker_pipeline.process(data, AUTO, today=ANCHOR_DATE)
     return time.perf_counter() - began
 
 
@@ -85,45 +82,87 @@ def pooled(workers: int, documents: Sequence[bytes]) -> Timing:
     return Timing(f"pipeline, {workers} worker process(es) x {threads} thread(s)", latencies, wall)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-type", type=int, default=2, help="clean documents of each type")
-    parser.add_argument("--rounds", type=int, default=2, help="passes over the documents")
-    args = parser.parse_args(argv)
-
+def side_by_side(
+    samples: Sequence[Sample], pipeline: Pipeline, report: Report
+) -> tuple[list[float], list[float]]:
+    """Each document read by the raw engine, then by the pipeline, whose result is scored."""
     from rapidocr import RapidOCR
 
-    documents = [sample.data for sample in clean_documents(args.per_type)] * args.rounds
     raw_engine = RapidOCR(params=rapidocr_params())
-    pipeline = Pipeline(default_engine())
-    raw_engine(documents[0])  # both load their models before timing
-
-    # Alternate document by document so that both see the machine in the same state.
+    raw_engine(samples[0].data)  # both load their models before timing
     raw_times: list[float] = []
     full_times: list[float] = []
-    for data in documents:
-        raw_times.append(seconds(lambda data=data: raw_engine(data)))
-        full_times.append(
-            seconds(lambda data=data: pipeline.process(data, "auto", today=ANCHOR_DATE))
-        )
-    rows = [
-        Timing("raw RapidOCR engine (1 process, all cores)", raw_times, sum(raw_times)),
-        Timing("full Pipeline.process (1 process, all cores)", full_times, sum(full_times)),
-        pooled(1, documents),
-        pooled(2, documents),
-    ]
+    for sample in samples:
+        began = time.perf_counter()
+        raw_engine(sample.data)
+        raw_times.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        result = pipeline.process(sample.data, AUTO, today=ANCHOR_DATE)
+        full_times.append(time.perf_counter() - began)
+        score(report, sample.family, _case(sample), result)
+    return raw_times, full_times
 
-    print(f"{len(documents)} documents ({len(DOC_CYCLE)} types), {os.cpu_count()} cores\n")
-    print("| path | docs/s | median ms | p95 ms |")
-    print("| --- | ---: | ---: | ---: |")
+
+def _print_speed(rows: list[Timing]) -> None:
+    print("| path | documents | docs/s | median ms | p95 ms | total s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
         print(
-            f"| {row.label} | {row.per_second:.2f} | {1000 * statistics.median(row.latencies):.0f}"
-            f" | {1000 * row.percentile(0.95):.0f} |"
+            f"| {row.label} | {len(row.latencies)} | {row.per_second:.2f}"
+            f" | {1000 * statistics.median(row.latencies):.0f}"
+            f" | {1000 * row.percentile(0.95):.0f} | {sum(row.latencies):.1f} |"
         )
-    ratio_total = sum(full_times) / sum(raw_times)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-family", type=int, default=66, help="documents of each family")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--pool-docs", type=int, default=12, help="documents for the pool rows")
+    args = parser.parse_args(argv)
+
+    pipeline = Pipeline(default_engine())
+    report = Report(auto=True)
+    held_out = [
+        _tagged(make_sample(args.seed, index, HELD_OUT)) for index in range(args.per_family)
+    ]
+    raw_times, full_times = side_by_side(held_out, pipeline, report)
+    for index in range(args.per_family):
+        sample = _tagged(make_sample(args.seed, index, TUNED))
+        score(report, TUNED, _case(sample), pipeline.process(sample.data, AUTO, today=ANCHOR_DATE))
+
+    for family in (TUNED, HELD_OUT):
+        print(f"\nAccuracy, {family} family ({args.per_family} documents, read as `auto`):\n")
+        for line in report.table(report.families[family]):
+            print(line)
+    verdicts = [miss for miss in report.misses if ": verdict " in miss]
+    print(f"\nWrong verdicts ({len(verdicts)}; files h-… are of the held-out family):")
+    for miss in verdicts:
+        print(f"- {miss}")
+
+    clean = [index for index, sample in enumerate(held_out) if sample.quality == "accept"]
+    raw_clean = [raw_times[index] for index in clean]
+    full_clean = [full_times[index] for index in clean]
+    rows = [
+        Timing("raw RapidOCR engine, default call", raw_times, sum(raw_times)),
+        Timing("lipei-ocr extract --doc-type auto (Pipeline.process)", full_times, sum(full_times)),
+        Timing("raw engine, clean documents only", raw_clean, sum(raw_clean)),
+        Timing("pipeline --doc-type auto, clean documents only", full_clean, sum(full_clean)),
+    ]
+    pool_docs = [sample.data for sample in held_out[: args.pool_docs]]
+    rows += [pooled(1, pool_docs), pooled(2, pool_docs)]
+    print(
+        f"\nSpeed on the held-out images, {os.cpu_count()} cores"
+        f" (pool rows: the first {len(pool_docs)}):\n"
+    )
+    _print_speed(rows)
+    ratio_all = sum(full_times) / sum(raw_times)
+    ratio_clean = sum(full_clean) / sum(raw_clean)
     ratio_median = statistics.median(full_times) / statistics.median(raw_times)
-    print(f"\npipeline / raw engine: {ratio_total:.3f} in total time, {ratio_median:.3f} at median")
+    print(
+        f"\npipeline / raw engine: {ratio_all:.3f} in total time ({ratio_clean:.3f} on the clean"
+        f" documents alone), {ratio_median:.3f} at median"
+    )
     return 0
 
 

@@ -16,7 +16,15 @@ def test_extract_prints_one_json_line_per_file(synth_set, capsys):
     assert len(lines) == 2
     for name, text in zip(files, lines, strict=True):
         row = json.loads(text)
-        assert set(row) == {"file", "doc_type", "quality", "fields", "timings_ms"}
+        assert set(row) == {
+            "file",
+            "doc_type",
+            "quality",
+            "fields",
+            "fields_to_review",
+            "timings_ms",
+        }
+        assert isinstance(row["fields_to_review"], list)
         assert row["file"] == name
         assert row["quality"]["verdict"] in ("accept", "reject")
         assert isinstance(row["quality"]["reasons"], list)

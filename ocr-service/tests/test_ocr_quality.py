@@ -42,6 +42,15 @@ def test_glare_is_a_blown_out_patch_above_the_paper():
     assert reasons(page(shade=255)) == []
 
 
+def test_a_reflection_running_into_a_side_of_the_picture_is_glare():
+    image = page()
+    cv2.circle(image, (500, 40), 110, (255, 255, 255), -1)
+    assert reasons(image) == [Reason.GLARE]
+    strip = page()
+    strip[:, :30] = 255  # a strip of white desk along one side is no reflection
+    assert reasons(strip) == []
+
+
 def test_print_cut_by_the_frame():
     assert reasons(page()[:352]) == [Reason.CUT_OFF]  # through the row at 340-364
     assert reasons(page()[:, :515]) == [Reason.CUT_OFF]

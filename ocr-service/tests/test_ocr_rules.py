@@ -20,6 +20,7 @@ from ocr_service.ocr.extract.validate import (
     valid_card_number,
     valid_id_card_term,
     valid_id_number,
+    valid_person_name,
 )
 from ocr_synth.data import amount_in_words, luhn_complete
 
@@ -332,3 +333,136 @@ def test_cards_lying_sideways_or_upside_down(quarter_turns: int):
         turned = as_read_from_a_turned_picture(lines, quarter_turns)
         assert extract_fields(doc_type, turned, today=TODAY) == expected
     assert len(expected) == 3  # the back's layout was read, not only its words
+
+
+def national_invoice(**drop: bool) -> list[OcrLine]:
+    """The national e-invoice template (医疗收费电子票据) as the engine reads it: labels and values
+    in boxes of their own, the hospital at the foot beside the stamp."""
+    rows = {
+        "title": line("广东省医疗收费电子票据", 300, 30),
+        "code": line("票据代码：", 40, 100),
+        "code_value": line("44060121", 190, 102),
+        "number": line("票据号码：", 420, 100),
+        "number_value": line("0012345678", 570, 102),
+        "date": line("开票日期：", 820, 100),
+        "date_value": line("2025/05/17", 960, 102),
+        "payer": line("交款人：", 40, 160),
+        "payer_value": line("欧阳娜娜", 160, 162),
+        "credit": line("交款人统一社会信用代码：440305195411181145", 420, 160),
+        "serial": line("业务流水号：202505170001", 40, 220),
+        "outpatient": line("门诊号：1234567", 500, 220),
+        "words": line("金额合计(大写)：壹仟贰佰叁拾肆元伍角陆分", 40, 300),
+        "total": line("(小写)：¥1,234.56元", 700, 300),
+        "insurance": line("医保统筹基金支付：", 40, 360),
+        "insurance_value": line("1,000.00", 290, 362),
+        "self": line("个人现金支付：234.56元", 520, 360),
+        "cashier": line("收款人：李强", 40, 420),
+        "hospital": line("收款单位(章)：大连市中山区康宁门诊部", 400, 420),
+    }
+    return [row for key, row in rows.items() if not drop.get(key)]
+
+
+def test_the_national_template_and_its_wordings():
+    fields = extract_fields("medical_invoice", national_invoice(), today=TODAY)
+    assert fields == {
+        "invoice_code": "44060121",
+        "invoice_number": "0012345678",
+        "payer_name": "欧阳娜娜",
+        "hospital": "大连市中山区康宁门诊部",
+        "issue_date": "2025-05-17",
+        "total_amount": "1234.56",
+        "insurance_paid": "1000.00",
+        "self_paid": "234.56",
+        # the hospital's own name says 门诊部: the visit type comes from the rest of the page
+        "visit_type": "outpatient",
+    }
+
+
+def test_a_label_with_nothing_readable_beside_it_gives_no_value():
+    # the payer's name washed out: the line below is another label cut short, never a name
+    lines = national_invoice(payer_value=True, serial=True, outpatient=True)
+    lines.append(line("业务流水", 40, 205))
+    assert "payer_name" not in extract_fields("medical_invoice", lines, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("label", "value"),
+    [("缴款人", "罗静磊"), ("付款人", "罗静磊"), ("病人姓名", "罗静磊")],
+)
+def test_payer_labels_as_provinces_word_them(label: str, value: str):
+    lines = invoice_lines()
+    lines[4] = line(f"{label}：{value}", 40, 190)
+    assert extract_fields("medical_invoice", lines, today=TODAY)["payer_name"] == value
+
+
+def test_values_by_their_shape_where_no_label_was_read():
+    lines = [
+        line("复旦大学附属华山医院门诊收费票据", 200, 30),
+        line("票据号码：6538829718", 40, 100),
+        line("签收：", 40, 160),  # a wording no template list has
+        line("罗静磊", 130, 162),
+        line("性别：男", 300, 160),
+        line("2025年05月17日", 700, 100),
+    ]
+    fields = extract_fields("medical_invoice", lines, today=TODAY)
+    assert fields["payer_name"] == "罗静磊"  # the person's name just before 性别
+    assert fields["hospital"] == "复旦大学附属华山医院"  # the one institution the page names
+    assert fields["issue_date"] == "2025-05-17"  # the page's one date
+
+
+def test_shapes_that_are_not_sure_stay_absent():
+    lines = [
+        line("北京协和医院门诊收费票据", 200, 30),
+        line("天津市第五中心医院", 200, 70),  # two institutions: which one is meant is not known
+        line("业务流水：", 40, 160),
+        line("性别：男", 300, 160),  # nothing that is a name before it
+        line("就诊日期：2025-05-10", 40, 220),
+        line("2025-05-17", 700, 100),  # two dates, and no label for the issue date
+    ]
+    fields = extract_fields("medical_invoice", lines, today=TODAY)
+    assert not {"payer_name", "hospital", "issue_date"} & fields.keys()
+
+
+def test_date_and_amount_forms():
+    assert find_dates("2025/05/17") == [date(2025, 5, 17)]
+    assert find_dates("20250517") == [date(2025, 5, 17)]
+    assert find_dates("2025年05月17日") == [date(2025, 5, 17)]
+    assert parse_amount("￥12,345.60元") == Decimal("12345.60")
+    assert parse_amount("1,234.56") == Decimal("1234.56")
+
+
+def test_names_begin_with_a_surname():
+    assert valid_person_name("罗静磊") and valid_person_name("欧阳娜") and valid_person_name("许琳")
+    assert valid_person_name("阿依古丽·买买提")
+    assert not valid_person_name("业务流水")  # four characters of the form, not a person
+    assert not valid_person_name("收款人") and not valid_person_name("罗")
+
+
+def test_values_printed_off_register_and_below_their_labels():
+    offset = [
+        line("缴款人", 40, 190),
+        line("罗静磊", 140, 203),  # printed nearly half a line below the pre-printed label
+        line("开票单位", 40, 250),
+        line("复旦大学附属华山医院", 160, 262),
+    ]
+    stacked = [
+        line("交款人", 40, 190, height=22),
+        line("罗静磊", 40, 220),
+        line("医疗机构名称", 300, 190, height=22),
+        line("复旦大学附属华山医院", 300, 220),
+    ]
+    for lines in (offset, stacked):
+        fields = extract_fields("medical_invoice", lines, today=TODAY)
+        assert fields["payer_name"] == "罗静磊"
+        assert fields["hospital"] == "复旦大学附属华山医院"
+
+
+def test_a_hospital_heading_a_paper_is_named_in_full():
+    certificate = [
+        line("宁波市医疗中心李惠利医院", 280, 60),
+        line("诊断证明书", 370, 130),
+        line("姓名：韦洋", 80, 260),
+        line("诊断：过敏性皮炎", 80, 430),
+    ]
+    fields = extract_fields("diagnosis_certificate", certificate, today=TODAY)
+    assert fields["hospital"] == "宁波市医疗中心李惠利医院"

@@ -206,6 +206,9 @@ class DocumentVerdict(Event):
 class DocumentAccepted(DocumentVerdict):
     event_type: ClassVar[str] = "document.accepted"
     accepted_at: datetime
+    # Fields a claim needs that could not be read on a sharp, complete photo: a person keys them
+    # in from the picture instead of the user retaking it.
+    fields_to_review: list[str] = []
 
 
 class DocumentRejected(DocumentVerdict):

@@ -14,7 +14,9 @@ from ocr_service.ocr.extract import DOC_TYPES, detect_doc_type, extract_fields, 
 from ocr_service.ocr.images import ImageDecodeError, decode_pages
 from ocr_service.ocr.quality import (
     MESSAGES,
+    ImageStats,
     Reason,
+    card_cut_off,
     image_reasons,
     measure,
     missing_fields_reason,
@@ -40,6 +42,9 @@ class OcrResult:
     reasons: list[dict[str, str]]  # [{"code": "blurry", "message": "照片模糊，请重新拍摄"}]
     fields: dict[str, str]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # Fields a claim needs that could not be read on a sharp, complete photo, which is accepted
+    # all the same: a person keys them in from the picture.
+    fields_to_review: list[str] = field(default_factory=list)
 
     @property
     def accepted(self) -> bool:
@@ -51,6 +56,7 @@ class OcrResult:
             "doc_type": self.doc_type,
             "quality": {"verdict": self.verdict, "reasons": self.reasons},
             "fields": self.fields,
+            "fields_to_review": self.fields_to_review,
             "timings_ms": self.timings_ms,
         }
 
@@ -60,6 +66,11 @@ def _verdict(reasons: list[Reason]) -> tuple[str, list[dict[str, str]]]:
     return ("reject" if unique else "accept"), [
         {"code": reason.value, "message": MESSAGES[reason]} for reason in unique
     ]
+
+
+def _refused(doc_type: str, reasons: list[Reason], timings: dict[str, float]) -> OcrResult:
+    verdict, reason_list = _verdict(reasons)
+    return OcrResult(doc_type, verdict, reason_list, {}, timings)
 
 
 def _shifted(lines: list[OcrLine], dy: float) -> list[OcrLine]:
@@ -72,6 +83,12 @@ def _shifted(lines: list[OcrLine], dy: float) -> list[OcrLine]:
 
 
 class Pipeline:
+    """Decode, judge the picture, read it once, recognise its type, extract, judge the reading.
+
+    A photo a person would have to retake is refused before any OCR. A sharp, complete document
+    is accepted even where a field cannot be placed: that field is listed for review instead.
+    """
+
     def __init__(self, engine: OcrEngine) -> None:
         self.engine = engine
 
@@ -93,51 +110,55 @@ class Pipeline:
     ) -> OcrResult:
         if doc_type != AUTO and doc_type not in ALL_DOC_TYPES:
             raise ValueError(f"unsupported document type {doc_type!r}")
-        today = today or date.today()
+        requested = doc_type if doc_type != AUTO else UNKNOWN_TYPE
         clock = _Clock()
-
         try:
             pages = decode_pages(data, content_type)
         except ImageDecodeError:
-            verdict, unreadable = _verdict([Reason.UNREADABLE])
-            requested = doc_type if doc_type != AUTO else UNKNOWN_TYPE
-            return OcrResult(requested, verdict, unreadable, {}, clock.lap("decode"))
+            return _refused(requested, [Reason.UNREADABLE], clock.lap("decode"))
         clock.lap("decode")
 
         stats = [measure(page) for page in pages]
         clock.lap("quality")
         if doc_type in PICTURES:
             faults = [reason for page_stats in stats for reason in picture_reasons(page_stats)]
-            verdict, reason_list = _verdict(faults)
-            return OcrResult(doc_type, verdict, reason_list, {}, clock.total())
+            return _refused(doc_type, faults, clock.total())
+        known = doc_type if doc_type != AUTO else None
+        faults = [reason for page_stats in stats for reason in image_reasons(page_stats, known)]
+        if faults:
+            return _refused(requested, faults, clock.total())
 
         lines = self._read(pages)
         clock.lap("ocr")
-        if doc_type in PAPERS_WITHOUT_FIELDS:
-            faults = [
-                reason for page_stats in stats for reason in image_reasons(page_stats, doc_type)
-            ]
-            verdict, reason_list = _verdict(faults or reading_reasons(lines))
-            return OcrResult(doc_type, verdict, reason_list, {}, clock.total())
+        faults = reading_reasons(lines)
+        if faults or doc_type in PAPERS_WITHOUT_FIELDS:
+            return _refused(requested, faults, clock.total())
+        return self._judge(doc_type, pages, stats, lines, today or date.today(), clock)
 
+    def _judge(
+        self,
+        doc_type: str,
+        pages: list[np.ndarray],
+        stats: list[ImageStats],
+        lines: list[OcrLine],
+        today: date,
+        clock: _Clock,
+    ) -> OcrResult:
+        """The verdict on a sharp picture whose text could be read."""
         detected = detect_doc_type(lines)
         effective = detected if doc_type == AUTO else doc_type
-        fields = extract_fields(effective, lines, today=today) if effective else {}
+        if effective is None or (detected is not None and detected != effective):
+            return _refused(effective or UNKNOWN_TYPE, [Reason.WRONG_TYPE], clock.lap("extract"))
+        if card_cut_off(stats[0], effective):
+            return _refused(effective, [Reason.CUT_OFF], clock.lap("extract"))
+        fields = extract_fields(effective, lines, today=today)
         clock.lap("extract")
-
-        reasons = [
-            reason for page_stats in stats for reason in image_reasons(page_stats, effective)
-        ]
-        if not reasons:
-            reasons = reading_reasons(lines)
-        if not reasons:
-            if effective is None or (detected is not None and detected != effective):
-                reasons = [Reason.WRONG_TYPE]
-            elif missing_fields(effective, fields):
-                first_page = [line for line in lines if line.box[0][1] < pages[0].shape[0]]
-                reasons = [missing_fields_reason(stats[0], first_page, effective)]
-        verdict, reason_list = _verdict(reasons)
-        return OcrResult(effective or UNKNOWN_TYPE, verdict, reason_list, fields, clock.total())
+        missing = missing_fields(effective, fields)
+        if missing:
+            first_page = [line for line in lines if line.box[0][1] < pages[0].shape[0]]
+            if missing_fields_reason(stats[0], first_page, effective) == Reason.CUT_OFF:
+                return _refused(effective, [Reason.CUT_OFF], clock.total())
+        return OcrResult(effective, "accept", [], fields, clock.total(), missing)
 
 
 class _Clock:

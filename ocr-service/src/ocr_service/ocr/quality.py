@@ -66,6 +66,8 @@ GLARE_AREA = 0.015
 GLARE_MAX_AREA = 0.35
 GLARE_RISE = 4
 GLARE_MAX_ELONGATION = 3
+# A reflection running into one side of the picture fills at least this share of its bounding box.
+GLARE_SOLIDITY = 0.5
 # Text cut by the frame: dark print (contrast 50+ against the paper around it) filling the outer
 # 4 px band of a side, away from the corners, over CUT_MIN_INK of that side or more. Clean
 # generated photos and samples show exactly none; pictures cut through a line of text 0.3-28%
@@ -129,31 +131,36 @@ def _sharpness(grey: np.ndarray, low: float, high: float) -> float:
 
 
 def _glare(grey: np.ndarray) -> tuple[float, float]:
-    """Share of the picture in the largest blown-out patch inside it, and how far that patch rises
-    above the rest. Patches touching the picture's sides are the background or white paper around
-    a tilted document, not a reflection on it."""
+    """Share of the picture in the largest blown-out patch on the document, and how far that patch
+    rises above the rest. A reflection is a roundish, solid patch; it may run into one side of the
+    picture, where the document does. Patches reaching two sides or more are the background or
+    white paper around a tilted document. A reflection whose halo spills over the document's edge
+    onto a white desk still has a fully blown core: the patch is looked for at GLARE_LEVEL and
+    again at 255."""
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
     light = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel)  # text filled in with paper
-    blown = (light >= GLARE_LEVEL).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
+    best: tuple[float, float] = (0.0, 0.0)
+    for level in (GLARE_LEVEL, 255):
+        blown = (light >= level).astype(np.uint8)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
+        patches = [index for index in range(1, count) if _reflection_shaped(stats[index], grey)]
+        if not patches:
+            continue
+        largest = max(patches, key=lambda index: stats[index, cv2.CC_STAT_AREA])
+        area = float(stats[largest, cv2.CC_STAT_AREA]) / grey.size
+        if area > best[0]:
+            rest = light[labels != largest]
+            best = (area, 255.0 - float(np.median(rest)) if rest.size else 0.0)
+    return best
+
+
+def _reflection_shaped(stat: np.ndarray, grey: np.ndarray) -> bool:
+    left, top, w, h, area = (int(value) for value in stat)
     height, width = grey.shape
-    inside = [
-        index
-        for index, (left, top, w, h, _) in enumerate(stats[1:count], 1)
-        if left > 0
-        and top > 0
-        and left + w < width
-        and top + h < height
-        # a reflection is a roundish patch; a long one is a line of white print closed over
-        and max(w, h) <= GLARE_MAX_ELONGATION * min(w, h)
-    ]
-    if not inside:
-        return 0.0, 0.0
-    largest = max(inside, key=lambda index: stats[index, cv2.CC_STAT_AREA])
-    area = float(stats[largest, cv2.CC_STAT_AREA]) / grey.size
-    rest = light[labels != largest]
-    rise = 255.0 - float(np.median(rest)) if rest.size else 0.0
-    return area, rise
+    sides = (left == 0) + (top == 0) + (left + w >= width) + (top + h >= height)
+    # a long patch is a line of white print closed over, or a strip of desk along an edge
+    roundish = max(w, h) <= GLARE_MAX_ELONGATION * min(w, h)
+    return roundish and (sides == 0 or (sides == 1 and area >= GLARE_SOLIDITY * w * h))
 
 
 def _edge_ink(grey: np.ndarray) -> float:
@@ -235,10 +242,14 @@ def image_reasons(stats: ImageStats, doc_type: str | None) -> list[Reason]:
         and Reason.TOO_DARK not in reasons
     ):
         reasons.append(Reason.BLURRY)
-    card_cut = doc_type in CARD_TYPES and stats.aspect > CARD_MAX_ASPECT
-    if card_cut or stats.edge_ink >= CUT_MIN_INK:
+    if card_cut_off(stats, doc_type) or stats.edge_ink >= CUT_MIN_INK:
         reasons.append(Reason.CUT_OFF)
     return reasons
+
+
+def card_cut_off(stats: ImageStats, doc_type: str | None) -> bool:
+    """A card photo far longer than a card: only part of the card is in it."""
+    return doc_type in CARD_TYPES and stats.aspect > CARD_MAX_ASPECT
 
 
 # A photo of a thing (a vehicle, a pet) need show no text and may well reach past the frame:
@@ -264,9 +275,10 @@ def reading_reasons(lines: list[OcrLine]) -> list[Reason]:
     return []
 
 
-# Required fields missing from a picture that shows signs of reaching past the frame are a
-# cut-off document, not an unreadable one: some ink at a side, a text line within 1% of a side,
-# or a card photo longer than 1.7:1 (a whole card, tilted, stays under 1.6).
+# Fields missing from a picture that shows signs of reaching past the frame are a cut-off
+# document; on a complete one they go to a person to key in (MISSING_FIELDS, never a refusal).
+# The signs: some ink at a side, a text line within 1% of a side, or a card photo longer than
+# 1.7:1 (a whole card, tilted, stays under 1.6).
 FRAME_MARGIN = 0.01
 CARD_HINT_ASPECT = 1.7
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from ocr_service.cli import engine_options, pipeline_of
 from ocr_synth.evaluate import evaluate
+from ocr_synth.families import CLASSIC, FAMILIES
 from ocr_synth.generate import generate
 
 
 def _synth(args: argparse.Namespace) -> int:
-    samples = generate(Path(args.out), args.count, args.seed)
+    samples = generate(Path(args.out), args.count, args.seed, tuple(args.family or [CLASSIC]))
     print(f"wrote {len(samples)} documents and truth.jsonl to {args.out}")
     return 0
 
@@ -33,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", required=True)
     synth.add_argument("--count", type=int, default=60)
     synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument(
+        "--family",
+        action="append",
+        choices=FAMILIES,
+        help="variant family, repeatable: COUNT documents of each (default: classic)",
+    )
     synth.set_defaults(run=_synth)
 
     score = commands.add_parser(

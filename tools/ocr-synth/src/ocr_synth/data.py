@@ -73,6 +73,25 @@ HOSPITALS = (
     "朝阳区双井社区卫生服务中心",
     "青岛大学附属医院",
 )
+# Institutions of other kinds and places, for the held-out family: every suffix a clinic, health
+# centre or hospital of the country may end in.
+HELD_OUT_HOSPITALS = (
+    "天津市第五中心医院",
+    "苏州市吴中区长桥街道社区卫生服务中心",
+    "绍兴市柯桥区平水镇卫生院",
+    "厦门市妇幼保健院",
+    "昆明医科大学第二附属医院",
+    "洛阳市中医院",
+    "合肥市包河区常青街道社区卫生服务中心",
+    "贵阳市云岩区仁心诊所",
+    "大连市中山区康宁门诊部",
+    "宁波市医疗中心李惠利医院",
+    "南宁市第一人民医院",
+    "兰州大学第二医院",
+    "哈尔滨医科大学附属第四医院",
+    "石家庄市桥西区爱尔眼科医院",
+)
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "慕容")
 # Invoice titles name the province or municipality whose format the invoice follows.
 INVOICE_REGIONS = (
     "北京",
@@ -165,7 +184,11 @@ BANKS = (
 )
 
 
-def person_name(rng: random.Random) -> str:
+def person_name(rng: random.Random, *, held_out: bool = False) -> str:
+    if held_out and rng.random() < 0.3:
+        return rng.choice(COMPOUND_SURNAMES) + "".join(
+            rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))
+        )
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 

@@ -8,19 +8,27 @@ for a field the truth does not have (a `valid_to` on a card valid for life) is a
 
 Verdicts: right when the pipeline accepts what the truth accepts and rejects what it rejects.
 For a truth `reject:<reason>`, the reason is right when that code is among the reported ones.
+Read as `auto`, a document found to be of another type than it was uploaded as counts as
+rejected for `wrong_type`, as the platform, which knows the type asked for, would reject it.
+A clean document accepted with fields for a person to key in is a right verdict; how many were
+is reported beside it ("clean sent to review"), and "clean refused" counts clean ones rejected.
+
+A generated set says in families.jsonl which variant family each file is of (families.py):
+every figure is then reported per family, so the held-out family stands apart.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
-from ocr_service.ocr.pipeline import AUTO, Pipeline
+from ocr_service.ocr.pipeline import AUTO, OcrResult, Pipeline
 from ocr_service.ocr.quality import Reason
+from ocr_synth.generate import FAMILIES_FILE
 
 # Reason codes as truth.jsonl spells them ("reject:dark"); the rest are spelled alike.
 TRUTH_SPELLING = {Reason.TOO_DARK: "dark"}
@@ -68,7 +76,10 @@ class Tally:
     verdicts_right: int = 0
     rejects: int = 0  # documents whose truth is a rejection
     reasons_right: int = 0
-    types_right: int = 0  # with `auto`: the type recognised
+    types_right: int = 0  # with `auto`: clean documents whose type was recognised
+    clean: int = 0  # documents whose truth is `accept`
+    refused_clean: int = 0  # of those, refused
+    to_review: int = 0  # of those, accepted with fields for a person to key in
     accepted_fields: FieldCount = field(default_factory=FieldCount)
     all_fields: FieldCount = field(default_factory=FieldCount)
 
@@ -88,28 +99,47 @@ def _share(part: int, whole: int) -> str:
     return f"{part / whole if whole else 1.0:.1%} ({part}/{whole})"
 
 
+def _total(tallies: Iterable[Tally]) -> Tally:
+    total = Tally()
+    for tally in tallies:
+        total.add(tally)
+    return total
+
+
 @dataclass
 class Report:
     auto: bool = False
-    by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    # family (families.jsonl beside truth.jsonl; "all" without it) -> doc_type -> tally
+    families: dict[str, dict[str, Tally]] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
+
+    def tally(self, family: str, doc_type: str) -> Tally:
+        return self.families.setdefault(family, {}).setdefault(doc_type, Tally())
+
+    @property
+    def by_type(self) -> dict[str, Tally]:
+        """Every family together, by document type."""
+        merged: dict[str, Tally] = defaultdict(Tally)
+        for by_type in self.families.values():
+            for doc_type, tally in by_type.items():
+                merged[doc_type].add(tally)
+        return merged
 
     @property
     def overall(self) -> Tally:
-        total = Tally()
-        for tally in self.by_type.values():
-            total.add(tally)
-        return total
+        return _total(self.by_type.values())
 
-    def lines(self) -> Iterator[str]:
+    def family_overall(self, family: str) -> Tally:
+        return _total(self.families.get(family, {}).values())
+
+    def table(self, by_type: dict[str, Tally]) -> Iterator[str]:
         yield (
             "| doc_type | documents | field accuracy | present but wrong | verdict accuracy"
-            " | reason right | fields on every document |"
-            + (" type recognised |" if self.auto else "")
+            " | reason right | clean refused | clean sent to review | fields on every document |"
+            + (" type recognised (clean) |" if self.auto else "")
         )
-        yield "| --- | ---: | ---: | ---: | ---: | ---: | ---: |" + (" ---: |" if self.auto else "")
-        rows = [*sorted(self.by_type.items()), ("overall", self.overall)]
-        for name, tally in rows:
+        yield "| --- |" + " ---: |" * (8 + self.auto)
+        for name, tally in [*sorted(by_type.items()), ("overall", _total(by_type.values()))]:
             accepted, every = tally.accepted_fields, tally.all_fields
             yield (
                 f"| {name} | {tally.documents}"
@@ -117,9 +147,18 @@ class Report:
                 f" | {accepted.wrong + accepted.extra}"
                 f" | {_share(tally.verdicts_right, tally.documents)}"
                 f" | {_share(tally.reasons_right, tally.rejects)}"
+                f" | {tally.refused_clean}"
+                f" | {_share(tally.to_review, tally.clean)}"
                 f" | {_share(every.right, every.expected)}, {every.wrong + every.extra} wrong |"
-                + (f" {_share(tally.types_right, tally.documents)} |" if self.auto else "")
+                + (f" {_share(tally.types_right, tally.clean)} |" if self.auto else "")
             )
+
+    def lines(self) -> Iterator[str]:
+        named = len(self.families) > 1 or "all" not in self.families
+        for family, by_type in sorted(self.families.items()):
+            if named:
+                yield f"\nfamily: {family}\n"
+            yield from self.table(by_type)
         yield ""
         yield f"misses: {len(self.misses)}"
         yield from (f"- {miss}" for miss in self.misses)
@@ -140,38 +179,70 @@ def _count_fields(
         misses.append(f"{note}: {name} read {read[name]!r}, truth has none")
 
 
+def read_families(directory: Path) -> dict[str, str]:
+    """file -> family, from the families.jsonl a generated set has beside its truth."""
+    path = directory / FAMILIES_FILE
+    if not path.exists():
+        return {}
+    rows = (json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip())
+    return {row["file"]: row["family"] for row in rows}
+
+
+def _judged(result: OcrResult, case: Case, auto: bool) -> tuple[bool, list[str]]:
+    """Accepted or not, and the reason codes, as the platform would see them: read as `auto`, a
+    document of another type than the one it was uploaded as is of the wrong type."""
+    codes = [reason["code"] for reason in result.reasons]
+    if auto and result.accepted and result.doc_type != case.doc_type:
+        return False, [Reason.WRONG_TYPE.value]
+    return result.accepted, codes
+
+
+def score(report: Report, family: str, case: Case, result: OcrResult) -> None:
+    """Count one document's result against its truth."""
+    tally = report.tally(family, case.doc_type)
+    tally.documents += 1
+    truth_accepts = case.quality == "accept"
+    # The type is judged on clean documents: a spoiled photo may show too little to tell.
+    if truth_accepts:
+        tally.types_right += result.doc_type == case.doc_type
+        if report.auto and result.doc_type != case.doc_type:
+            report.misses.append(f"{case.file}: recognised as {result.doc_type}")
+    accepted, codes = _judged(result, case, report.auto)
+    verdict_right = accepted == truth_accepts
+    tally.verdicts_right += verdict_right
+    to_review = list(getattr(result, "fields_to_review", []))
+    if truth_accepts:
+        tally.clean += 1
+        tally.refused_clean += not accepted
+        tally.to_review += accepted and bool(to_review)
+        reason_right = True
+    else:
+        tally.rejects += 1
+        reason_right = not accepted and case.quality in truth_verdicts(codes)
+        tally.reasons_right += reason_right
+    if not (verdict_right and reason_right):
+        verdict = "accept" if accepted else "reject"
+        report.misses.append(f"{case.file}: verdict {verdict} {codes}, truth {case.quality}")
+    elif to_review:
+        report.misses.append(f"{case.file}: accepted, to review {to_review}")
+    read, truth = result.fields, case.fields
+    if truth_accepts:
+        _count_fields(tally.accepted_fields, truth, read, case.file, report.misses)
+        _count_fields(tally.all_fields, truth, read, case.file, [])
+    else:
+        note = f"{case.file} ({case.quality})"
+        _count_fields(tally.all_fields, truth, read, note, report.misses)
+
+
 def evaluate(
     directory: Path, pipeline: Pipeline, *, today: date | None = None, auto: bool = False
 ) -> Report:
-    """Read every file of DIR/truth.jsonl as its true type (or as `auto`) and score it."""
+    """Read every file of DIR/truth.jsonl as its true type (or as `auto`) and score it, by
+    family where the set says which family each file is of."""
     report = Report(auto=auto)
+    families = read_families(directory)
     for case in read_truth(directory):
         data = (directory / case.file).read_bytes()
         result = pipeline.process(data, AUTO if auto else case.doc_type, today=today)
-        tally = report.by_type[case.doc_type]
-        tally.documents += 1
-        tally.types_right += result.doc_type == case.doc_type
-        if auto and result.doc_type != case.doc_type:
-            report.misses.append(f"{case.file}: recognised as {result.doc_type}")
-        codes = [reason["code"] for reason in result.reasons]
-        truth_accepts = case.quality == "accept"
-        verdict_right = result.accepted == truth_accepts
-        tally.verdicts_right += verdict_right
-        if not truth_accepts:
-            tally.rejects += 1
-            reason_right = not result.accepted and case.quality in truth_verdicts(codes)
-            tally.reasons_right += reason_right
-        else:
-            reason_right = True
-        if not (verdict_right and reason_right):
-            report.misses.append(
-                f"{case.file}: verdict {result.verdict} {codes}, truth {case.quality}"
-            )
-        read, truth = result.fields, case.fields
-        if truth_accepts:
-            _count_fields(tally.accepted_fields, truth, read, case.file, report.misses)
-            _count_fields(tally.all_fields, truth, read, case.file, [])
-        else:
-            note = f"{case.file} ({case.quality})"
-            _count_fields(tally.all_fields, truth, read, note, report.misses)
+        score(report, families.get(case.file, "all"), case, result)
     return report

@@ -76,6 +76,19 @@ def cjk_faces() -> tuple[Face, ...]:
     return tuple(faces)
 
 
+# Faces of the Noto Sans CJK collection, by the region whose glyph forms they draw.
+NOTO_REGIONS = {"JP": 0, "KR": 1, "SC": 2, "TC": 3, "HK": 4}
+
+
+@lru_cache(maxsize=16)
+def noto_face(region: str, weight: str) -> Face:
+    """A face of the packaged Noto Sans CJK collection; any other CJK face where it is missing."""
+    noto = _package_file("manimgx_fonts_cjk", "NotoSansCJK*.ttc")
+    if noto is None:
+        return cjk_faces()[0]
+    return Face(str(noto), NOTO_REGIONS[region], weight)
+
+
 @lru_cache(maxsize=256)
 def font(face: Face, size: int) -> ImageFont.FreeTypeFont:
     loaded = ImageFont.truetype(face.path, size, index=face.index)

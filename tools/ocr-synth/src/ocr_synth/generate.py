@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +13,12 @@ import cv2
 import numpy as np
 
 from ocr_synth.documents import RENDERERS, Rendered, id_card_front, medical_invoice
+from ocr_synth.families import CLASSIC, HELD_OUT, style_for
 from ocr_synth.fonts import cjk_faces
-from ocr_synth.spoilers import SPOILERS, photograph
+from ocr_synth.spoilers import HELD_OUT_SPOILERS, SPOILERS, photograph, photograph_with
+from ocr_synth.styled import STYLED
 
+FAMILIES_FILE = "families.jsonl"
 # Documents are dated up to this day, so a set made from a seed is the same whenever it is made
 # and none of its dates is ever in the future.
 ANCHOR_DATE = date(2025, 12, 31)
@@ -52,6 +55,8 @@ class Sample:
     fields: dict[str, str]
     condition: str
     data: bytes
+    family: str = CLASSIC
+    style: dict[str, str] | None = None
 
     def truth(self) -> dict[str, object]:
         return {
@@ -62,35 +67,48 @@ class Sample:
         }
 
 
-def _encode(image: np.ndarray, rng: random.Random) -> tuple[str, bytes]:
+def _encode(image: np.ndarray, rng: random.Random, quality: tuple[int, int]) -> tuple[str, bytes]:
     if rng.random() < 0.2:
         ok, buffer = cv2.imencode(".png", image)
         suffix = "png"
     else:
-        ok, buffer = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(70, 92)])
+        ok, buffer = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(*quality)])
         suffix = "jpg"
     assert ok
     return suffix, buffer.tobytes()
 
 
-def make_sample(seed: int, index: int) -> Sample:
-    rng = random.Random(f"{seed}:{index}")
+def make_sample(seed: int, index: int, family: str = CLASSIC) -> Sample:
+    """Document `index` of the set made from `seed` in a family (families.py): its type and
+    condition follow DOC_CYCLE and CONDITIONS, whatever the family."""
+    rng = random.Random(f"{seed}:{index}" if family == CLASSIC else f"{seed}:{family}:{index}")
     doc_type = DOC_CYCLE[index % len(DOC_CYCLE)]
     condition = CONDITIONS[index % len(CONDITIONS)]
-    face = rng.choice(cjk_faces())
     shown_type = doc_type
-    if condition == "wrong_type":
-        shown_type = rng.choice([other for other in DOC_CYCLE if other != doc_type])
-    rendered: Rendered = RENDERERS[shown_type](rng, face, ANCHOR_DATE)
-    photo = photograph(rendered, rng)
+    style = None
+    if family == CLASSIC:
+        face = rng.choice(cjk_faces())
+        if condition == "wrong_type":
+            shown_type = rng.choice([other for other in DOC_CYCLE if other != doc_type])
+        rendered: Rendered = RENDERERS[shown_type](rng, face, ANCHOR_DATE)
+        photo = photograph(rendered, rng)
+        jpeg_quality = (70, 92)
+    else:
+        style = style_for(family, rng)
+        if condition == "wrong_type":
+            shown_type = rng.choice([other for other in DOC_CYCLE if other != doc_type])
+        rendered = STYLED[shown_type](rng, style, ANCHOR_DATE)
+        photo = photograph_with(rendered, rng, style.camera)
+        jpeg_quality = style.camera.jpeg_quality
+    spoilers = HELD_OUT_SPOILERS if family == HELD_OUT else SPOILERS
     image = photo.image
     quality = "accept"
-    if condition in SPOILERS:
-        spoil, quality = SPOILERS[condition]
+    if condition in spoilers:
+        spoil, quality = spoilers[condition]
         image = spoil(photo, rng)
     elif condition == "wrong_type":
         quality = "reject:wrong_type"
-    suffix, data = _encode(image, rng)
+    suffix, data = _encode(image, rng, jpeg_quality)
     return Sample(
         file=f"synth-{index:04d}-{doc_type}.{suffix}",
         doc_type=doc_type,
@@ -98,6 +116,8 @@ def make_sample(seed: int, index: int) -> Sample:
         fields=rendered.fields if shown_type == doc_type else {},
         condition=condition,
         data=data,
+        family=family,
+        style=style.describe() if style else None,
     )
 
 
@@ -108,7 +128,7 @@ def make_document(seed: str, doc_type: str, **given: str) -> Sample:
     rng = random.Random(f"document:{seed}:{doc_type}")
     face = rng.choice(cjk_faces())
     rendered = renderers[doc_type](rng, face, ANCHOR_DATE, given)
-    suffix, data = _encode(photograph(rendered, rng).image, rng)
+    suffix, data = _encode(photograph(rendered, rng).image, rng, (70, 92))
     return Sample(
         file=f"synth-{seed}-{doc_type}.{suffix}",
         doc_type=doc_type,
@@ -119,12 +139,27 @@ def make_document(seed: str, doc_type: str, **given: str) -> Sample:
     )
 
 
-def generate(out_dir: Path, count: int, seed: int) -> list[Sample]:
-    """Writes `count` documents and truth.jsonl into out_dir."""
+def generate(
+    out_dir: Path, count: int, seed: int, families: tuple[str, ...] = (CLASSIC,)
+) -> list[Sample]:
+    """Writes `count` documents of each family, their truth.jsonl and, beside it, families.jsonl
+    (which family and style each file was printed in)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    samples = [make_sample(seed, index) for index in range(count)]
-    with (out_dir / "truth.jsonl").open("w", encoding="utf-8") as truth:
+    samples = []
+    for family in families:
+        for index in range(count):
+            sample = make_sample(seed, index, family)
+            if len(families) > 1:
+                prefix = "h" if family == HELD_OUT else family[0]
+                sample = replace(sample, file=f"{prefix}-{sample.file}")
+            samples.append(sample)
+    with (
+        (out_dir / "truth.jsonl").open("w", encoding="utf-8") as truth,
+        (out_dir / FAMILIES_FILE).open("w", encoding="utf-8") as styles,
+    ):
         for sample in samples:
             (out_dir / sample.file).write_bytes(sample.data)
             truth.write(json.dumps(sample.truth(), ensure_ascii=False) + "\n")
+            row = {"file": sample.file, "family": sample.family, "style": sample.style}
+            styles.write(json.dumps(row, ensure_ascii=False) + "\n")
     return samples

@@ -37,14 +37,26 @@ _EXTRACTORS = {
     "discharge_summary": medical_record.extract,
 }
 
-# What a document must show to be of use in a claim; without these it is sent back to the user.
+# The fields a claim needs of each document (API.md): the assessment rules read every one of an
+# invoice's; cards and papers name the person, the account or the illness. One that cannot be read
+# on a sharp, complete photo goes to a person to key in.
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    "medical_invoice": ("invoice_number", "payer_name", "hospital", "issue_date", "total_amount"),
+    "medical_invoice": (
+        "invoice_code",
+        "invoice_number",
+        "payer_name",
+        "hospital",
+        "issue_date",
+        "total_amount",
+        "insurance_paid",
+        "self_paid",
+        "visit_type",
+    ),
     "id_card_front": ("name", "id_number"),
     "id_card_back": ("issuing_authority", "valid_from"),
     "bank_card": ("card_number",),
-    "diagnosis_certificate": ("patient_name", "diagnosis"),
-    "discharge_summary": ("patient_name", "diagnosis"),
+    "diagnosis_certificate": ("patient_name", "hospital", "diagnosis", "issue_date"),
+    "discharge_summary": ("patient_name", "hospital", "diagnosis"),
 }
 
 

@@ -1,4 +1,9 @@
-"""Medical invoices (医疗门诊/住院收费票据 and 医疗发票)."""
+"""Medical invoices: the national 医疗收费电子票据, provincial paper 收费票据, hospital print-outs.
+
+Each field is read from beside or below one of the labels these templates print for it; where no
+label could be placed, from a value whose shape can only be that field's. Amounts are kept only
+where the printed figures agree with each other.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +15,118 @@ from decimal import Decimal
 from ocr_service.ocr.extract.layout import Page
 from ocr_service.ocr.extract.normalize import (
     digit_run,
+    find_dates,
     money,
     parse_amount,
     parse_chinese_amount,
     parse_iso_date,
 )
-from ocr_service.ocr.extract.validate import valid_hospital, valid_person_name
+from ocr_service.ocr.extract.validate import (
+    HOSPITAL_SUFFIXES,
+    valid_hospital,
+    valid_person_name,
+)
 
+# Labels as the national template, provinces, hospitals and printers word them; more specific
+# wordings first.
 CODE = ("票据代码", "发票代码")
-NUMBER = ("票据号码", "发票号码", "票据号", "发票号")
-PAYER = ("交款人", "缴款人", "患者姓名", "就诊人", "姓名")
-HOSPITAL = ("医疗机构名称", "医疗机构", "收款单位", "医院名称", "开票单位")
-ISSUE_DATE = ("开票日期", "收费日期", "日期")
-TOTAL = ("合计(小写)", "金额合计(小写)", "合计金额", "小写")
-TOTAL_IN_WORDS = ("合计(大写)", "金额合计(大写)", "大写")
-INSURANCE = ("医保统筹支付", "医保基金支付", "统筹基金支付", "统筹支付", "医保支付", "基金支付")
-SELF = ("个人支付", "个人自付", "自付金额", "个人现金支付", "个人缴费")
-OTHER_LABELS = ("性别", "项目名称", "金额(元)", "收款人", "复核人", "合计")
+NUMBER = ("票据号码", "发票号码", "票据号", "发票号", "票号", "NO.", "No.", "NO:", "No:")
+PAYER = (
+    "交款人",
+    "缴款人",
+    "付款人",
+    "患者姓名",
+    "病人姓名",
+    "就诊人",
+    "姓名",
+)
+HOSPITAL = (
+    "医疗机构名称",
+    "医疗机构",
+    "收款单位",
+    "开票单位",
+    "收费单位",
+    "医院名称",
+    "就诊医院",
+    "就诊机构",
+)
+ISSUE_DATE = ("开票日期", "收费日期", "结算日期", "缴费日期", "填开日期", "日期")
+TOTAL_IN_WORDS = (
+    "金额合计(大写)",
+    "合计金额(大写)",
+    "总金额(大写)",
+    "费用合计(大写)",
+    "人民币(大写)",
+    "合计(大写)",
+    "大写",
+)
+TOTAL = (
+    "金额合计(小写)",
+    "合计金额(小写)",
+    "总金额(小写)",
+    "费用合计(小写)",
+    "合计(小写)",
+    "(小写)",
+    "小写",
+    "金额合计",
+    "合计金额",
+    "费用合计",
+    "总金额",
+    "总计",
+    "合计",
+)
+INSURANCE = (
+    "基本医疗保险统筹基金支付",
+    "医保统筹基金支付",
+    "医保统筹支付",
+    "统筹基金支付",
+    "医保基金支付",
+    "医疗保险支付",
+    "统筹支付",
+    "医保支付",
+    "基金支付",
+    "医保报销",
+    "统筹报销",
+)
+SELF = (
+    "个人现金支付",
+    "个人支付金额",
+    "个人自付金额",
+    "个人自付",
+    "个人支付",
+    "自付金额",
+    "个人缴费",
+    "个人负担",
+    "现金支付",
+    "自付",
+)
+# Labels of other things on the same papers: a field's label inside one of these is not that
+# field's (日期 in 就诊日期, 交款人 in 交款人统一社会信用代码, 支付 in 个人账户支付).
+OTHER_LABELS = (
+    "交款人统一社会信用代码",
+    "统一社会信用代码",
+    "医疗机构类型",
+    "就诊日期",
+    "入院日期",
+    "出院日期",
+    "住院日期",
+    "住院时间",
+    "打印日期",
+    "个人账户支付",
+    "个人自费",
+    "其他支付",
+    "性别",
+    "项目名称",
+    "金额(元)",
+    "收款人",
+    "复核人",
+    "校验码",
+    "业务流水号",
+    "门诊号",
+    "住院号",
+    "医保类型",
+    "医保编号",
+)
 
 LABELS = (
     CODE
@@ -43,6 +143,9 @@ LABELS = (
 
 # 门 is often read as 内 in PP-OCR's output for invoice titles; both mean an outpatient visit here.
 _OUTPATIENT = re.compile(r"[门内]诊")
+_INSTITUTION = re.compile(
+    r"[\u4e00-\u9fff()]{2,36}(?:" + "|".join(map(re.escape, HOSPITAL_SUFFIXES)) + ")"
+)
 
 
 def _digits(low: int, high: int) -> Callable[[str], str | None]:
@@ -53,12 +156,64 @@ def _digits(low: int, high: int) -> Callable[[str], str | None]:
     return parse
 
 
-def visit_type(page: Page) -> str | None:
-    inpatient = "住院" in page.text
-    outpatient = bool(_OUTPATIENT.search(page.text))
+def _name(text: str) -> str | None:
+    return text if valid_person_name(text) else None
+
+
+def _hospital(text: str) -> str | None:
+    return text if valid_hospital(text) else None
+
+
+def visit_type(page: Page, hospital: str | None) -> str | None:
+    """Inpatient or outpatient, from the words the page prints (less the hospital's own name,
+    which may well say 门诊部)."""
+    text = page.text.replace(hospital, "") if hospital else page.text
+    inpatient = "住院" in text
+    outpatient = bool(_OUTPATIENT.search(text))
     if inpatient == outpatient:
         return None
     return "inpatient" if inpatient else "outpatient"
+
+
+def _unlabelled_hospital(page: Page) -> str | None:
+    """The one institution the page names, where none stands beside a label: in the title, or
+    alone on its line. Two different ones, and it is not known which is meant."""
+    found = set()
+    for cell in page.cells:
+        for match in _INSTITUTION.finditer(cell.text):
+            name = match.group()
+            if valid_hospital(name) and not page.is_label(name):
+                found.add(name)
+    # A name and the longer name it is part of are one institution named twice.
+    longest = {name for name in found if not any(name in other for other in found - {name})}
+    return longest.pop() if len(longest) == 1 else None
+
+
+def _payer_beside_gender(page: Page) -> str | None:
+    """The payer's name where its label was not read: the person's name just before 性别."""
+    for cell in page.cells:
+        at = cell.text.find("性别")
+        if at < 0:
+            continue
+        before = cell.text[:at]
+        if before:
+            candidate = re.sub(r"^.*?[:：]", "", before)
+            if _name(candidate) and not page.is_label(candidate):
+                return candidate
+            continue
+        left = page.left_of(cell)
+        if left is not None and _name(left.text) and not page.is_label(left.text):
+            return left.text
+    return None
+
+
+def _only_date(page: Page, today: date) -> str | None:
+    """The issue date where its label was not read: the page's one date, if it prints only one."""
+    dates = {day for cell in page.cells for day in find_dates(cell.text)}
+    if len(dates) != 1:
+        return None
+    (day,) = dates
+    return day.isoformat() if day <= today else None
 
 
 def _amounts(page: Page) -> dict[str, str]:
@@ -87,20 +242,30 @@ def _amounts(page: Page) -> dict[str, str]:
 
 
 def extract(page: Page, *, today: date) -> dict[str, str]:
-    fields: dict[str, str] = {}
     readers: dict[str, tuple[tuple[str, ...], Callable[[str], str | None]]] = {
         "invoice_code": (CODE, _digits(8, 12)),
         "invoice_number": (NUMBER, _digits(6, 20)),
-        "payer_name": (PAYER, lambda text: text if valid_person_name(text) else None),
-        "hospital": (HOSPITAL, lambda text: text if valid_hospital(text) else None),
+        "payer_name": (PAYER, _name),
+        "hospital": (HOSPITAL, _hospital),
         "issue_date": (ISSUE_DATE, lambda text: parse_iso_date(text, today=today)),
     }
+    fields: dict[str, str] = {}
     for name, (labels, parse) in readers.items():
         value = page.read(labels, parse)
         if value is not None:
             fields[name] = value
+    fallbacks: dict[str, Callable[[], str | None]] = {
+        "payer_name": lambda: _payer_beside_gender(page),
+        "hospital": lambda: _unlabelled_hospital(page),
+        "issue_date": lambda: _only_date(page, today),
+    }
+    for name, fallback in fallbacks.items():
+        if name not in fields and not page.has_label(readers[name][0]):
+            value = fallback()
+            if value is not None:
+                fields[name] = value
     fields.update(_amounts(page))
-    kind = visit_type(page)
+    kind = visit_type(page, fields.get("hospital"))
     if kind:
         fields["visit_type"] = kind
     return fields

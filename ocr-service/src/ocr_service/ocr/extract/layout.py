@@ -9,6 +9,7 @@ engine turns each line before recognising it), but its boxes stay where they are
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median
@@ -38,9 +39,10 @@ class Cell:
     def cy(self) -> float:
         return (self.y0 + self.y1) / 2
 
-    def same_row(self, other: Cell) -> bool:
+    def same_row(self, other: Cell, share: float = 0.5) -> bool:
+        """Whether the two lines overlap vertically by `share` of the lower one's height."""
         overlap = min(self.y1, other.y1) - max(self.y0, other.y0)
-        return overlap > 0.5 * min(self.height, other.height)
+        return overlap > share * min(self.height, other.height)
 
 
 def text_angle(lines: Sequence[OcrLine]) -> float:
@@ -76,6 +78,13 @@ def turned(lines: Sequence[OcrLine], quarter_turns: int) -> list[OcrLine]:
         result.append(OcrLine(line.text, line.score, (a, b, c, d)))
     return result
 
+
+# A line this long that begins a label is that label cut short (业务流水 for 业务流水号).
+_LABEL_HEAD = 3
+# A value beside its label overlaps the label's line by this share of a line height at least.
+ROW_TOLERANCE = 0.3
+# 收款单位(章): the note that the stamp goes there, between a label and its value.
+_STAMP_NOTE = re.compile(r"^\((?:章|盖章|签章|印章)\)")
 
 # A line of three characters or more is clearly longer than it is high, whichever way it runs.
 _LONG_LINE_CHARS = 3
@@ -124,6 +133,7 @@ class Page:
         self.text = "".join(cell.text for cell in self.cells)
 
     def _cut_at_next_label(self, rest: str) -> str:
+        rest = _STAMP_NOTE.sub("", strip_separators(rest))
         end = len(rest)
         for label in self.labels:
             found = rest.find(label, 1)
@@ -167,6 +177,14 @@ class Page:
                         candidates.append((neighbour, self._cut_at_next_label(neighbour.text)))
         return candidates
 
+    def has_label(self, label_variants: Sequence[str]) -> bool:
+        """Whether any of the labels is printed on the page (as itself, not inside another)."""
+        return any(
+            self._label_end(cell.text, label, label_variants) is not None
+            for label in label_variants
+            for cell in self.cells
+        )
+
     def read(self, label_variants: Sequence[str], parse: Callable[[str], T | None]) -> T | None:
         """The first value candidate of the label that parses."""
         for _, text in self.value_candidates(label_variants):
@@ -176,14 +194,26 @@ class Page:
         return None
 
     def right_of(self, cell: Cell) -> Cell | None:
+        """The nearest cell to the right on the same row; values printed over pre-printed labels
+        may sit up to half a line off it."""
         row = [
             other
             for other in self.cells
             if other is not cell
             and other.x0 >= cell.x1 - 0.5 * cell.height
-            and cell.same_row(other)
+            and cell.same_row(other, ROW_TOLERANCE)
         ]
         return min(row, key=lambda other: other.x0, default=None)
+
+    def left_of(self, cell: Cell) -> Cell | None:
+        row = [
+            other
+            for other in self.cells
+            if other is not cell
+            and other.x1 <= cell.x0 + 0.5 * cell.height
+            and cell.same_row(other, ROW_TOLERANCE)
+        ]
+        return max(row, key=lambda other: other.x1, default=None)
 
     def below(self, cell: Cell) -> Cell | None:
         """The nearest cell under this one, overlapping it horizontally, within two line heights."""
@@ -210,4 +240,8 @@ class Page:
         return None
 
     def is_label(self, text: str) -> bool:
-        return any(label in text for label in self.labels)
+        """Whether the text holds a label, or is the start of one whose end went unread."""
+        return any(
+            label in text or (len(text) >= _LABEL_HEAD and label.startswith(text))
+            for label in self.labels
+        )

@@ -7,14 +7,24 @@ from datetime import date
 
 from ocr_service.ocr.extract.layout import Page
 from ocr_service.ocr.extract.normalize import parse_date, parse_iso_date, strip_separators
-from ocr_service.ocr.extract.validate import valid_hospital, valid_person_name
+from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
 
-PATIENT = ("患者姓名", "病人姓名", "姓名")
-HOSPITAL = ("医疗机构", "医院名称", "就诊医院")
-DIAGNOSIS = ("出院诊断", "临床诊断", "诊断结果", "疾病诊断", "诊断意见", "诊断")
+PATIENT = ("患者姓名", "病人姓名", "就诊人", "姓名")
+HOSPITAL = ("医疗机构名称", "医疗机构", "医院名称", "就诊医院")
+DIAGNOSIS = (
+    "出院诊断",
+    "临床诊断",
+    "诊断结果",
+    "疾病诊断",
+    "诊断意见",
+    "门诊诊断",
+    "初步诊断",
+    "最后诊断",
+    "诊断",
+)
 ADMISSION = ("入院日期", "入院时间")
 DISCHARGE = ("出院日期", "出院时间")
-ISSUE_DATE = ("开具日期", "出具日期", "签发日期", "日期")
+ISSUE_DATE = ("开具日期", "出具日期", "签发日期", "开证日期", "日期")
 OTHER_LABELS = (
     "性别",
     "年龄",
@@ -35,8 +45,9 @@ OTHER_LABELS = (
 )
 LABELS = PATIENT + HOSPITAL + DIAGNOSIS + ADMISSION + DISCHARGE + ISSUE_DATE + OTHER_LABELS
 
+# The longest name ending in an institution's suffix: 宁波市医疗中心李惠利医院, not 宁波市医疗中心.
 _HOSPITAL_IN_TITLE = re.compile(
-    r"[\u4e00-\u9fff()]{2,30}?(?:医院|卫生院|卫生服务中心|诊所|门诊部|医疗中心|保健院)"
+    r"[\u4e00-\u9fff()]{2,36}(?:" + "|".join(map(re.escape, HOSPITAL_SUFFIXES)) + ")"
 )
 _DIAGNOSIS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()、,，+\-·]{2,60}")
 

@@ -1,0 +1,508 @@
+"""Claim documents printed in a family's style: its wordings, layout, date and amount forms,
+fonts, print effect and paper. The ground truth is the same whatever the style."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+import ocr_synth.data as data
+from ocr_synth.documents import Rendered, Sheet
+from ocr_synth.families import Style
+from ocr_synth.fonts import Face, font
+
+INK = (25, 25, 25)
+MARGIN = 40
+
+
+def date_text(day: date, style: str) -> str:
+    forms = {
+        "iso": day.isoformat(),
+        "cn": f"{day.year}年{day.month}月{day.day}日",
+        "dot": f"{day:%Y.%m.%d}",
+        "slash": f"{day:%Y/%m/%d}",
+        "compact": f"{day:%Y%m%d}",
+        "cn_padded": f"{day:%Y}年{day:%m}月{day:%d}日",
+    }
+    return forms[style]
+
+
+def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
+    plain = f"{value:.2f}"
+    grouped = f"{value:,.2f}"
+    forms = {
+        "plain": plain,
+        "yen": rng.choice(("¥", "￥", "")) + plain,
+        "thousands": grouped,
+        "yuan": plain + "元",
+        "yen_thousands_yuan": rng.choice(("¥", "￥")) + grouped + rng.choice(("元", "")),
+    }
+    return forms[style]
+
+
+def _effect_mask(mask: Image.Image, effect: str, size: int) -> Image.Image:
+    if effect == "condensed":
+        return mask.resize((max(1, round(mask.width * 0.82)), mask.height))
+    if effect == "dot_matrix":
+        pixels = np.asarray(mask, dtype=np.float32)
+        pitch = max(2, round(size / 10))
+        ys, xs = np.mgrid[0 : pixels.shape[0], 0 : pixels.shape[1]]
+        dots = ((ys % pitch) < pitch * 0.75) & ((xs % pitch) < pitch * 0.75)
+        return Image.fromarray((pixels * dots * 0.85).astype(np.uint8))
+    return mask
+
+
+class StyledSheet(Sheet):
+    """A sheet that prints labels and values as the style says."""
+
+    def __init__(self, size: tuple[int, int], style: Style) -> None:
+        super().__init__(size, style.paper, style.face)
+        self.style = style
+
+    def put(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: int,
+        *,
+        fill: tuple[int, int, int] = INK,
+        face: Face | None = None,
+        effect: str = "none",
+    ) -> tuple[int, int, int, int]:
+        """Print text with its top-left at (x, y); the box it covers."""
+        typeface = font(face or self.face, size)
+        left, top, right, bottom = self.draw.textbbox((0, 0), text, font=typeface)
+        mask = Image.new("L", (round(right - left) + 2, round(bottom - top) + 2), 0)
+        ImageDraw.Draw(mask).text((-left + 1, -top + 1), text, font=typeface, fill=255)
+        mask = _effect_mask(mask, effect, size)
+        origin = (round(x), round(y + top))
+        self.image.paste(Image.new("RGB", mask.size, fill), origin, mask)
+        box = (origin[0], origin[1], origin[0] + mask.width, origin[1] + mask.height)
+        self.boxes.append(box)
+        return box
+
+    def measure(
+        self, text: str, size: int, face: Face | None = None, effect: str = "none"
+    ) -> float:
+        width = self.draw.textlength(text, font=font(face or self.face, size))
+        return width * 0.82 if effect == "condensed" else width
+
+
+@dataclass
+class Pair:
+    label: str
+    value: str
+
+
+class Printer:
+    """Rows of label/value pairs in one of the layouts:
+    - inline: label, colon and value on one line;
+    - grid: label and value in cells of a ruled table;
+    - stacked: a small label with its value on the line below;
+    - offset: pre-printed labels, values printed beside them off register, as printers do."""
+
+    def __init__(self, sheet: StyledSheet, size: int, rng: random.Random, colon: bool = True):
+        self.sheet, self.size, self.rng = sheet, size, rng
+        self.style = sheet.style
+        self.colon = rng.choice(("：", ":", "： ")) if colon else " "
+
+    def _value(self, x: float, y: float, text: str) -> float:
+        style = self.style
+        box = self.sheet.put(
+            x, y, text, self.size, face=style.value_face, effect=style.effect, fill=INK
+        )
+        return box[2]
+
+    def _label(self, x: float, y: float, text: str, size: int | None = None) -> float:
+        box = self.sheet.put(x, y, text, size or self.size, fill=self.style.label_ink)
+        return box[2]
+
+    def width(self, pair: Pair) -> float:
+        s, sheet, layout = self.size, self.sheet, self.style.layout
+        value = sheet.measure(pair.value, s, self.style.value_face, self.style.effect)
+        label = sheet.measure(pair.label + self.colon.strip(), s)
+        if layout == "grid":
+            return label + value + 64
+        if layout == "stacked":
+            return max(label * 0.75, value)
+        return label + value + (30 if layout == "offset" else 6)
+
+    def row_height(self) -> float:
+        return (
+            self.size
+            * {"inline": 1.75, "grid": 2.0, "stacked": 2.9, "offset": 2.0}[self.style.layout]
+        )
+
+    def pair(self, x: float, y: float, pair: Pair) -> None:
+        layout, s = self.style.layout, self.size
+        if layout == "inline":
+            end = self._label(x, y, pair.label + self.colon.rstrip())
+            self._value(end + (6 if self.colon.endswith(" ") else 1), y, pair.value)
+        elif layout == "grid":
+            label_w = self.sheet.measure(pair.label, s) + 24
+            value_w = self.sheet.measure(pair.value, s, self.style.value_face, self.style.effect)
+            top, bottom = y - s * 0.3, y + s * 1.5
+            outline = (110, 110, 110)
+            self.sheet.draw.rectangle((x - 8, top, x + label_w, bottom), outline=outline, width=2)
+            self.sheet.draw.rectangle(
+                (x + label_w, top, x + label_w + value_w + 32, bottom), outline=outline, width=2
+            )
+            self._label(x + 4, y, pair.label)
+            self._value(x + label_w + 16, y, pair.value)
+        elif layout == "stacked":
+            self._label(x, y, pair.label, round(s * 0.75))
+            self._value(x, y + s * 1.2, pair.value)
+        else:  # offset
+            end = self._label(x, y, pair.label)
+            shift = self.rng.uniform(-0.2, 0.45) * s
+            self._value(end + self.rng.randint(14, 34), y + shift, pair.value)
+
+    def rows(self, y: float, pairs: list[Pair], width: int) -> float:
+        """Print pairs left to right, wrapping at the sheet's width; the y below them."""
+        x: float = MARGIN
+        for pair in pairs:
+            needed = self.width(pair)
+            if x > MARGIN and x + needed > width - MARGIN:
+                x, y = MARGIN, y + self.row_height()
+            self.pair(x, y, pair)
+            x += needed + self.rng.randint(44, 80)
+        return y + self.row_height()
+
+
+def _crop(sheet: StyledSheet, bottom: float) -> None:
+    sheet.image = sheet.image.crop((0, 0, sheet.image.width, round(bottom)))
+    sheet.draw = ImageDraw.Draw(sheet.image)
+
+
+def _stamp(sheet: StyledSheet, cx: float, cy: float) -> None:
+    r = 60
+    sheet.draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(200, 40, 40), width=3)
+    stamp = font(sheet.face, 20)
+    text = "财务专用章"
+    sheet.draw.text(
+        (cx - sheet.draw.textlength(text, font=stamp) / 2, cy - 12),
+        text,
+        font=stamp,
+        fill=(200, 40, 40),
+    )
+
+
+def _invoice_fields(rng: random.Random, style: Style, today: date) -> dict[str, str]:
+    inpatient = rng.random() < 0.35
+    hospitals = data.HELD_OUT_HOSPITALS if style.held_out_people else data.HOSPITALS
+    total = Decimal(rng.randint(1_000, 800_000 if inpatient else 150_000)) / 100
+    ratio = rng.choice((Decimal(0), Decimal("0.3"), Decimal("0.5"), Decimal("0.7")))
+    insurance = (total * ratio).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    return {
+        "invoice_code": _digits(rng, rng.choice((8, 9, 12))),
+        "invoice_number": str(rng.randint(1_000_000_000, 9_999_999_999)),
+        "payer_name": data.person_name(rng, held_out=style.held_out_people),
+        "hospital": rng.choice(hospitals),
+        "issue_date": data.random_date(rng, today - timedelta(days=400), today).isoformat(),
+        "total_amount": f"{total:.2f}",
+        "insurance_paid": f"{insurance:.2f}",
+        "self_paid": f"{total - insurance:.2f}",
+        "visit_type": "inpatient" if inpatient else "outpatient",
+    }
+
+
+def _digits(rng: random.Random, count: int) -> str:
+    return str(rng.randint(10 ** (count - 1), 10**count - 1))
+
+
+def _split(total: Decimal, parts: int, rng: random.Random) -> list[Decimal]:
+    cents = int(total * 100)
+    cuts = sorted(rng.sample(range(1, cents), parts - 1)) if cents > parts else []
+    edges = [0, *cuts, cents]
+    return [Decimal(b - a) / 100 for a, b in pairwise(edges)]
+
+
+def _extra(label: str, kind: str, rng: random.Random, style: Style, issued: date) -> Pair:
+    label = label.format(kind=kind)
+    if label.endswith("号") and label != "校验码":
+        value = str(rng.randint(1_000_000, 99_999_999))
+    elif label == "校验码":
+        value = "".join(rng.choice("0123456789abcdef") for _ in range(6))
+    elif label == "交款人统一社会信用代码":
+        region, _, _ = rng.choice(data.REGIONS)
+        born = data.random_date(rng, date(1950, 1, 1), date(2005, 1, 1))
+        value = data.id_number(rng, region, born, rng.random() < 0.5)
+    elif label == "业务流水号":
+        value = str(rng.randint(10**11, 10**12 - 1))
+    elif label == "就诊日期":
+        value = date_text(issued - timedelta(days=rng.randint(1, 12)), style.dates)
+    elif label == "医保类型":
+        value = rng.choice(("城镇职工基本医疗保险", "城乡居民基本医疗保险"))
+    else:  # 收款人, 复核人
+        value = data.person_name(rng)
+    return Pair(label, value)
+
+
+def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
+    fields = _invoice_fields(rng, style, today)
+    wording = style.invoice
+    kind = "住院" if fields["visit_type"] == "inpatient" else "门诊"
+    issued = date.fromisoformat(fields["issue_date"])
+    width = rng.choice((1100, 1240, 1400))
+    s = rng.choice((24, 26, 28))
+    sheet = StyledSheet((width, 2400), style)
+    printer = Printer(sheet, s, rng)
+    title = wording.title.format(
+        region=rng.choice(data.INVOICE_REGIONS), kind=kind, hospital=fields["hospital"]
+    )
+    sheet.centred(28, title, s + 8)
+    money = {
+        name: amount_text(Decimal(fields[name]), style.amounts, rng)
+        for name in ("total_amount", "insurance_paid", "self_paid")
+    }
+    extras = [_extra(label, kind, rng, style, issued) for label in wording.extras]
+    footer = [pair for pair in extras if pair.label in ("收款人", "复核人")]
+    y = printer.rows(
+        100,
+        [
+            Pair(wording.code, fields["invoice_code"]),
+            Pair(wording.number, fields["invoice_number"]),
+            Pair(wording.issue_date, date_text(issued, style.dates)),
+        ],
+        width,
+    )
+    upper = [
+        Pair(wording.payer, fields["payer_name"]),
+        Pair("性别", rng.choice("男女")),
+        *(pair for pair in extras if pair not in footer),
+    ]
+    if not wording.hospital_at_foot:
+        upper.append(Pair(wording.hospital, fields["hospital"]))
+    y = printer.rows(y + 10, upper, width)
+    y = _items_table(sheet, s, y + 6, Decimal(fields["total_amount"]), rng, width)
+    y = printer.rows(
+        y + 12,
+        [Pair(wording.total_in_words, data.amount_in_words(Decimal(fields["total_amount"])))],
+        width,
+    )
+    y = printer.rows(y, [Pair(wording.total, money["total_amount"])], width)
+    y = printer.rows(
+        y,
+        [
+            Pair(wording.insurance, money["insurance_paid"]),
+            Pair(wording.self_paid, money["self_paid"]),
+        ],
+        width,
+    )
+    foot = list(footer)
+    if wording.hospital_at_foot:
+        foot.insert(0, Pair(wording.hospital, fields["hospital"]))
+    if foot:
+        y = printer.rows(y + 10, foot, width)
+    _stamp(sheet, width - rng.randint(230, 320), y - 90)
+    _crop(sheet, y + rng.randint(30, 90))
+    return sheet.done("medical_invoice", fields)
+
+
+def _items_table(
+    sheet: StyledSheet, s: int, y: float, total: Decimal, rng: random.Random, width: int
+) -> float:
+    items = rng.sample(data.INVOICE_ITEMS, rng.randint(2, 5))
+    amounts = _split(total, len(items), rng)
+    top = y - 4
+    amount_x = width // 2
+    sheet.put(50, y + 6, "项目名称", s)
+    sheet.put(amount_x, y + 6, "金额(元)", s)
+    for item, amount in zip(items, amounts, strict=True):
+        y += s * 1.6
+        sheet.put(50, y + 6, item, s)
+        sheet.put(amount_x, y + 6, f"{amount:.2f}", s, face=sheet.style.value_face)
+    y += s * 1.9
+    sheet.draw.rectangle((30, top, width - 30, y), outline=(60, 60, 60), width=2)
+    return y + 10
+
+
+def _record(
+    rng: random.Random, style: Style, today: date, summary: bool
+) -> tuple[StyledSheet, Printer, dict[str, str], float]:
+    wording = style.record
+    hospitals = data.HELD_OUT_HOSPITALS if style.held_out_people else data.HOSPITALS
+    fields = {
+        "patient_name": data.person_name(rng, held_out=style.held_out_people),
+        "hospital": rng.choice(hospitals),
+        "diagnosis": rng.choice(data.DIAGNOSES),
+    }
+    width = rng.choice((1000, 1100))
+    sheet = StyledSheet((width, 2200), style)
+    sheet.centred(70, fields["hospital"], 40)
+    sheet.centred(140, wording.summary_title if summary else wording.certificate_title, 44)
+    printer = Printer(sheet, 28, rng, colon=wording.colon)
+    return sheet, printer, fields, 260.0
+
+
+def diagnosis_certificate(rng: random.Random, style: Style, today: date) -> Rendered:
+    sheet, printer, fields, y = _record(rng, style, today, summary=False)
+    wording = style.record
+    issued = data.random_date(rng, today - timedelta(days=400), today)
+    fields["issue_date"] = issued.isoformat()
+    width = sheet.image.width
+    y = printer.rows(
+        y,
+        [
+            Pair(wording.patient, fields["patient_name"]),
+            Pair("性别", rng.choice("男女")),
+            Pair("年龄", f"{rng.randint(3, 90)}岁"),
+        ],
+        width,
+    )
+    y = printer.rows(
+        y + 20,
+        [
+            Pair("科别", rng.choice(data.DEPARTMENTS)),
+            Pair("门诊号", str(rng.randint(10_000_000, 99_999_999))),
+        ],
+        width,
+    )
+    for pair in (
+        Pair(wording.diagnosis, fields["diagnosis"]),
+        Pair("建议", rng.choice(data.ADVICE)),
+        Pair("医师", data.person_name(rng)),
+        Pair(wording.issue_date, date_text(issued, style.dates)),
+    ):
+        y = printer.rows(y + 20, [pair], width)
+    _crop(sheet, y + 80)
+    return sheet.done("diagnosis_certificate", fields)
+
+
+def discharge_summary(rng: random.Random, style: Style, today: date) -> Rendered:
+    sheet, printer, fields, y = _record(rng, style, today, summary=True)
+    wording = style.record
+    discharged = data.random_date(rng, today - timedelta(days=400), today - timedelta(days=1))
+    admitted = discharged - timedelta(days=rng.randint(2, 20))
+    fields |= {
+        "issue_date": discharged.isoformat(),
+        "admission_date": admitted.isoformat(),
+        "discharge_date": discharged.isoformat(),
+    }
+    width = sheet.image.width
+    y = printer.rows(
+        y,
+        [Pair(wording.patient, fields["patient_name"]), Pair("性别", rng.choice("男女"))],
+        width,
+    )
+    for pair in (
+        Pair("住院号", str(rng.randint(100_000, 999_999))),
+        Pair(wording.admission, date_text(admitted, style.dates)),
+        Pair(wording.discharge, date_text(discharged, style.dates)),
+        Pair("入院诊断", rng.choice(data.DIAGNOSES)),
+        Pair("出院诊断", fields["diagnosis"]),
+        Pair("出院医嘱", rng.choice(data.ADVICE)),
+        Pair("医师", data.person_name(rng)),
+        Pair(wording.issue_date, date_text(discharged, style.dates)),
+    ):
+        y = printer.rows(y + 14, [pair], width)
+    _crop(sheet, y + 80)
+    return sheet.done("discharge_summary", fields)
+
+
+_CARD = (856, 540)
+
+
+def _card_paper(style: Style) -> tuple[int, int, int]:
+    r, g, b = style.paper
+    return (min(r, 238), min(g, 240), min(b, 236))
+
+
+def id_card_front(rng: random.Random, style: Style, today: date) -> Rendered:
+    born = data.random_date(rng, date(1950, 1, 1), today - timedelta(days=18 * 366))
+    male = rng.random() < 0.5
+    region, place, _ = rng.choice(data.REGIONS)
+    name = data.person_name(rng, held_out=style.held_out_people)
+    address = f"{place}{rng.choice(data.STREETS)}{rng.randint(1, 300)}号"
+    if rng.random() < 0.6:
+        address += f"{rng.randint(1, 30)}栋{rng.randint(101, 2999)}室"
+    fields = {
+        "name": name,
+        "gender": "男" if male else "女",
+        "ethnicity": rng.choice(data.ETHNICITIES),
+        "birth_date": born.isoformat(),
+        "address": address,
+        "id_number": data.id_number(rng, region, born, male),
+    }
+    sheet = StyledSheet(_CARD, style)
+    sheet.image.paste(_card_paper(style), (0, 0, *_CARD))
+    blue = style.label_ink
+    sheet.draw.rectangle((600, 60, 800, 300), fill=(200, 204, 208))
+    vf = style.value_face
+    sheet.put(50, 58, "姓名", 26, fill=blue)
+    sheet.put(150, 58, name, 30, face=vf)
+    sheet.put(50, 122, "性别", 26, fill=blue)
+    sheet.put(150, 122, fields["gender"], 28, face=vf)
+    sheet.put(280, 122, "民族", 26, fill=blue)
+    sheet.put(380, 122, fields["ethnicity"], 28, face=vf)
+    sheet.put(50, 186, "出生", 26, fill=blue)
+    sheet.put(150, 186, f"{born.year}年{born.month}月{born.day}日", 28, face=vf)
+    sheet.put(50, 250, "住址", 26, fill=blue)
+    for row, start in enumerate(range(0, len(address), 13)):
+        sheet.put(150, 250 + 40 * row, address[start : start + 13], 28, face=vf)
+    sheet.put(50, 448, "公民身份号码", 26, fill=blue)
+    sheet.put(270, 446, fields["id_number"], 32, face=vf)
+    return sheet.done("id_card_front", fields)
+
+
+def id_card_back(rng: random.Random, style: Style, today: date) -> Rendered:
+    _, _, authority = rng.choice(data.REGIONS)
+    valid_from = data.random_date(rng, today - timedelta(days=365 * 15), today - timedelta(days=30))
+    fields = {"issuing_authority": authority, "valid_from": valid_from.isoformat()}
+    term_end = "长期"
+    if rng.random() >= 0.15:
+        valid_to = valid_from.replace(year=valid_from.year + rng.choice((5, 10, 20)))
+        fields["valid_to"] = valid_to.isoformat()
+        term_end = f"{valid_to:%Y.%m.%d}"
+    sheet = StyledSheet(_CARD, style)
+    sheet.image.paste(_card_paper(style), (0, 0, *_CARD))
+    sheet.put((856 - sheet.measure("中华人民共和国", 36)) / 2, 70, "中华人民共和国", 36)
+    sheet.put((856 - sheet.measure("居民身份证", 46)) / 2, 136, "居民身份证", 46)
+    sheet.put(120, 364, "签发机关", 26, fill=style.label_ink)
+    sheet.put(270, 364, authority, 27, face=style.value_face)
+    sheet.put(120, 434, "有效期限", 26, fill=style.label_ink)
+    sheet.put(270, 434, f"{valid_from:%Y.%m.%d}-{term_end}", 27, face=style.value_face)
+    return sheet.done("id_card_back", fields)
+
+
+# Card faces the held-out family prints: gold, black and a light silver with dark print.
+HELD_OUT_CARD_COLOURS = ((176, 136, 52), (32, 32, 36), (200, 202, 208))
+
+
+def bank_card(rng: random.Random, style: Style, today: date) -> Rendered:
+    bank = rng.choice(data.BANKS)
+    number = data.card_number(rng, bank)
+    fields = {"card_number": number, "bank_name": bank.name}
+    colour = rng.choice(HELD_OUT_CARD_COLOURS) if style.held_out_people else bank.colour
+    sheet = StyledSheet(_CARD, style)
+    sheet.image.paste(colour, (0, 0, *_CARD))
+    light = sum(colour) / 3 > 150
+    ink = (30, 30, 30) if light else (245, 245, 245)
+    sheet.put(50, 62, bank.name, 40, fill=ink)
+    sheet.put(650, 50, "银联 UnionPay", 24, fill=ink)
+    if style.held_out_people and rng.random() < 0.5:
+        grouped = f"{number[:6]} {number[6:]}"
+    else:
+        grouped = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    sheet.put(55, 340, grouped, 44, fill=ink, face=style.value_face)
+    month, year = rng.randint(1, 12), (today.year + rng.randint(1, 8)) % 100
+    sheet.put(55, 420, f"VALID THRU {month:02d}/{year:02d}", 22, fill=ink)
+    return sheet.done("bank_card", fields)
+
+
+STYLED: dict[str, Callable[[random.Random, Style, date], Rendered]] = {
+    "medical_invoice": medical_invoice,
+    "id_card_front": id_card_front,
+    "id_card_back": id_card_back,
+    "bank_card": bank_card,
+    "diagnosis_certificate": diagnosis_certificate,
+    "discharge_summary": discharge_summary,
+}
