@@ -69,7 +69,9 @@ def subscriptions(
         }
         verdict: DocumentAccepted | DocumentRejected
         if result.accepted:
-            verdict = DocumentAccepted(**common, accepted_at=now)
+            verdict = DocumentAccepted(
+                **common, fields_to_review=result.fields_to_review, accepted_at=now
+            )
         else:
             verdict = DocumentRejected(
                 **common, reasons=[Reason(**r) for r in result.reasons], rejected_at=now
