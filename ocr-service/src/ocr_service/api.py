@@ -45,6 +45,9 @@ class Extraction(BaseModel):
     doc_type: str = Field(description="the type asked for, or the one detected for `auto`")
     quality: Quality
     fields: dict[str, str] = Field(description="extracted fields, unmasked")
+    fields_to_review: list[str] = Field(
+        default=[], description="fields a sharp, complete document shows but OCR could not place"
+    )
     timings_ms: dict[str, float] = Field(description="milliseconds per stage, and the total")
 
 
@@ -79,5 +82,6 @@ async def extract(
             reasons=[QualityReason(code=r["code"], message=r["message"]) for r in result.reasons],
         ),
         fields=result.fields,
+        fields_to_review=result.fields_to_review,
         timings_ms=result.timings_ms,
     )
