@@ -176,7 +176,7 @@ def main() -> int:
                 children.run_once("intake migrate", [PYTHON, "-m", package, "migrate"], env)
                 children.run_once("seed", [PYTHON, "-m", "intake_service.seed"], env)
             children.start(package, [PYTHON, "-m", package, "serve"], env)
-        gateway_env = {**common, "PORT": "8000", "ASSESSMENT_URL": "http://127.0.0.1:8005"}
+        gateway_env = {**common, "PORT": "8000"}
         children.start("gateway", [PYTHON, "-m", "gateway"], gateway_env)
         for port in SERVICES.values():
             wait_healthy(f"http://127.0.0.1:{port}/healthz", children)

@@ -326,7 +326,7 @@ def test_every_variable_given_to_a_service_is_one_it_reads(name: str) -> None:
 
 
 def test_intake_data_keys_parse_as_a_key_ring() -> None:
-    from intake_service.domain.keyring import KeyRing
+    from lipei.keyring import KeyRing
 
     spec = _env(_services()["intake-service"])["DATA_KEYS"]
     KeyRing.parse(spec.split(":-", 1)[1].rstrip("}"))

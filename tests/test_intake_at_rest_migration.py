@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from intake_service.app import MIGRATIONS
 from intake_service.at_rest import claim_description, claim_payee, insured_name
-from intake_service.domain.keyring import KeyRing
 from intake_service.models import claims, metadata, policies
 from lipei.db import alembic_config, make_engine, migrate
+from lipei.keyring import KeyRing
 from lipei.messaging import messaging_metadata
 
 RING = f"k1:{base64.b64encode(os.urandom(32)).decode()}"

@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from intake_service.at_rest import Payee, claim_values
 from intake_service.domain.field_keys import FieldKeys
-from intake_service.domain.keyring import KeyRing
 from intake_service.models import claims, documents, insurers, policies
 from intake_service.rekey import rekey
 from intake_service.seed import DEMO_PARTNER_SECRET, seed
 from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker
+from lipei.keyring import KeyRing
 from lipei.sealing import generate_keypair, seal_json, unseal_json
 
 NAME = "演示用户"

@@ -19,15 +19,15 @@ from PIL import Image
 
 from intake_service.domain.cards import luhn_valid, mask_name, mask_number
 from intake_service.domain.checklist import DocumentState, build_checklist
-from intake_service.domain.china_time import china_today
 from intake_service.domain.field_keys import FieldKeys, FieldKeysError
 from intake_service.domain.guide import GUIDE_FILE, load_guide, parse_guide
-from intake_service.domain.keyring import KeyRing, KeyRingError
 from intake_service.domain.links import document_path, link_valid
 from intake_service.domain.package import PackageDocument, build_package
 from intake_service.domain.regions import area_prefix, containing_areas, region_covers
 from intake_service.domain.signature import content_hash, signature_valid
 from intake_service.domain.uploads import UploadRefused, check_file_name, check_upload, sniff
+from lipei.clock import china_today
+from lipei.keyring import KeyRing, KeyRingError
 from lipei.paging import BadCursor, decode_cursor, encode_cursor, next_cursor
 from lipei.sealing import generate_keypair, seal_json, unseal_json
 
@@ -479,11 +479,9 @@ DOMAIN_MODULES = (
     "amounts",
     "cards",
     "checklist",
-    "china_time",
     "errors",
     "field_keys",
     "guide",
-    "keyring",
     "lifecycle",
     "links",
     "package",

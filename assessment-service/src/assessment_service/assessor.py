@@ -15,7 +15,6 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_service import store
-from assessment_service.china_time import china_today
 from assessment_service.domain import facts as claim_facts
 from assessment_service.domain.assessment import Assessment, assess
 from assessment_service.domain.money import ZERO
@@ -24,7 +23,7 @@ from assessment_service.domain.policy_year import year_start
 from assessment_service.domain.rules import RuleBook
 from assessment_service.publishing import assessed_event, instant_approval, stored
 from assessment_service.records import LedgerClaim
-from lipei.clock import Clock
+from lipei.clock import Clock, china_today
 from lipei.events import (
     INSTANT_DECIDER,
     AssessmentFacts,

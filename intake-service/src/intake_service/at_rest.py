@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Column, Table
 
-from intake_service.domain.keyring import KeyRing
 from intake_service.domain.records import Claim, OpenClaim, OpenPolicy, Payee, Policy
 from intake_service.models import claims, insurers, policies
+from lipei.keyring import KeyRing
 
 
 @dataclass(frozen=True)

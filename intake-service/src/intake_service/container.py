@@ -7,9 +7,9 @@ from pathlib import Path
 
 from intake_service.domain.field_keys import FieldKeys
 from intake_service.domain.guide import Guide, load_guide
-from intake_service.domain.keyring import KeyRing
 from intake_service.domain.submission import DownloadLinks
 from intake_service.settings import Settings
+from lipei.keyring import KeyRing
 from lipei.runtime import ServiceRuntime
 from lipei.storage import ObjectStorage, open_storage
 

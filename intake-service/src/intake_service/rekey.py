@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from intake_service.at_rest import ENCRYPTED_COLUMNS
 from intake_service.domain.field_keys import FieldKeys, FieldKeysError
-from intake_service.domain.keyring import KeyRing
 from intake_service.models import documents
 from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker
+from lipei.keyring import KeyRing
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from decimal import Decimal
 from intake_service import store
 from intake_service.app import MIGRATIONS
 from intake_service.at_rest import policy_values
-from intake_service.domain.keyring import KeyRing
 from intake_service.domain.records import Insurer, Policy
 from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker, migrate
+from lipei.keyring import KeyRing
 from lipei.sealing import public_key_of
 
 DEMO_INSURER = "demo-insurer"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
 
 CHINA_TZ_NAME = "Asia/Shanghai"
@@ -16,6 +16,15 @@ def utc(value: datetime) -> datetime:
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 with its offset, or None."""
     return utc(value).isoformat() if value is not None else None
+
+
+# China keeps UTC+8 all year (no DST): policy periods, incident and invoice dates are its days.
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
+def china_today(now: datetime) -> date:
+    """The calendar day in China at `now`, whatever the server's clock zone."""
+    return now.astimezone(CHINA).date()
 
 
 class Clock(Protocol):

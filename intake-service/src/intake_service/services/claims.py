@@ -13,7 +13,6 @@ from intake_service import store
 from intake_service.at_rest import claim_values, open_claim, open_policy
 from intake_service.container import Intake
 from intake_service.domain import rules
-from intake_service.domain.china_time import china_today
 from intake_service.domain.errors import ClaimChanged, IdempotencyKeyReused, NotAgreed
 from intake_service.domain.records import Claim, Document, Listing, OpenClaim, Payee, Signature
 from intake_service.domain.signature import claim_hash
@@ -21,6 +20,7 @@ from intake_service.domain.submission import claim_package, ocr_fields
 from intake_service.instant_facts import assessment_facts
 from intake_service.schemas import DraftIn
 from intake_service.services.lookups import owned_claim
+from lipei.clock import china_today
 from lipei.events import (
     AssessmentFacts,
     ClaimDrafted,

@@ -7,7 +7,6 @@ import secrets
 from intake_service import store
 from intake_service.at_rest import insured_name, open_policy, policy_values
 from intake_service.container import Intake
-from intake_service.domain.china_time import china_today
 from intake_service.domain.errors import (
     FieldError,
     InsurerNotFound,
@@ -27,6 +26,7 @@ from intake_service.domain.records import (
 )
 from intake_service.domain.regions import region_covers
 from intake_service.schemas import InsurerIn, PolicyIn
+from lipei.clock import china_today
 from lipei.paging import Page
 
 

@@ -137,9 +137,7 @@ async def purge_sent(session: AsyncSession, *, older_than: timedelta) -> int:
 
 async def mark_for_replay(session: AsyncSession, *, since: datetime) -> int:
     """Queue again every row sent since `since` (consumers are idempotent: replays are harmless)."""
-    # Rows hold UTC times and SQLite compares them as text: the bound must be in UTC too.
-    if since.tzinfo is not None:
-        since = since.astimezone(UTC)
+    # The column type (UtcDateTime) turns `since` into UTC, so SQLite's text comparison holds.
     result = await session.execute(
         update(outbox_table)
         .where(outbox_table.c.sent_at.is_not(None), outbox_table.c.created_at >= since)

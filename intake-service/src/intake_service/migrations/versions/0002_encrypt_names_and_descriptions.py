@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from intake_service.domain.keyring import KeyRing
 from intake_service.settings import Settings
+from lipei.keyring import KeyRing
 
 revision = "0002"
 down_revision = "0001"

@@ -1,13 +1,14 @@
-"""Encryption at rest (AES-256-GCM) with a key ring, so keys can rotate.
+"""Encryption at rest (AES-256-GCM) with a key ring, so keys can rotate; no database in it.
 
-Each stored value is `<key id>:<base64 nonce+ciphertext>`; the first key of the ring encrypts,
-every key of the ring decrypts, so a new key is added in front and old values stay readable
-until re-encrypted.
+`DATA_KEYS` is `id1:base64(32 bytes),id2:...`; the first key encrypts, every key decrypts. Each
+stored value is `<key id>:<base64 nonce+ciphertext>`, optionally bound to a context (the row's
+primary key), so a value copied into another row does not open.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -35,7 +36,10 @@ class KeyRing:
             kid, sep, b64 = part.strip().partition(":")
             if not sep:
                 raise KeyRingError("each key is written as <id>:<base64 of 32 bytes>")
-            keys.append((kid, base64.b64decode(b64)))
+            try:
+                keys.append((kid, base64.b64decode(b64, validate=True)))
+            except binascii.Error as exc:
+                raise KeyRingError(f"key {kid!r} is not base64") from exc
         return cls(keys)
 
     def encrypt(self, plaintext: str, *, context: str = "") -> str:
