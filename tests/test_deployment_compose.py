@@ -131,6 +131,7 @@ def test_every_contract_topic_is_created_with_room_to_scale() -> None:
         events.ALERTS_TOPIC,
         events.CONVERSATIONS_TOPIC,
         events.DISPUTES_TOPIC,
+        events.ASSESSMENTS_TOPIC,
     }
     assert contract <= set(partitions)
     assert partitions[events.CLAIMS_TOPIC] >= 6
@@ -168,7 +169,7 @@ def test_the_topic_script_asks_kafka_for_every_topic_idempotently(tmp_path: Path
     assert created[f"{events.CLAIMS_TOPIC}.dlq"] == 1
     assert events.insurer_topic("other-insurer") in created
     assert events.dead_letter_topic(events.insurer_topic("demo-insurer")) in created
-    assert len(created) == 2 * (8 + 2)
+    assert len(created) == 2 * (9 + 2)
 
 
 def test_postgres_creates_one_database_per_service() -> None:

@@ -24,6 +24,7 @@ create lipei.notifications.v1 3
 create lipei.alerts.v1 1
 create lipei.conversations.v1 3
 create lipei.disputes.v1 3
+create lipei.assessments.v1 3
 for code in $INSURERS; do
   create "lipei.insurer.$code.v1" 3
 done
