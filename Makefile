@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 # The services and their shared libs, then the development and test tools no service image installs.
 SERVICE_PACKAGES := libs gateway intake-service ocr-service tracking-service notify-service \
-	butler-service assessment-service
+	butler-service assessment-service console
 TOOL_PACKAGES := tools/lipei-dev tools/lipei-testing tools/ocr-synth
 PACKAGES := $(SERVICE_PACKAGES) $(TOOL_PACKAGES)
 STAMP := $(VENV)/.installed

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The system tools the tests use, from Debian's packages where missing: promtool (package
-# `prometheus`) checks the alert rules in deploy/prometheus/. Runs as root (CI and development
+# `prometheus`) checks the alert rules in deploy/prometheus/; Debian's `chromium` runs the
+# console's browser tests (Playwright drives it; it never downloads a browser). Runs as root (CI and development
 # machines) or with sudo; says what is missing and stops when it cannot install it.
 set -euo pipefail
 
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 as_root=()
@@ -17,6 +19,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "ensure-tools: installing ${need[*]} (apt-get)" >&2
 export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+"${as_root[@]}" apt-get update -qq -o DPkg::Lock::Timeout=600
+# Another apt-get may hold the lock for a while (an unattended upgrade): wait for it.
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
+  "${need[@]}" >/dev/null
 command -v promtool >/dev/null 2>&1 || { echo "ensure-tools: promtool still missing" >&2; exit 1; }
+[ -x /usr/bin/chromium ] || { echo "ensure-tools: chromium still missing" >&2; exit 1; }

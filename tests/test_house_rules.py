@@ -23,6 +23,7 @@ SERVICES = {
     "notify-service": "notify_service",
     "butler-service": "butler_service",
     "assessment-service": "assessment_service",
+    "console": "console",
 }
 MAX_FUNCTION_LINES = 80
 

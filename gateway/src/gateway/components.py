@@ -48,6 +48,7 @@ def build_components(settings: Settings) -> Components:
             "notify": settings.notify_url,
             "butler": settings.butler_url,
             "assessment": settings.assessment_url,
+            "console": settings.console_url,
         },
         timeout=settings.upstream_timeout_seconds,
         internal_token=settings.internal_token,

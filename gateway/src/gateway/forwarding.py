@@ -13,7 +13,7 @@ from starlette.responses import Response
 from gateway.components import Components, ComponentsDep
 from gateway.partner import PartnerRefused
 from gateway.proxy import BodyTooLarge, limited, too_large
-from gateway.routing import Route, match
+from gateway.routing import WEB_METHODS, Route, match, web_upstream
 from gateway.tokens import Identity, InvalidToken, TokenIssuer
 from lipei.telemetry import name_route
 from lipei.web import INSURER_HEADER, Problem, problem_response
@@ -40,6 +40,9 @@ OWN_ROUTES = {
     response_class=StreamingResponse,
 )
 async def forward(request: Request, path: str, parts: ComponentsDep) -> Response:
+    web = web_upstream("/" + path)
+    if web is not None:
+        return await _web_page(request, path, web, parts)
     chosen = _route_for(request.method, path)
     name_route(request.scope, chosen.template)
     if chosen.audience == "partner":
@@ -59,6 +62,16 @@ async def forward(request: Request, path: str, parts: ComponentsDep) -> Response
     return await parts.upstreams.forward(
         request, chosen.upstream, user_id=identity.user_id, roles=identity.roles
     )
+
+
+async def _web_page(request: Request, path: str, upstream: str, parts: Components) -> Response:
+    """A console page: forwarded as it came (cookies included), no bearer token asked for."""
+    name_route(request.scope, f"/{path.split('/')[0]}/{{page}}")
+    if any(part in (".", "..") for part in path.split("/")):
+        raise Problem(404, "no such resource", type="not-found")
+    if request.method not in WEB_METHODS:
+        raise not_allowed(request.method, set(WEB_METHODS))
+    return await parts.upstreams.forward(request, upstream)
 
 
 def _route_for(method: str, path: str) -> Route:

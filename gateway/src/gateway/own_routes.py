@@ -7,9 +7,18 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from gateway.components import ComponentsDep, UpstreamsDep
+from gateway.proxy import Upstreams
+from gateway.routing import WEB_PREFIXES
 from lipei.web import Health, Readiness
 
 router = APIRouter()
+
+
+def api_clients(upstreams: Upstreams) -> dict[str, httpx.AsyncClient]:
+    """The services behind the API; the web console is neither a readiness condition of the
+    API nor part of its document."""
+    web = set(WEB_PREFIXES.values())
+    return {name: c for name, c in upstreams.clients().items() if name not in web}
 
 
 @router.get("/healthz", tags=["health"])
@@ -22,7 +31,7 @@ async def readyz(upstreams: UpstreamsDep, response: Response) -> Readiness:
     """Every service answers its own `/healthz` (a check is `ok`, `HTTP <status>` or
     `unavailable: <error>`); else 503 with Retry-After."""
     checks: dict[str, str] = {}
-    for name, client in upstreams.clients().items():
+    for name, client in api_clients(upstreams).items():
         try:
             answer = await client.get("/healthz", timeout=2.0)
             checks[name] = "ok" if answer.status_code == 200 else f"HTTP {answer.status_code}"
@@ -38,5 +47,5 @@ async def readyz(upstreams: UpstreamsDep, response: Response) -> Readiness:
 # The document itself is free-form JSON; it describes every other route.
 @router.get("/openapi.json", include_in_schema=False, response_class=JSONResponse)
 async def openapi(request: Request, parts: ComponentsDep) -> JSONResponse:
-    document = await parts.openapi.get(request.app.openapi(), parts.upstreams.clients())
+    document = await parts.openapi.get(request.app.openapi(), api_clients(parts.upstreams))
     return JSONResponse(document)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Upstream = Literal["intake", "ocr", "tracking", "notify", "butler", "assessment"]
+Upstream = Literal["intake", "ocr", "tracking", "notify", "butler", "assessment", "console"]
 # `link`: a download link the service itself signs (expiry + signature in the query).
 # `butler`: a butler's own routes; ops may call them too (the service scopes each butler).
 Audience = Literal["user", "ops", "partner", "link", "butler"]
@@ -56,6 +56,7 @@ ROUTES: tuple[Route, ...] = (
     _r("/ops/v1/insurers/{insurer_code}", "PUT", "intake", "ops"),
     _r("/ops/v1/policies/{policy_id}", "PUT", "intake", "ops"),
     _r("/ops/v1/attention", "GET", "tracking", "ops"),
+    _r("/ops/v1/stats", "GET", "tracking", "ops"),
     _r("/ops/v1/claims/{claim_id}/assessment", "GET", "assessment", "ops"),
     _r("/ops/v1/alerts", "POST", "notify", "ops"),
     _r("/ops/v1/butlers/{butler_id}", "PUT", "butler", "ops"),
@@ -70,6 +71,20 @@ ROUTES: tuple[Route, ...] = (
     _r("/partner/v1/claims/{claim_id}/assessment", "GET", "assessment", "partner"),
     _r("/partner/v1/claims/{claim_id}/documents/{document_id}", "GET", "intake", "link"),
 )
+
+
+# Web pages served whole by one upstream under a path prefix: the console authenticates its own
+# visitors (an HttpOnly cookie holding their gateway token) and calls the routes above with it.
+WEB_PREFIXES: dict[str, Upstream] = {"/console": "console"}
+WEB_METHODS = frozenset({"GET", "HEAD", "POST"})
+
+
+def web_upstream(path: str) -> Upstream | None:
+    """The upstream serving the web pages under `path`, or None for an API path."""
+    for prefix, upstream in WEB_PREFIXES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return upstream
+    return None
 
 
 def match(path: str) -> list[Route]:

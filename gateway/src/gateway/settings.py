@@ -19,6 +19,8 @@ class Settings(ServiceSettings):
     notify_url: str = "http://127.0.0.1:8004"
     butler_url: str = "http://127.0.0.1:8006"
     assessment_url: str = "http://127.0.0.1:8005"
+    # The web console, served under /console/ (its pages log people in themselves).
+    console_url: str = "http://127.0.0.1:8007"
     upstream_timeout_seconds: float = 10.0
     # Pooled connections to the services close after this much idle time: shorter than the
     # services' own keep-alive (`http_keep_alive_seconds`), so a reused one is never half-closed.

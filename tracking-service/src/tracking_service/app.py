@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from lipei.app import service_app
 from lipei.clock import Clock
 from lipei.runtime import ServiceRuntime
-from tracking_service import api
+from tracking_service import api, api_stats
 from tracking_service.domain.deadlines import DeadlinePolicy
 from tracking_service.handlers import Tracker
 from tracking_service.scanner import deadline_loop
@@ -31,6 +31,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     runtime.add_loop(
         "deadline-scanner", deadline_loop(runtime, tracker, settings.deadline_scan_seconds)
     )
-    app = service_app(title="Lipei tracking-service", runtime=runtime, routers=[api.router])
+    app = service_app(title="Lipei tracking-service", runtime=runtime, routers=[api.router, api_stats.router])
     app.state.tracker = tracker
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class TimelineEntry(BaseModel):
@@ -69,3 +69,70 @@ class AttentionItem(BaseModel):
 class AttentionPage(BaseModel):
     items: list[AttentionItem]
     next_cursor: str | None
+
+
+class StatsDay(BaseModel):
+    date: str = Field(description="YYYY-MM-DD, China time")
+    drafted: int
+    submitted: int
+    approved: int
+    paid: int
+    rejected: int
+    withdrawn: int
+    decisions: int = Field(description="first decisions (approved or rejected) that day")
+    instant_decisions: int = Field(description="of them, approved at once by the platform")
+    deadlines_breached: int = Field(description="legal deadlines that fell due unmet that day")
+
+
+class StageTotals(BaseModel):
+    drafted: int
+    submitted: int
+    approved: int
+    paid: int
+    rejected: int
+    withdrawn: int
+
+
+class HistogramBucket(BaseModel):
+    from_hours: float
+    to_hours: float | None = Field(description="null: open-ended")
+    count: int
+
+
+class DecisionDurations(BaseModel):
+    count: int
+    p50_hours: float | None
+    p90_hours: float | None
+    histogram: list[HistogramBucket]
+
+
+class FirstTryAcceptance(BaseModel):
+    doc_type: str
+    documents: int = Field(description="document types asked for on claims drafted in the range")
+    accepted_first_try: int
+    share: float | None
+
+
+class WeekBreaches(BaseModel):
+    week_start: str = Field(description="the Monday, YYYY-MM-DD")
+    deadlines_breached: int
+
+
+class InstantShare(BaseModel):
+    decisions: int
+    instant_decisions: int
+    share: float | None
+
+
+class Stats(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+    days: list[StatsDay]
+    totals: StageTotals = Field(description="claims that reached each stage in the range")
+    decision_durations: DecisionDurations = Field(description="submit to decision, in hours")
+    first_try: list[FirstTryAcceptance]
+    instant: InstantShare
+    deadlines_breached: int
+    breaches_by_week: list[WeekBreaches]

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lipei.events import ClaimDeadlineBreached, ClaimStatusChanged
 from lipei.messaging import Outbox
-from tracking_service.domain import deadlines, guidance
+from tracking_service.domain import deadlines, guidance, stats
 from tracking_service.domain.state import ClaimState, Transition
 from tracking_service.models import deadline_breaches, timeline, tracked_claims
 
@@ -98,6 +98,29 @@ class ClaimStore:
             )
         )
         return [ClaimState.model_validate(row.state) for row in rows]
+
+    async def active_between(
+        self, session: AsyncSession, start: datetime, end: datetime
+    ) -> list[ClaimState]:
+        """Claims opened before `end` and changed since `start`: every claim with something
+        that happened in [start, end)."""
+        rows = await session.execute(
+            select(tracked_claims.c.state).where(
+                tracked_claims.c.opened_at < end, tracked_claims.c.updated_at >= start
+            )
+        )
+        return [ClaimState.model_validate(row.state) for row in rows]
+
+    async def breaches_between(
+        self, session: AsyncSession, start: datetime, end: datetime
+    ) -> list[stats.Breach]:
+        """Legal deadlines breached, each once, whose due time falls in [start, end)."""
+        rows = await session.execute(
+            select(deadline_breaches.c.kind, deadline_breaches.c.due_at).where(
+                deadline_breaches.c.due_at >= start, deadline_breaches.c.due_at < end
+            )
+        )
+        return [stats.Breach(kind=row.kind, due_at=row.due_at) for row in rows]
 
     async def create(
         self, session: AsyncSession, state: ClaimState, *, cause_id: str, now: datetime

@@ -1,0 +1,1 @@
+"""Lipei console: server-rendered pages for butlers and ops over the gateway's public routes."""
