@@ -1,5 +1,6 @@
-"""The whole platform in one event loop: the services and the gateway over real HTTP on loopback,
-each with its own fresh database, all talking through a real Kafka-protocol broker."""
+"""The whole platform in one event loop: the services, the gateway and the web console over real
+HTTP on loopback, each service with its own fresh database, all talking through a real
+Kafka-protocol broker."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 import httpx
 
 from lipei.clock import MovableClock
+from lipei_dev.broker import free_port
 from lipei_testing.databases import create_database, drop_database
 from lipei_testing.servers import serving
 
@@ -29,6 +31,11 @@ class Platform:
     database_urls: dict[str, str]
     client: httpx.AsyncClient
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def console_url(self) -> str:
+        """The console's pages through the gateway, as a browser reaches them."""
+        return f"{self.gateway_url}/console/"
 
     @property
     def gateway_metrics_url(self) -> str:
@@ -117,6 +124,13 @@ def _create_app(service: str, settings: Any, clock: MovableClock) -> Any:
     return notify_app(settings, clock=clock)
 
 
+def _console_app(gateway_url: str, values: dict[str, Any]) -> Any:
+    from console.app import create_app as console_app
+    from console.settings import Settings as ConsoleSettings
+
+    return console_app(ConsoleSettings(**{"gateway_url": gateway_url, **values}))
+
+
 @asynccontextmanager
 async def running_platform(
     *,
@@ -160,16 +174,23 @@ async def running_platform(
             )
             apps[service] = _create_app(service, settings, clock)
             urls[service] = await stack.enter_async_context(serving(apps[service]))
+        # The gateway and the console each call the other: the console's port comes first.
+        console_port = free_port()
         gateway_settings = GatewaySettings(
             **{
                 **common,
                 "metrics_port": 0,  # any free port: tests run side by side
                 **{f"{name}_url": url for name, url in urls.items()},
+                "console_url": f"http://127.0.0.1:{console_port}",
                 **overrides.get("gateway", {}),
             }
         )
         apps["gateway"] = gateway_app(gateway_settings)
         gateway_url = await stack.enter_async_context(serving(apps["gateway"]))
+        apps["console"] = _console_app(gateway_url, overrides.get("console", {}))
+        urls["console"] = await stack.enter_async_context(
+            serving(apps["console"], port=console_port)
+        )
         client = await stack.enter_async_context(
             httpx.AsyncClient(base_url=gateway_url, timeout=30.0)
         )
