@@ -119,11 +119,11 @@ async def document_keyed(
     *,
     fields: dict[str, str],
     fields_to_review: list[str],
-    now: datetime,
 ) -> None:
-    """A person keyed fields of the document in (its verdict stays)."""
+    """A person keyed fields of the document in (its verdict, and its place among the claim's
+    documents, stay)."""
     await session.execute(
         claim_documents.update()
         .where(claim_documents.c.document_id == document_id)
-        .values(fields=fields, fields_to_review=fields_to_review, updated_at=now)
+        .values(fields=fields, fields_to_review=fields_to_review)
     )

@@ -113,7 +113,6 @@ class ReadModel:
             event.document_id,
             fields=event.masked_fields,
             fields_to_review=event.fields_to_review,
-            now=event.keyed_at,
         )
 
     async def status(

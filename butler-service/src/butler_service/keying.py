@@ -8,7 +8,6 @@ from typing import Any
 
 from butler_service import claims_store
 from butler_service.context import Context
-from butler_service.domain.claims import Verdict
 from butler_service.intake_client import IntakeAnswer
 from butler_service.scope import Viewer, visible_user
 
@@ -29,15 +28,11 @@ async def key_fields(
         who, person_id, user_id=user_id, claim_id=claim_id, document_id=document_id, fields=fields
     )
     if answer.status == 200:
-        doc = answer.body
-        verdict = Verdict(
-            document_id=doc["document_id"],
-            doc_type=doc["doc_type"],
-            status=doc["status"],
-            reasons=doc.get("reasons") or [],
-            fields=doc.get("fields") or {},
-            fields_to_review=doc.get("fields_to_review") or [],
-        )
         async with ctx.runtime.unit_of_work() as session:
-            await claims_store.put_document(session, claim_id, verdict, now=ctx.now())
+            await claims_store.document_keyed(
+                session,
+                document_id,
+                fields=answer.body.get("fields") or {},
+                fields_to_review=answer.body.get("fields_to_review") or [],
+            )
     return answer
