@@ -27,6 +27,7 @@ from lipei.clock import Clock, china_today
 from lipei.events import (
     INSTANT_DECIDER,
     AssessmentFacts,
+    ClaimDocumentFieldsKeyed,
     ClaimSubmitted,
     DecisionApproved,
     insurer_topic,
@@ -50,6 +51,26 @@ class Assessor:
         if early is not None and early.status == "closed":
             log.info("claim %s was closed before it was assessed", event.claim_id)
             return
+        await self._assess(session, event, early)
+
+    async def reassess_keyed(self, session: AsyncSession, event: ClaimDocumentFieldsKeyed) -> None:
+        """A person keyed in the fields OCR could not read on a referred claim: assess it again
+        with them, unless someone decided it meanwhile (the insurer, or an earlier approval)."""
+        submission = _keyed_submission(event)
+        if submission is None:
+            return  # fields are still left to key, or the claim is not with its insurer
+        before = await store.get_assessment(session, event.claim_id)
+        if before is None or before.outcome != "referred":
+            return
+        row = await store.ledger_claim(session, event.claim_id)
+        if row is None or row.status != "open":
+            return
+        await store.delete_assessment(session, event.claim_id)
+        await self._assess(session, submission, None)
+
+    async def _assess(
+        self, session: AsyncSession, event: ClaimSubmitted, early: LedgerClaim | None
+    ) -> None:
         now = self.clock.now()
         facts = event.assessment
         year, usage = await self._policy_year(session, facts, event.claim_id, now)
@@ -130,6 +151,27 @@ class Assessor:
             await store.put_ledger_claim(session, replace(row, status="closed", updated_at=now))
         elif remember:
             await store.put_ledger_claim(session, replace(_early(claim_id, now), status="closed"))
+
+
+def _keyed_submission(event: ClaimDocumentFieldsKeyed) -> ClaimSubmitted | None:
+    """The claim's submission with the keyed facts; None when the event carries none."""
+    if (
+        event.assessment is None
+        or event.insurer_code is None
+        or event.claim_type is None
+        or event.submitted_at is None
+    ):
+        return None
+    return ClaimSubmitted(
+        claim_id=event.claim_id,
+        user_id=event.user_id,
+        insurer_code=event.insurer_code,
+        claim_type=event.claim_type,
+        claimed_amount=event.claimed_amount,
+        submitted_at=event.submitted_at,
+        policy_id=event.policy_id,
+        assessment=event.assessment,
+    )
 
 
 def _early(claim_id: str, now: datetime, approval: DecisionApproved | None = None) -> LedgerClaim:

@@ -1,6 +1,8 @@
 """Kafka handlers. Two consumer groups, so a decision that must wait for its claim's assessment
 never holds up the assessments themselves:
-- `assessment`: `claim.submitted` (assess) and `claim.withdrawn` (give back) on lipei.claims.v1;
+- `assessment`: `claim.submitted` (assess), `claim.document.fields_keyed` (assess a referred
+  claim again once a person keyed what OCR could not read) and `claim.withdrawn` (give back) on
+  lipei.claims.v1;
 - `assessment-ledger`: approvals and rejections on lipei.decisions.v1."""
 
 from __future__ import annotations
@@ -8,13 +10,23 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment_service.assessor import Assessor
-from lipei.events import ClaimSubmitted, ClaimWithdrawn, DecisionApproved, DecisionRejected
+from lipei.events import (
+    ClaimDocumentFieldsKeyed,
+    ClaimSubmitted,
+    ClaimWithdrawn,
+    DecisionApproved,
+    DecisionRejected,
+)
 from lipei.messaging import Envelope, Subscriptions
 
 
 def claim_subscriptions(assessor: Assessor) -> Subscriptions:
     async def on_submitted(session: AsyncSession, event: ClaimSubmitted, _: Envelope) -> None:
         await assessor.assess_submitted(session, event)
+
+    async def on_keyed(session: AsyncSession, event: ClaimDocumentFieldsKeyed, _: Envelope) -> None:
+        # Same topic and key as the submission, so never ahead of its assessment.
+        await assessor.reassess_keyed(session, event)
 
     async def on_withdrawn(session: AsyncSession, event: ClaimWithdrawn, _: Envelope) -> None:
         # Same topic and key as its submission, so never ahead of it: nothing to remember.
@@ -23,6 +35,7 @@ def claim_subscriptions(assessor: Assessor) -> Subscriptions:
     subs = Subscriptions()
     subs.add(ClaimSubmitted, on_submitted)
     subs.add(ClaimWithdrawn, on_withdrawn)
+    subs.add(ClaimDocumentFieldsKeyed, on_keyed)
     return subs
 
 

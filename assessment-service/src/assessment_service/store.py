@@ -123,3 +123,8 @@ async def get_assessment(session: AsyncSession, claim_id: str) -> StoredAssessme
         await session.execute(select(assessments).where(assessments.c.claim_id == claim_id))
     ).first()
     return None if row is None else StoredAssessment(**row._mapping)
+
+
+async def delete_assessment(session: AsyncSession, claim_id: str) -> None:
+    """Before the claim is assessed again (keyed fields on a referred claim)."""
+    await session.execute(delete(assessments).where(assessments.c.claim_id == claim_id))

@@ -7,14 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from butler_service import assistance, conversation, disputes, schemas
+from butler_service import assistance, conversation, disputes, keying, schemas
 from butler_service.api_user import message_page
 from butler_service.dependencies import ContextDep, ViewerDep
-from butler_service.domain.errors import Forbidden
+from butler_service.domain.errors import Forbidden, Unavailable
+from butler_service.intake_client import IntakeUnavailable
 from butler_service.scope import visible_user
 from lipei.paging import PageDep
 from lipei.timestamps import iso
-from lipei.web import CallerDep
+from lipei.web import CallerDep, Problem
 
 router = APIRouter(tags=["butler"])
 
@@ -64,6 +65,48 @@ async def claims(user_id: UserPath, who: ViewerDep, ctx: ContextDep) -> schemas.
     fields awaiting a person, deadlines, the assessment and any dispute."""
     items = await assistance.user_claims(ctx, who, user_id)
     return schemas.ClaimAssistPage(items=items, next_cursor=None)
+
+
+@router.put(
+    "/butler/v1/users/{user_id}/claims/{claim_id}/documents/{document_id}/fields",
+    responses={
+        404: {"description": "not your user, or not that user's claim or document"},
+        409: {"description": "the document is not accepted, or the claim was withdrawn"},
+        422: {"description": "a field not of the document's type, or a value failing its checks"},
+        503: {"description": "intake could not be reached; nothing was keyed"},
+    },
+)
+async def key_fields(
+    user_id: UserPath,
+    claim_id: ClaimPath,
+    document_id: ClaimPath,
+    body: schemas.FieldsIn,
+    who: ViewerDep,
+    caller: CallerDep,
+    ctx: ContextDep,
+) -> schemas.KeyedDocument:
+    """Key in fields of the user's accepted document from its picture: those OCR could not place
+    leave `fields_to_review` and join `keyed_fields`. Keying the same values again changes
+    nothing."""
+    try:
+        answer = await keying.key_fields(
+            ctx,
+            who,
+            caller.user_id or "ops",
+            user_id=user_id,
+            claim_id=claim_id,
+            document_id=document_id,
+            fields=body.fields,
+        )
+    except IntakeUnavailable:
+        raise Unavailable("the claim service is not answering: nothing was keyed") from None
+    if answer.status != 200:
+        # intake's refusal as it gave it: the problem's type, detail and field errors
+        body = answer.body
+        kind = str(body.get("type", "")).rsplit("/", 1)[-1] or None
+        extra = {"errors": body["errors"]} if "errors" in body else {}
+        raise Problem(answer.status, str(body.get("detail", "")), type=kind, **extra)
+    return schemas.KeyedDocument.model_validate(answer.body)
 
 
 @router.get("/butler/v1/users/{user_id}/suggestions")

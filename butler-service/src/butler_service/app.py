@@ -3,6 +3,7 @@ consumer, the knowledge base's refresh loop) and HTTP routes."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,6 +13,7 @@ from butler_service import api_butler, api_ops, api_user
 from butler_service.context import Context
 from butler_service.domain.errors import ButlerError, Invalid
 from butler_service.handlers import ReadModel
+from butler_service.intake_client import IntakeClient
 from butler_service.knowledge.index import shared_segmenter
 from butler_service.knowledge_base import KnowledgeBase
 from butler_service.settings import Settings
@@ -44,6 +46,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     runtime.add_consumer("butler", ReadModel(runtime.clock).subscriptions())
     runtime.add_loop("knowledge-base", knowledge.run)
+    intake = IntakeClient.from_settings(settings)
+
+    async def hold_client() -> None:
+        """Keeps the HTTP client to intake for the service's lifetime; closes it at the end."""
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await intake.aclose()
+
+    runtime.add_loop("butler-intake-client", hold_client)
     app = service_app(
         title="Lipei butler-service",
         runtime=runtime,
@@ -55,6 +67,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         keys=KeyRing.parse(settings.data_keys),
         hours=settings.service_hours,
         knowledge=knowledge,
+        intake=intake,
     )
     app.add_exception_handler(ButlerError, _refused)
     return app

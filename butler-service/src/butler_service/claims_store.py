@@ -111,3 +111,19 @@ async def put_document(
             .where(claim_documents.c.document_id == verdict.document_id)
             .values(**values)
         )
+
+
+async def document_keyed(
+    session: AsyncSession,
+    document_id: str,
+    *,
+    fields: dict[str, str],
+    fields_to_review: list[str],
+) -> None:
+    """A person keyed fields of the document in (its verdict, and its place among the claim's
+    documents, stay)."""
+    await session.execute(
+        claim_documents.update()
+        .where(claim_documents.c.document_id == document_id)
+        .values(fields=fields, fields_to_review=fields_to_review)
+    )

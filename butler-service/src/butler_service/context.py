@@ -1,5 +1,5 @@
 """What every service function of butler-service works with: the runtime (database, outbox,
-clock), the key ring for text at rest, the service hours and the knowledge base."""
+clock), the key ring for text at rest, the service hours, the knowledge base and intake."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from butler_service.domain.service_hours import ServiceHours
+from butler_service.intake_client import IntakeClient
 from butler_service.knowledge_base import KnowledgeBase
 from butler_service.settings import Settings
 from lipei.at_rest import KeyRing
@@ -20,6 +21,8 @@ class Context:
     keys: KeyRing
     hours: ServiceHours
     knowledge: KnowledgeBase
+    # Where a butler's keyed document fields go.
+    intake: IntakeClient
 
     def now(self) -> datetime:
         return self.runtime.clock.now()

@@ -12,6 +12,7 @@ from butler_service.domain.claims import ClaimView, Verdict, deadline_breached, 
 from lipei.clock import Clock
 from lipei.events import (
     ClaimDeadlineBreached,
+    ClaimDocumentFieldsKeyed,
     ClaimDocumentUploaded,
     ClaimDrafted,
     ClaimStatusChanged,
@@ -36,6 +37,7 @@ class ReadModel:
         subs.add(ClaimDocumentUploaded, self.uploaded)
         subs.add(DocumentAccepted, self.accepted)
         subs.add(DocumentRejected, self.rejected)
+        subs.add(ClaimDocumentFieldsKeyed, self.keyed)
         subs.add(ClaimStatusChanged, self.status)
         subs.add(ClaimDeadlineBreached, self.breached)
         return subs
@@ -91,16 +93,27 @@ class ReadModel:
         at: datetime,
     ) -> None:
         # Fields the OCR could not place on a sharp photo, for a person to key in.
-        to_review = (event.model_extra or {}).get("fields_to_review") or []
+        to_review = event.fields_to_review if isinstance(event, DocumentAccepted) else []
         verdict = Verdict(
             document_id=event.document_id,
             doc_type=event.doc_type,
             status=status,
             reasons=reasons,
             fields=event.masked_fields,
-            fields_to_review=[str(f) for f in to_review if isinstance(f, str)],
+            fields_to_review=list(to_review),
         )
         await claims_store.put_document(session, event.claim_id, verdict, now=at)
+
+    async def keyed(
+        self, session: AsyncSession, event: ClaimDocumentFieldsKeyed, envelope: Envelope
+    ) -> None:
+        """A person keyed fields in: what is left to key, and the values as shown (masked)."""
+        await claims_store.document_keyed(
+            session,
+            event.document_id,
+            fields=event.masked_fields,
+            fields_to_review=event.fields_to_review,
+        )
 
     async def status(
         self, session: AsyncSession, event: ClaimStatusChanged, envelope: Envelope

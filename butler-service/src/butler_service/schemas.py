@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -203,6 +203,31 @@ class DocumentView(BaseModel):
     reasons: list[Reason]
     fields: dict[str, str] = Field(description="the OCR's fields, sensitive ones masked")
     fields_to_review: list[str] = Field(description="fields a person has to key in")
+
+
+class FieldsIn(BaseModel):
+    """Values keyed in from a document's picture, by field name, e.g. `{"hospital": "北京协和医院"}`:
+    dates `YYYY-MM-DD`, amounts decimal yuan; intake checks them as OCR checks what it reads."""
+
+    fields: dict[str, Any] = Field(
+        min_length=1, max_length=20, examples=[{"hospital": "北京协和医院"}]
+    )
+
+
+class KeyedDocument(BaseModel):
+    """The document after the keying, as intake represents it."""
+
+    document_id: str
+    doc_type: str
+    status: str
+    reasons: list[Reason]
+    fields: dict[str, str] = Field(description="read or keyed, sensitive values masked")
+    fields_to_review: list[str] = Field(description="fields still left for a person to key in")
+    keyed_fields: list[str] = Field(description="fields a person keyed in")
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_at: str
 
 
 class DeadlineView(BaseModel):

@@ -32,6 +32,9 @@ class Settings(ServiceSettings):
     # evaluation set these defaults answer about a quarter of the questions, 97 % of them right.
     butler_assistant_min_score: float = Field(default=0.2, ge=0, le=1)
     butler_assistant_min_lead: float = Field(default=1.5, ge=1)
+    # Where fields a butler keys in go (intake's internal endpoint), and how long it may take.
+    intake_url: str = Field(default="http://127.0.0.1:8001", validation_alias="INTAKE_URL")
+    intake_timeout_seconds: float = Field(default=10.0, gt=0)
     # How often a replica looks for articles another replica changed.
     knowledge_refresh_seconds: float = Field(default=5.0, gt=0)
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from intake_service import (
     api_claims,
     api_documents,
+    api_keying,
     api_partner,
     api_registry,
     handlers,
@@ -31,7 +32,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app = service_app(
         title="Lipei intake-service",
         runtime=runtime,
-        routers=[api_registry.router, api_claims.router, api_documents.router, api_partner.router],
+        routers=[
+            api_registry.router,
+            api_claims.router,
+            api_documents.router,
+            api_keying.router,
+            api_partner.router,
+        ],
     )
     app.state.intake = intake
     problems.install(app)

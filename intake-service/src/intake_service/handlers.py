@@ -37,6 +37,7 @@ async def on_document_accepted(session: AsyncSession, event: DocumentAccepted, _
         masked_fields=event.masked_fields,
         sealed_fields=event.sealed_fields,
         decided_at=event.accepted_at,
+        fields_to_review=list(event.fields_to_review),
     )
 
 

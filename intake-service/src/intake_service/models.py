@@ -90,4 +90,23 @@ documents = Table(
     Column("uploaded_at", UtcDateTime, nullable=False),
     Column("decided_at", UtcDateTime, nullable=True),
     Column("supplement_pending", Boolean, nullable=False, default=False),
+    # JSON lists of field names: what OCR could not place on a sharp photo and a person has still
+    # to key in, and what a person keyed (their values sealed to intake's key, like OCR's).
+    Column("fields_to_review", Text, nullable=False, default="[]"),
+    Column("keyed_fields", Text, nullable=False, default="[]"),
+    Column("keyed_sealed", Text, nullable=True),
+)
+
+# The audit of every keying: who keyed which fields of a document, when, and the values (sealed).
+document_keyings = Table(
+    "document_keyings",
+    metadata,
+    Column("keying_id", String(64), primary_key=True),
+    Column("claim_id", String(64), nullable=False, index=True),
+    Column("document_id", String(64), nullable=False, index=True),
+    Column("field_names", Text, nullable=False),
+    Column("sealed_values", Text, nullable=False),
+    Column("keyed_by", String(128), nullable=False),
+    Column("keyed_role", String(16), nullable=False),
+    Column("keyed_at", UtcDateTime, nullable=False),
 )

@@ -11,16 +11,23 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Column, Table, select
 
 from intake_service.at_rest import ENCRYPTED_COLUMNS
 from intake_service.domain.field_keys import FieldKeys, FieldKeysError
-from intake_service.models import documents
+from intake_service.models import document_keyings, documents
 from intake_service.settings import Settings
 from lipei.db import make_engine, make_sessionmaker
 from lipei.keyring import KeyRing
 
 log = logging.getLogger(__name__)
+
+# Values sealed to intake's field key: what OCR read, what people keyed, and the keying audit.
+SEALED_COLUMNS: tuple[tuple[Table, Column[Any], Column[Any]], ...] = (
+    (documents, documents.c.document_id, documents.c.sealed_fields),
+    (documents, documents.c.document_id, documents.c.keyed_sealed),
+    (document_keyings, document_keyings.c.keying_id, document_keyings.c.sealed_values),
+)
 
 
 async def rekey(
@@ -45,35 +52,29 @@ async def rekey(
                         changed += 1
             counts[table.name] = counts.get(table.name, 0) + changed
         if field_keys is not None:
-            counts[documents.name] = await _reseal_fields(sessionmaker, field_keys)
+            for table, pk, column in SEALED_COLUMNS:
+                changed = await _reseal_fields(sessionmaker, field_keys, table, pk, column)
+                counts[table.name] = counts.get(table.name, 0) + changed
     finally:
         await engine.dispose()
     return counts
 
 
-async def _reseal_fields(sessionmaker: Any, field_keys: FieldKeys) -> int:
+async def _reseal_fields(
+    sessionmaker: Any, field_keys: FieldKeys, table: Table, pk: Column[Any], column: Column[Any]
+) -> int:
     changed = 0
     async with sessionmaker() as s, s.begin():
-        rows = (
-            await s.execute(
-                select(documents.c.document_id, documents.c.sealed_fields).where(
-                    documents.c.sealed_fields.is_not(None)
-                )
-            )
-        ).all()
-        for document_id, sealed in rows:
+        rows = (await s.execute(select(pk, column).where(column.is_not(None)))).all()
+        for row_id, sealed in rows:
             try:
                 fresh = field_keys.reseal(sealed)
             except FieldKeysError:
                 # Already unreadable: rotating cannot bring it back, nor should it stop the rest.
-                log.warning("no field key opens the stored fields of document %s", document_id)
+                log.warning("no field key opens the sealed %s of %s", column.name, row_id)
                 continue
             if fresh is not None:
-                await s.execute(
-                    documents.update()
-                    .where(documents.c.document_id == document_id)
-                    .values(sealed_fields=fresh)
-                )
+                await s.execute(table.update().where(pk == row_id).values({column.name: fresh}))
                 changed += 1
     return changed
 

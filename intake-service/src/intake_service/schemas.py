@@ -10,7 +10,7 @@ import binascii
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, field_validator, model_validator
 
@@ -267,11 +267,44 @@ class DocumentOut(BaseModel):
     doc_type: str
     status: str = Field(description="processing, accepted or rejected")
     reasons: list[ReasonOut]
-    fields: dict[str, str] = Field(description="what OCR read, sensitive values masked")
+    fields: dict[str, str] = Field(
+        description="what OCR read or a person keyed, sensitive values masked"
+    )
+    fields_to_review: list[str] = Field(
+        default=[],
+        description="fields a sharp, complete document shows but OCR could not place: a person "
+        "keys them in (the claim moves on meanwhile)",
+    )
+    keyed_fields: list[str] = Field(
+        default=[], description="fields a person keyed in from the picture"
+    )
     content_type: str
     size_bytes: int
     sha256: str
     uploaded_at: str
+
+
+class FieldsIn(BaseModel):
+    """Values a person keys in from a document's picture, by field name, e.g.
+    `{"hospital": "北京协和医院"}`: dates `YYYY-MM-DD`, amounts decimal yuan."""
+
+    fields: dict[str, Any] = Field(
+        min_length=1, max_length=20, examples=[{"hospital": "北京协和医院"}]
+    )
+
+
+class KeyingOut(BaseModel):
+    keying_id: str
+    document_id: str
+    fields: list[str] = Field(description="the field names keyed (values stay sealed)")
+    keyed_by: str = Field(description="the ops user or butler who keyed them")
+    keyed_role: str = Field(description="ops or butler")
+    keyed_at: str
+
+
+class KeyingList(BaseModel):
+    items: list[KeyingOut]
+    next_cursor: str | None = Field(description="always null: one page holds them all")
 
 
 class DocumentList(BaseModel):
@@ -332,6 +365,12 @@ class PackageDocumentOut(BaseModel):
     size_bytes: int
     masked_fields: dict[str, str]
     sealed_fields: str
+    field_sources: dict[str, str] = Field(
+        default={}, description="per field: `ocr` (read from the picture) or `keyed` (by a person)"
+    )
+    fields_to_review: list[str] = Field(
+        default=[], description="fields OCR could not place that no person has keyed yet"
+    )
     download_url: str = Field(description="a time-limited link: the link is the credential")
     download_expires_at: int = Field(description="unix seconds")
 

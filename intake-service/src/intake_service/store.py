@@ -16,9 +16,9 @@ from sqlalchemy import Row, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake_service.domain.records import Claim, Delegation, Document, Insurer, Policy
+from intake_service.domain.records import Claim, Delegation, Document, Insurer, Keying, Policy
 from intake_service.domain.regions import area_prefix, containing_areas
-from intake_service.models import claims, documents, insurers, policies
+from intake_service.models import claims, document_keyings, documents, insurers, policies
 
 
 class IdempotencyKeyTaken(Exception):
@@ -138,7 +138,13 @@ def _document(row: Row[Any]) -> Document:
     values = dict(row._mapping)
     values["reasons"] = tuple(json.loads(values["reasons"]))
     values["masked_fields"] = json.loads(values["masked_fields"])
+    values["fields_to_review"] = tuple(json.loads(values["fields_to_review"] or "[]"))
+    values["keyed_fields"] = tuple(json.loads(values["keyed_fields"] or "[]"))
     return Document(**values)
+
+
+def _names(names: tuple[str, ...] | list[str]) -> str:
+    return json.dumps(list(names), ensure_ascii=False)
 
 
 async def claim_documents(session: AsyncSession, claim_id: str) -> list[Document]:
@@ -172,6 +178,8 @@ async def insert_document(session: AsyncSession, document: Document) -> None:
     values = asdict(document)
     values["reasons"] = json.dumps(list(document.reasons), ensure_ascii=False)
     values["masked_fields"] = json.dumps(document.masked_fields, ensure_ascii=False)
+    values["fields_to_review"] = _names(document.fields_to_review)
+    values["keyed_fields"] = _names(document.keyed_fields)
     await session.execute(documents.insert().values(**values))
 
 
@@ -184,6 +192,7 @@ async def record_verdict(
     masked_fields: dict[str, str],
     sealed_fields: str | None,
     decided_at: datetime,
+    fields_to_review: list[str] | None = None,
 ) -> None:
     """OCR's verdict on a document."""
     await session.execute(
@@ -195,8 +204,54 @@ async def record_verdict(
             masked_fields=json.dumps(masked_fields, ensure_ascii=False),
             sealed_fields=sealed_fields,
             decided_at=decided_at,
+            fields_to_review=_names(fields_to_review or []),
         )
     )
+
+
+async def document_for_update(
+    session: AsyncSession, *, claim_id: str, document_id: str
+) -> Document | None:
+    """The document, locked for the rest of the transaction (two keyings of it queue up)."""
+    query = (
+        select(documents)
+        .where(documents.c.document_id == document_id, documents.c.claim_id == claim_id)
+        .with_for_update()
+    )
+    row = (await session.execute(query)).first()
+    return None if row is None else _document(row)
+
+
+async def record_keying(session: AsyncSession, document: Document, keying: Keying) -> None:
+    """A person's keying: the document's keyed values and what is left, and the audit row."""
+    await session.execute(
+        documents.update()
+        .where(documents.c.document_id == document.document_id)
+        .values(
+            masked_fields=json.dumps(document.masked_fields, ensure_ascii=False),
+            fields_to_review=_names(document.fields_to_review),
+            keyed_fields=_names(document.keyed_fields),
+            keyed_sealed=document.keyed_sealed,
+        )
+    )
+    values = asdict(keying)
+    values["field_names"] = _names(keying.field_names)
+    await session.execute(document_keyings.insert().values(**values))
+
+
+async def document_keyings_of(session: AsyncSession, document_id: str) -> list[Keying]:
+    """The audit of a document's keyings, oldest first."""
+    rows = await session.execute(
+        select(document_keyings)
+        .where(document_keyings.c.document_id == document_id)
+        .order_by(document_keyings.c.keyed_at, document_keyings.c.keying_id)
+    )
+    keyings = []
+    for row in rows:
+        values = dict(row._mapping)
+        values["field_names"] = tuple(json.loads(values["field_names"]))
+        keyings.append(Keying(**values))
+    return keyings
 
 
 async def clear_supplements(session: AsyncSession, claim_id: str) -> None:

@@ -13,6 +13,7 @@ from intake_service.domain.guide import ClaimType
 from intake_service.domain.records import (
     Document,
     InsurerRegistration,
+    Keying,
     Listing,
     OpenClaim,
     OpenPolicy,
@@ -69,6 +70,8 @@ def document(doc: Document) -> schemas.DocumentOut:
         status=doc.status,
         reasons=[schemas.ReasonOut(**r) for r in doc.reasons],
         fields=doc.masked_fields,
+        fields_to_review=list(doc.fields_to_review),
+        keyed_fields=list(doc.keyed_fields),
         content_type=doc.content_type,
         size_bytes=doc.size_bytes,
         sha256=doc.sha256,
@@ -79,6 +82,23 @@ def document(doc: Document) -> schemas.DocumentOut:
 def documents(docs: Sequence[Document]) -> schemas.DocumentList:
     # A claim has a handful of documents: one page holds them all.
     return schemas.DocumentList(items=[document(d) for d in docs], next_cursor=None)
+
+
+def keyings(found: Sequence[Keying]) -> schemas.KeyingList:
+    return schemas.KeyingList(
+        items=[
+            schemas.KeyingOut(
+                keying_id=k.keying_id,
+                document_id=k.document_id,
+                fields=list(k.field_names),
+                keyed_by=k.keyed_by,
+                keyed_role=k.keyed_role,
+                keyed_at=utc(k.keyed_at).isoformat(),
+            )
+            for k in found
+        ],
+        next_cursor=None,
+    )
 
 
 def upload(doc: Document) -> schemas.UploadAccepted:

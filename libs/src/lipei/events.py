@@ -179,6 +179,35 @@ class ClaimWithdrawn(ClaimEvent):
     withdrawn_at: datetime
 
 
+class ClaimDocumentFieldsKeyed(ClaimEvent):
+    """A person (ops or the user's butler) keyed in fields of an accepted document that OCR could
+    not place, or corrected ones it read. Values travel masked only; the full values stay sealed
+    in intake and reach the insurer in the claim package."""
+
+    event_type: ClassVar[str] = "claim.document.fields_keyed"
+    document_id: str
+    doc_type: str
+    # the names keyed this time, and what the whole document now holds from a person
+    keyed_fields: list[str]
+    all_keyed_fields: list[str] = []
+    # what is still left for a person on this document, and on the whole claim
+    fields_to_review: list[str] = []
+    claim_fields_to_review: int = 0
+    # display-safe values of the document after the keying (sensitive ones masked)
+    masked_fields: dict[str, str] = {}
+    keyed_by: str
+    keyed_role: Literal["ops", "butler"]
+    keyed_at: datetime
+    # Set when the claim was already submitted and nothing is left to key on it: the facts of the
+    # instant assessment with the keyed values, so a referred claim is assessed again.
+    insurer_code: str | None = None
+    claim_type: str | None = None
+    policy_id: str | None = None
+    submitted_at: datetime | None = None
+    claimed_amount: Money | None = None
+    assessment: AssessmentFacts | None = None
+
+
 # --- lipei.documents.v1 (ocr) -------------------------------------------------------------
 
 
@@ -443,6 +472,7 @@ EVENT_MODELS: dict[str, type[Event]] = {
         ClaimSubmitted,
         ClaimMaterialsSupplemented,
         ClaimWithdrawn,
+        ClaimDocumentFieldsKeyed,
         DocumentAccepted,
         DocumentRejected,
         ClaimPackage,

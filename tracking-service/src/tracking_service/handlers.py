@@ -12,6 +12,7 @@ from lipei.clock import Clock
 from lipei.events import (
     ClaimAssessed,
     ClaimDisputeResolved,
+    ClaimDocumentFieldsKeyed,
     ClaimDrafted,
     ClaimMaterialsSupplemented,
     ClaimSubmitted,
@@ -24,7 +25,7 @@ from lipei.events import (
 from lipei.messaging import Envelope, Subscriptions
 from lipei.messaging.consumer import PermanentError
 from tracking_service.domain import disputes, guidance, status_machine
-from tracking_service.domain.documents import record_verdict
+from tracking_service.domain.documents import fields_left, record_verdict
 from tracking_service.domain.state import ClaimState
 from tracking_service.store import ClaimStore, Note
 
@@ -177,6 +178,8 @@ class Tracker:
         state = record_verdict(
             state, event.doc_type, accepted=accepted, reasons=reasons, cause_id=envelope.id
         )
+        to_review = event.fields_to_review if isinstance(event, DocumentAccepted) else []
+        state = fields_left(state, event.document_id, list(to_review))
         title, detail = guidance.document_entry(event.doc_type, accepted, reasons)
         await self.store.save(
             session,
@@ -184,6 +187,19 @@ class Tracker:
             now=self.clock.now(),
             notes=[Note(at=at, title=title, detail=detail, cause_id=envelope.id)],
         )
+
+    async def on_fields_keyed(
+        self, session: AsyncSession, event: ClaimDocumentFieldsKeyed, envelope: Envelope
+    ) -> None:
+        """A person keyed fields in: the claim leaves the queue when nothing is left to key."""
+        state = await self.known_claim(session, event.claim_id)
+        if envelope.id in state.seen:
+            return
+        state = fields_left(state, event.document_id, event.fields_to_review)
+        state.seen.append(envelope.id)
+        title, detail = guidance.keyed_entry(event.doc_type, event.keyed_fields)
+        note = Note(at=event.keyed_at, title=title, detail=detail, cause_id=envelope.id)
+        await self.store.save(session, state, now=self.clock.now(), notes=[note])
 
     async def on_dispute_resolved(
         self, session: AsyncSession, event: ClaimDisputeResolved, envelope: Envelope
@@ -212,6 +228,7 @@ class Tracker:
         subs.add(ClaimWithdrawn, self.on_withdrawn)
         subs.add(DocumentAccepted, self.on_accepted)
         subs.add(DocumentRejected, self.on_rejected)
+        subs.add(ClaimDocumentFieldsKeyed, self.on_fields_keyed)
         subs.add(Decision, self.on_decision)
         subs.add(ClaimDisputeResolved, self.on_dispute_resolved)
         subs.add(ClaimAssessed, self.on_assessed)

@@ -28,6 +28,13 @@ class Forbidden(ButlerError):
     kind = "forbidden"
 
 
+class Unavailable(ButlerError):
+    """A service the butler's request needs did not answer; trying again may work."""
+
+    status = 503
+    kind = "unavailable"
+
+
 class Conflict(ButlerError):
     status = 409
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,10 @@ class PackageDocument:
     content_type: str
     size_bytes: int
     masked_fields: dict[str, str]
-    fields: dict[str, Any]  # the full OCR fields: sealed, never plain
+    fields: dict[str, Any]  # the full fields: sealed, never plain
+    # per field, `ocr` (read) or `keyed` (by a person); and what is still left to key
+    field_sources: dict[str, str] = field(default_factory=dict)
+    fields_to_review: list[str] = field(default_factory=list)
 
 
 def build_package(
@@ -80,6 +83,8 @@ def build_package(
                 "size_bytes": doc.size_bytes,
                 "masked_fields": doc.masked_fields,
                 "sealed_fields": sealed(doc.fields),
+                "field_sources": doc.field_sources,
+                "fields_to_review": doc.fields_to_review,
                 "download_url": path,
                 "download_expires_at": expires,
             }

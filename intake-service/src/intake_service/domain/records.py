@@ -68,6 +68,25 @@ class Document:
     uploaded_at: datetime
     decided_at: datetime | None
     supplement_pending: bool
+    # Fields OCR could not place on a sharp photo, still for a person to key in.
+    fields_to_review: tuple[str, ...] = ()
+    # Fields a person keyed; their values sealed to intake's key, as OCR's are.
+    keyed_fields: tuple[str, ...] = ()
+    keyed_sealed: str | None = None
+
+
+@dataclass(frozen=True)
+class Keying:
+    """One person's keying of fields of a document (the audit)."""
+
+    keying_id: str
+    claim_id: str
+    document_id: str
+    field_names: tuple[str, ...]
+    sealed_values: str
+    keyed_by: str
+    keyed_role: str
+    keyed_at: datetime
 
 
 @dataclass(frozen=True)

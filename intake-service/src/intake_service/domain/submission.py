@@ -26,17 +26,38 @@ class DownloadLinks:
     ttl_seconds: int
 
 
-def ocr_fields(field_keys: FieldKeys, doc: Document) -> dict[str, Any]:
-    if not doc.sealed_fields:
+def _opened(field_keys: FieldKeys, doc: Document, sealed: str | None) -> dict[str, Any]:
+    if not sealed:
         return {}
     try:
-        fields = field_keys.open(doc.sealed_fields)
+        fields = field_keys.open(sealed)
     except Exception:
         # Sealed to a key no longer in the ring: the insurer still gets the document itself
         # through its link.
         log.warning("cannot open the sealed fields of document %s", doc.document_id)
         return {}
     return fields if isinstance(fields, dict) else {}
+
+
+def read_fields(field_keys: FieldKeys, doc: Document) -> dict[str, Any]:
+    """The fields as OCR read them."""
+    return _opened(field_keys, doc, doc.sealed_fields)
+
+
+def keyed_values(field_keys: FieldKeys, doc: Document) -> dict[str, Any]:
+    """The fields as a person keyed them."""
+    return _opened(field_keys, doc, doc.keyed_sealed)
+
+
+def document_fields(field_keys: FieldKeys, doc: Document) -> dict[str, Any]:
+    """The document's fields as the claim uses them: what OCR read, and over it what a person
+    keyed (a person keys a field OCR could not place, or corrects one it read)."""
+    return {**read_fields(field_keys, doc), **keyed_values(field_keys, doc)}
+
+
+def field_sources(fields: dict[str, Any], doc: Document) -> dict[str, str]:
+    """Who gave each value: `keyed` by a person or `ocr`."""
+    return {name: "keyed" if name in doc.keyed_fields else "ocr" for name in sorted(fields)}
 
 
 def _policy_part(opened: OpenPolicy) -> dict[str, Any]:
@@ -99,10 +120,13 @@ def claim_package(
                 content_type=d.content_type,
                 size_bytes=d.size_bytes,
                 masked_fields=d.masked_fields,
-                fields=ocr_fields(field_keys, d),
+                fields=fields,
+                field_sources=field_sources(fields, d),
+                fields_to_review=list(d.fields_to_review),
             )
             for d in documents
             if d.status == "accepted"
+            for fields in [document_fields(field_keys, d)]
         ],
         insurer_public_key=insurer_key,
         make_link=make_link,

@@ -6,20 +6,18 @@ import dataclasses
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 
 from intake_service import store
-from intake_service.at_rest import claim_values, open_claim, open_policy
+from intake_service.at_rest import claim_values, open_claim
 from intake_service.container import Intake
 from intake_service.domain import rules
 from intake_service.domain.errors import ClaimChanged, IdempotencyKeyReused, NotAgreed
 from intake_service.domain.records import Claim, Document, Listing, OpenClaim, Payee, Signature
 from intake_service.domain.signature import claim_hash
-from intake_service.domain.submission import claim_package, ocr_fields
-from intake_service.instant_facts import assessment_facts
 from intake_service.schemas import DraftIn
 from intake_service.services.lookups import owned_claim
+from intake_service.services.outgoing import outgoing
 from lipei.clock import china_today
 from lipei.events import (
     AssessmentFacts,
@@ -28,7 +26,6 @@ from lipei.events import (
     ClaimSigned,
     ClaimSubmitted,
     ClaimWithdrawn,
-    insurer_topic,
 )
 from lipei.paging import Page
 
@@ -174,7 +171,7 @@ def _submission_event(
     filed: Claim,
     supplements: list[Document] | None,
     now: datetime,
-    facts: Callable[[], AssessmentFacts],
+    facts: AssessmentFacts,
 ) -> ClaimSubmitted | ClaimMaterialsSupplemented:
     if supplements is None:
         return ClaimSubmitted(
@@ -185,7 +182,7 @@ def _submission_event(
             claimed_amount=filed.claimed_amount,
             submitted_at=now,
             policy_id=filed.policy_id,
-            assessment=facts(),
+            assessment=facts,
         )
     return ClaimMaterialsSupplemented(
         claim_id=filed.claim_id,
@@ -209,47 +206,23 @@ async def submit_claim(*, intake: Intake, user_id: str, claim_id: str) -> OpenCl
         opened = open_claim(intake.keys, claim)
         rules.check_signature_holds(claim, claim_hash(opened, docs))
         supplements = rules.supplements(claim, docs)
-        insurer = await store.get_insurer(s, claim.insurer_code)
-        insurer_key = rules.insurer_key(insurer, claim.insurer_code)
-        if policy is None:
-            raise LookupError(f"the policy of claim {claim_id} is gone")
         filed = dataclasses.replace(
             claim,
             status="submitted" if supplements is None else "under_review",
             submitted_at=claim.submitted_at or now,
         )
+        # Built before the claim moves: an insurer without a key refuses the submission.
+        sent = await outgoing(intake, s, filed, docs, now)
         if not await store.move_claim(
             s, claim, status=filed.status, submitted_at=filed.submitted_at
         ):
             raise ClaimChanged()
         if supplements is not None:
             await store.clear_supplements(s, claim_id)
-        open_insured = open_policy(intake.keys, policy)
-
-        def facts() -> AssessmentFacts:
-            return assessment_facts(
-                claim=filed,
-                policy=open_insured,
-                documents=docs,
-                delegation=insurer.instant_claims if insurer else None,
-                open_fields=lambda d: ocr_fields(intake.field_keys, d),
-            )
-
-        event = _submission_event(filed, supplements, now, facts)
+        event = _submission_event(filed, supplements, now, sent.facts)
         await intake.runtime.outbox.add(s, event, time=now)
-        opened = dataclasses.replace(opened, claim=filed)
-        package = claim_package(
-            claim=opened,
-            policy=open_insured,
-            insurer_key=insurer_key,
-            documents=docs,
-            field_keys=intake.field_keys,
-            links=intake.links,
-            now=now,
-        )
-        topic = insurer_topic(claim.insurer_code)
-        await intake.runtime.outbox.add(s, package, topic=topic, time=now)
-    return opened
+        await intake.runtime.outbox.add(s, sent.package, topic=sent.topic, time=now)
+    return dataclasses.replace(opened, claim=filed)
 
 
 async def withdraw_claim(

@@ -163,10 +163,11 @@ async def running_platform(
                 **{
                     **common,
                     "database_url": database_urls[service],
-                    # notify looks policyholders up in intake (started before it).
+                    # notify looks policyholders up in intake (started before it), and the
+                    # butler service keys document fields in through it.
                     **(
                         {"intake_url": urls["intake"]}
-                        if service == "notify" and "intake" in urls
+                        if service in ("notify", "butler") and "intake" in urls
                         else {}
                     ),
                     **overrides.get(service, {}),

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from tracking_service.domain.deadlines import Clock, DeadlinePolicy
 from tracking_service.domain.deadlines import clocks as clocks_of
-from tracking_service.domain.guidance import DEADLINE_TITLES, doc_title
+from tracking_service.domain.guidance import DEADLINE_TITLES, doc_title, field_titles
 from tracking_service.domain.state import ClaimState
 
 _CLAIM_TYPE_TITLES = {"inpatient": "住院医疗", "critical_illness": "重大疾病"}
@@ -60,6 +60,12 @@ def reasons(
                     f"{doc_title(doc_type)}已被退回{history.rejections}次",
                 )
             )
+    waiting = sum(len(names) for names in state.fields_to_review.values())
+    if waiting:
+        names = sorted({n for names in state.fields_to_review.values() for n in names})
+        found.append(
+            Reason("fields_to_review", f"{waiting}个字段无法识别，需人工录入：{field_titles(names)}")
+        )
     for referral in state.referral_reasons:
         if referral["code"] not in INSURER_DECIDES:
             found.append(Reason(referral["code"], referral["message"]))

@@ -24,3 +24,13 @@ def record_verdict(
         history.last_verdict = "rejected"
         history.last_reasons = reasons
     return state
+
+
+def fields_left(state: ClaimState, document_id: str, names: list[str]) -> ClaimState:
+    """The claim with what is left to key on one document (nothing: the document drops out)."""
+    left = dict(state.fields_to_review)
+    if names:
+        left[document_id] = sorted(names)
+    else:
+        left.pop(document_id, None)
+    return state.model_copy(update={"fields_to_review": left})

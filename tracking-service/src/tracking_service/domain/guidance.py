@@ -87,6 +87,42 @@ def document_entry(doc_type: str, accepted: bool, reasons: list[str]) -> tuple[s
     return f"{doc_title(doc_type)}未通过审核", "；".join(reasons) or None
 
 
+# Document fields in the words of the paper they are printed on.
+FIELD_TITLES = {
+    "invoice_code": "票据代码",
+    "invoice_number": "票据号码",
+    "payer_name": "交款人",
+    "hospital": "医疗机构",
+    "issue_date": "开票日期",
+    "total_amount": "金额合计",
+    "insurance_paid": "医保统筹支付",
+    "self_paid": "个人支付",
+    "visit_type": "门诊/住院",
+    "name": "姓名",
+    "gender": "性别",
+    "ethnicity": "民族",
+    "birth_date": "出生日期",
+    "address": "住址",
+    "id_number": "公民身份号码",
+    "issuing_authority": "签发机关",
+    "valid_from": "有效期起",
+    "valid_to": "有效期止",
+    "card_number": "卡号",
+    "bank_name": "发卡银行",
+    "patient_name": "患者姓名",
+    "diagnosis": "诊断",
+}
+
+
+def field_titles(names: list[str]) -> str:
+    return "、".join(FIELD_TITLES.get(n, n) for n in names)
+
+
+def keyed_entry(doc_type: str, names: list[str]) -> tuple[str, str | None]:
+    """A timeline note: a person keyed in what OCR could not read (values are not shown)."""
+    return f"工作人员已录入{doc_title(doc_type)}信息", field_titles(names) or None
+
+
 def outstanding_rejections(state: ClaimState) -> list[str]:
     """Document types whose latest upload was rejected and not yet replaced by a good one."""
     return sorted(t for t, h in state.documents.items() if h.last_verdict == "rejected")

@@ -92,5 +92,7 @@ class ClaimState(BaseModel):
     dispute_outcome: str | None = None
     dispute_closed_at: datetime | None = None
     recovered_amount: Decimal | None = None
+    # Per accepted document: fields OCR could not place that a person has still to key in.
+    fields_to_review: dict[str, list[str]] = Field(default_factory=dict)
     # Why the instant assessment referred the claim to a person ({code, message} each).
     referral_reasons: list[dict[str, str]] = Field(default_factory=list)
