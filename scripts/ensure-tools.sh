@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The system tools the tests use, from Debian's packages where missing: promtool (package
-# `prometheus`) checks the alert rules in deploy/prometheus/; Debian's `chromium` runs the
-# console's browser tests (Playwright drives it; it never downloads a browser). Runs as root (CI and development
-# machines) or with sudo; says what is missing and stops when it cannot install it.
+# `prometheus`) checks the alert rules in deploy/prometheus/; Debian's `chromium` (and a CJK
+# font) runs the console's browser tests: Playwright drives it and never downloads a browser.
+# Runs as root (CI and development machines) or with sudo; says what is missing and stops when it
+# cannot install it.
 set -euo pipefail
 
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# the console's pages are Chinese: without a CJK font its screenshots show boxes
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 as_root=()

@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from lipei.web import cookieless
+
 log = logging.getLogger(__name__)
 
 
@@ -57,7 +59,7 @@ def _error(response: httpx.Response) -> ApiError:
 
 class Gateway:
     def __init__(self, base_url: str, *, timeout: float) -> None:
-        self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+        self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout, cookies=cookieless())
 
     async def close(self) -> None:
         await self.client.aclose()

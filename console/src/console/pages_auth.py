@@ -28,7 +28,10 @@ router = APIRouter(prefix="/console", tags=["console"])
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, expired: bool = False) -> Response:
-    """The login form, or the person's home once logged in."""
+    """The login form, or the person's home once logged in. After the gateway refused the
+    token (`expired`), always the form: the cookie may not have been cleared."""
+    if expired:
+        return render(request, "login.html", expired=True)
     try:
         person = current_person(request)
     except LoginRequired as exc:

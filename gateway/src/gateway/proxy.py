@@ -17,6 +17,7 @@ from lipei.web import (
     REQUEST_ID_HEADER,
     ROLES_HEADER,
     USER_HEADER,
+    cookieless,
     problem_response,
 )
 
@@ -90,6 +91,8 @@ class Upstreams:
         self._clients = {
             name: httpx.AsyncClient(
                 base_url=url,
+                # the caller's own Cookie header is forwarded; the client itself keeps none
+                cookies=cookieless(),
                 timeout=httpx.Timeout(timeout, connect=2.0),
                 limits=httpx.Limits(
                     max_connections=200,
@@ -156,13 +159,16 @@ class Upstreams:
                 response = await client.send(build(), stream=True)
         except (BodyTooLarge, httpx.HTTPError) as exc:
             return self._failure(upstream, exc)
-        out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _DROP_RESPONSE}
-        return StreamingResponse(
+        out = StreamingResponse(
             response.aiter_raw(),
             status_code=response.status_code,
-            headers=out_headers,
             background=BackgroundTask(response.aclose),
         )
+        # Each header line as sent: several Set-Cookie lines must stay several lines.
+        for key, value in response.headers.multi_items():
+            if key.lower() not in _DROP_RESPONSE:
+                out.headers.append(key, value)
+        return out
 
     def _headers(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -226,12 +227,20 @@ def install_request_ids(app: FastAPI) -> None:
         return response
 
 
+def cookieless() -> CookieJar:
+    """A cookie jar that keeps nothing. An HTTP client that calls for many people (the gateway
+    forwarding to the console, the console calling the gateway) must never keep a cookie one
+    answer set and send it with someone else's request."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
 __all__ = [
     "Caller",
     "CallerDep",
     "Depends",
     "HTTPException",
     "Problem",
+    "cookieless",
     "current_caller",
     "health_router",
     "install_problem_handlers",
