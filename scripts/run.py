@@ -1,8 +1,9 @@
 """`make run`: the whole platform on one machine.
 
 Starts the local broker (unless KAFKA_BOOTSTRAP_SERVERS names one), the provider stand-ins, the
-services on SQLite and local storage under ./var, seeds the dev insurer, and prints the
-gateway's URL. Ctrl-C stops every child; a second run finds its data again in ./var.
+services on SQLite and local storage under ./var, the gateway and the web console, seeds the dev
+insurer, and prints the gateway's and the console's URLs. Ctrl-C stops every child; a second run
+finds its data again in ./var.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PYTHON = sys.executable
 GATEWAY_URL = "http://127.0.0.1:8000"
+CONSOLE_PORT = 8007
 
 SERVICES = {  # package: port
     "intake_service": 8001,
@@ -178,10 +180,17 @@ def main() -> int:
             children.start(package, [PYTHON, "-m", package, "serve"], env)
         gateway_env = {**common, "PORT": "8000"}
         children.start("gateway", [PYTHON, "-m", "gateway"], gateway_env)
-        for port in SERVICES.values():
+        # the console keeps no data: it calls the gateway with the logged-in person's token
+        console_env = {"PORT": str(CONSOLE_PORT), "GATEWAY_URL": GATEWAY_URL}
+        children.start("console", [PYTHON, "-m", "console", "serve"], console_env)
+        for port in (*SERVICES.values(), CONSOLE_PORT):
             wait_healthy(f"http://127.0.0.1:{port}/healthz", children)
         wait_healthy(f"{GATEWAY_URL}/healthz", children)
         print(f"\nLipei is up: {GATEWAY_URL}  (OpenAPI: {GATEWAY_URL}/openapi.json)")
+        print(
+            f"Console: {GATEWAY_URL}/console/  (butlers log in with dev-butler:<butler_id>, "
+            "ops with dev-ops:<name>)"
+        )
         print('Log in with POST /api/v1/session {"code": "dev:alice"}. Ctrl-C stops everything.')
         print(
             "Metrics: http://127.0.0.1:<port>/metrics of each service, the gateway's on :8009; "

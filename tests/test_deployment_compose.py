@@ -28,6 +28,7 @@ APP_SERVICES = {
     "notify-service": 8004,
     "butler-service": 8006,
     "assessment-service": 8005,
+    "console": 8007,
 }
 SETTINGS_MODULES = {
     "gateway": "gateway.settings",
@@ -37,6 +38,7 @@ SETTINGS_MODULES = {
     "notify-service": "notify_service.settings",
     "butler-service": "butler_service.settings",
     "assessment-service": "assessment_service.settings",
+    "console": "console.settings",
 }
 # Read by the S3 client straight from the environment (lipei.storage.s3), not by Settings.
 OBJECT_STORE_VARIABLES = {
@@ -246,6 +248,10 @@ def test_gateway_reaches_every_service_and_redis() -> None:
     ]:
         assert env[key] == f"http://{name}:{APP_SERVICES[name]}"
         assert gateway["depends_on"][name] == {"condition": "service_healthy"}
+    # the console is reached through the gateway and calls it: it starts after the gateway
+    assert env["CONSOLE_URL"] == "http://console:8007"
+    assert services["console"]["depends_on"] == {"gateway": {"condition": "service_healthy"}}
+    assert _env(services["console"])["GATEWAY_URL"] == "http://gateway:8000"
     assert env["REDIS_URL"].startswith("redis://redis:6379")
     assert len(env["JWT_SECRET"].split(":-", 1)[-1]) >= 32
     assert gateway["ports"] == ["127.0.0.1:8000:8000"]

@@ -23,6 +23,7 @@ SERVICES = {
     "notify-service": ("notify_service", "notify_service.settings"),
     "butler-service": ("butler_service", "butler_service.settings"),
     "assessment-service": ("assessment_service", "assessment_service.settings"),
+    "console": ("console", "console.settings"),
 }
 OCR_IMPORTS = ("cv2", "onnxruntime", "rapidocr", "shapely", "pyclipper")
 # The development and test tools: each a package of its own under tools/, installed by

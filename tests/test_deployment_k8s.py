@@ -32,6 +32,7 @@ SERVICES = {
     "notify-service": "notify_service.settings",
     "butler-service": "butler_service.settings",
     "assessment-service": "assessment_service.settings",
+    "console": "console.settings",
 }
 INGRESS_NAMESPACE = {"kubernetes.io/metadata.name": "ingress-nginx"}
 
@@ -280,7 +281,7 @@ def test_the_job_migrates_every_database_with_the_services_own_url(overlay: str)
     assert pod["securityContext"]["runAsNonRoot"] is True
     migrations = {c["name"]: c for c in [*pod["initContainers"], *pod["containers"]]}
     deployments = _objects(overlay, "Deployment")
-    assert set(migrations) == set(SERVICES) - {"gateway"}
+    assert set(migrations) == set(SERVICES) - {"gateway", "console"}  # no database of their own
     for name, container in migrations.items():
         assert container["args"] == ["migrate"]
         (served,) = _pod_spec(deployments[name])["containers"]
@@ -381,6 +382,13 @@ def test_only_the_gateway_is_reachable_and_services_only_from_it(overlay: str) -
     assert not allowed("tracking-service", "intake-service")
     assert not allowed("ocr-service", "notify-service")
     assert not allowed("intake-service", "gateway")
+    # the console: its pages only through the gateway, and it calls nothing but the gateway
+    assert allowed("gateway", "console")
+    assert allowed("console", "gateway")
+    assert not allowed("", "console", controller)
+    assert not allowed("", "console")
+    for target in ("intake-service", "tracking-service", "butler-service"):
+        assert not allowed("console", target)
     assert not _allowed(
         policies,
         source={"app.kubernetes.io/name": "gateway"},

@@ -260,6 +260,7 @@ def test_service_monitors_are_valid_for_their_crd_and_find_every_service() -> No
         "notify-service": 8004,
         "assessment-service": 8005,
         "butler-service": 8006,
+        "console": 8007,
     }
     (policy,) = [o for o in objects if o["metadata"]["name"] == "metrics-from-monitoring"]
     (rule,) = policy["spec"]["ingress"]
