@@ -19,6 +19,7 @@ SETTINGS_MODULES = [
     "notify_service.settings",
     "butler_service.settings",
     "assessment_service.settings",
+    "console.settings",
 ]
 NOT_OPERATOR_SETTINGS = {"SERVICE_NAME"}
 
