@@ -125,7 +125,9 @@ async def file_claim(platform: Platform, alice: dict[str, str]) -> tuple[str, st
         return answer.status_code == 200 and bool(answer.json()["complete"])
 
     await wait_until(complete, timeout=180, interval=0.5)
-    signed = await call(platform, "POST", f"/api/v1/claims/{claim_id}/signature", alice, {"agreed": True})
+    signed = await call(
+        platform, "POST", f"/api/v1/claims/{claim_id}/signature", alice, {"agreed": True}
+    )
     assert signed.status_code == 200, signed.text
     submitted = await call(platform, "POST", f"/api/v1/claims/{claim_id}/submit", alice)
     assert submitted.status_code == 200, submitted.text
@@ -186,7 +188,7 @@ async def test_a_field_ocr_cannot_place_is_keyed_by_a_person_and_the_claim_moves
 
         # The butler sees what is left, and keys the hospital in.
         async def butler_view() -> Any:
-            answer = await call(platform, "GET", f"/butler/v1/users/dev-alice/claims", butler)
+            answer = await call(platform, "GET", "/butler/v1/users/dev-alice/claims", butler)
             claims = [c for c in answer.json()["items"] if c["claim_id"] == claim_id]
             docs = claims[0]["documents"] if claims else []
             found = [d for d in docs if d["document_id"] == invoice_id and d["fields_to_review"]]
@@ -196,7 +198,11 @@ async def test_a_field_ocr_cannot_place_is_keyed_by_a_person_and_the_claim_moves
         assert sorted(seen["fields_to_review"]) == ["hospital", "payer_name"]
         path = f"/claims/{claim_id}/documents/{invoice_id}/fields"
         keyed = await call(
-            platform, "PUT", f"/butler/v1/users/dev-alice{path}", butler, {"fields": {"hospital": HOSPITAL}}
+            platform,
+            "PUT",
+            f"/butler/v1/users/dev-alice{path}",
+            butler,
+            {"fields": {"hospital": HOSPITAL}},
         )
         assert keyed.status_code == 200, keyed.text
         assert keyed.json()["fields_to_review"] == ["payer_name"]
@@ -205,7 +211,9 @@ async def test_a_field_ocr_cannot_place_is_keyed_by_a_person_and_the_claim_moves
         assert "fields_to_review" in await attention_reasons(platform, ops, claim_id)
 
         # Ops keys the payer: nothing is left, the queue entry goes, the claim is approved.
-        keyed = await call(platform, "PUT", f"/ops/v1{path}", ops, {"fields": {"payer_name": INSURED}})
+        keyed = await call(
+            platform, "PUT", f"/ops/v1{path}", ops, {"fields": {"payer_name": INSURED}}
+        )
         assert keyed.status_code == 200, keyed.text
         assert keyed.json()["fields_to_review"] == []
         assert keyed.json()["fields"]["payer_name"] == "王*"  # masked, as OCR's names are
