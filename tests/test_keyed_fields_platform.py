@@ -19,7 +19,7 @@ import pytest
 
 from lipei.clock import MovableClock
 from lipei.sealing import generate_keypair, unseal_json
-from lipei_testing.platform import Platform, running_platform, wait_until
+from lipei_testing.platform import Platform, running_platform, upload, wait_until
 from ocr_synth import ANCHOR_DATE, make_document, make_sample
 
 pytestmark = pytest.mark.slow
@@ -108,17 +108,9 @@ async def file_claim(platform: Platform, alice: dict[str, str]) -> tuple[str, st
     created = await call(platform, "POST", "/api/v1/claims", alice, draft)
     assert created.status_code == 201, created.text
     claim_id = created.json()["claim_id"]
-    invoice_id = ""
-    for sample in (INVOICE, ID_CARD, BANK_CARD):
-        answer = await platform.client.post(
-            f"/api/v1/claims/{claim_id}/documents",
-            headers=alice,
-            data={"doc_type": sample.doc_type},
-            files={"file": (sample.file, sample.data, "application/octet-stream")},
-        )
-        assert answer.status_code == 202, answer.text
-        if sample is INVOICE:
-            invoice_id = answer.json()["document_id"]
+    invoice_id = await upload(platform, alice, claim_id, INVOICE)
+    for sample in (ID_CARD, BANK_CARD):
+        await upload(platform, alice, claim_id, sample)
 
     async def complete() -> bool:
         answer = await call(platform, "GET", f"/api/v1/claims/{claim_id}/checklist", alice)

@@ -11,7 +11,7 @@ import pytest
 
 from intake_service import store
 from lipei.sealing import generate_keypair, seal_json
-from lipei_testing.platform import Platform, running_platform
+from lipei_testing.platform import Platform, running_platform, upload
 from ocr_synth import make_document
 
 pytestmark = pytest.mark.slow
@@ -49,14 +49,7 @@ async def claim_with_invoice(
     created = await call(platform, "POST", "/api/v1/claims", headers, draft)
     assert created.status_code == 201, created.text
     claim_id = created.json()["claim_id"]
-    uploaded = await platform.client.post(
-        f"/api/v1/claims/{claim_id}/documents",
-        headers=headers,
-        data={"doc_type": "medical_invoice"},
-        files={"file": (INVOICE.file, INVOICE.data, "application/octet-stream")},
-    )
-    assert uploaded.status_code == 202, uploaded.text
-    document_id = uploaded.json()["document_id"]
+    document_id = await upload(platform, headers, claim_id, INVOICE)
     if accepted:
         intake = platform.apps["intake"].state.intake
         async with intake.runtime.unit_of_work() as s:
