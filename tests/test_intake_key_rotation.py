@@ -100,6 +100,7 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
                 keying_id="k-1",
                 claim_id=claim_id,
                 document_id=document_id,
+                sequence=1,
                 field_names='["ethnicity"]',
                 sealed_values=seal_json(old_fields_public, KEYED),
                 keyed_by="olivia",

@@ -176,3 +176,13 @@ async def test_keying_is_checked_scoped_and_idempotent(
         assert fixed.json()["fields"]["visit_type"] == "inpatient"
         audit = (await call(platform, "GET", audit_path, ops)).json()["items"]
         assert [a["fields"] for a in audit] == [["hospital"], ["visit_type"]]
+
+        # The public OpenAPI document has both routes and the document's new members.
+        spec = (await platform.client.get("/openapi.json")).json()
+        for path in (
+            "/ops/v1/claims/{claim_id}/documents/{document_id}/fields",
+            "/butler/v1/users/{user_id}/claims/{claim_id}/documents/{document_id}/fields",
+        ):
+            assert "put" in spec["paths"][path], path
+        schemas = spec["components"]["schemas"]
+        assert {"fields_to_review", "keyed_fields"} <= set(schemas["DocumentOut"]["properties"])

@@ -81,7 +81,8 @@ async def key_fields(
         if all(before.get(name) == value for name, value in new.items()):
             return doc  # keyed already, as it is now: nothing changes, nothing is audited again
         keyed = _keyed(intake, doc, {**before, **new}, new)
-        await store.record_keying(s, keyed, _audit(intake, keyer, keyed, new, now))
+        sequence = await store.keyings_count(s, document_id) + 1
+        await store.record_keying(s, keyed, _audit(intake, keyer, keyed, new, sequence, now))
         await _announce(intake, s, claim, keyed, keyer, sorted(new), now)
     return keyed
 
@@ -99,12 +100,18 @@ def _keyed(
 
 
 def _audit(
-    intake: Intake, keyer: Keyer, doc: Document, new: dict[str, str], now: datetime
+    intake: Intake,
+    keyer: Keyer,
+    doc: Document,
+    new: dict[str, str],
+    sequence: int,
+    now: datetime,
 ) -> Keying:
     return Keying(
         keying_id=str(uuid.uuid4()),
         claim_id=doc.claim_id,
         document_id=doc.document_id,
+        sequence=sequence,
         field_names=tuple(sorted(new)),
         sealed_values=seal_json(intake.field_keys.public_key, new),
         keyed_by=keyer.person_id,
