@@ -3,8 +3,8 @@ for their own users' claims (butler-service checks the assignment; intake checks
 
 The values are checked as OCR checks what it reads, sealed to intake's key like OCR's values,
 and every keying is kept in the audit. Keying the same values again changes nothing. Once no
-field of a submitted claim is left to key, the insurer gets the package again and the instant
-assessment the facts, both with the keyed values.
+field of a submitted claim is left to key, the insurer gets the package again with the keyed
+values, and, while nobody has decided the claim, the instant assessment gets its facts again.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from intake_service.services.outgoing import outgoing
 from lipei.events import ClaimDocumentFieldsKeyed
 from lipei.sealing import seal_json
 
-# A keyed claim already with its insurer and not yet decided gets its package and facts again.
+# A claim keyed complete while in these gets the instant assessment's facts again.
 _UNDECIDED = frozenset({"submitted", "under_review"})
 
 
@@ -147,18 +147,20 @@ async def _announce(
         keyed_role=keyer.role,
         keyed_at=now,
     )
-    if left == 0 and claim.submitted_at is not None and claim.status in _UNDECIDED:
+    if left == 0 and claim.submitted_at is not None:
+        # The insurer gets the claim complete; the assessment only while nobody decided it.
         sent = await outgoing(intake, s, claim, docs, now)
-        event = event.model_copy(
-            update={
-                "insurer_code": claim.insurer_code,
-                "claim_type": claim.claim_type,
-                "policy_id": claim.policy_id,
-                "submitted_at": claim.submitted_at,
-                "claimed_amount": claim.claimed_amount,
-                "assessment": sent.facts,
-            }
-        )
+        if claim.status in _UNDECIDED:
+            event = event.model_copy(
+                update={
+                    "insurer_code": claim.insurer_code,
+                    "claim_type": claim.claim_type,
+                    "policy_id": claim.policy_id,
+                    "submitted_at": claim.submitted_at,
+                    "claimed_amount": claim.claimed_amount,
+                    "assessment": sent.facts,
+                }
+            )
         await intake.runtime.outbox.add(s, event, time=now)
         await intake.runtime.outbox.add(s, sent.package, topic=sent.topic, time=now)
         return
