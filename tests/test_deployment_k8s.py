@@ -379,6 +379,7 @@ def test_only_the_gateway_is_reachable_and_services_only_from_it(overlay: str) -
         assert not allowed("gateway", target, "default")  # same labels, other namespace
         assert not allowed("", target)
     assert allowed("notify-service", "intake-service")
+    assert allowed("butler-service", "intake-service")  # fields a butler keys in
     assert not allowed("tracking-service", "intake-service")
     assert not allowed("ocr-service", "notify-service")
     assert not allowed("intake-service", "gateway")

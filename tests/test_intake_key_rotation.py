@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from intake_service.at_rest import Payee, claim_values
 from intake_service.domain.field_keys import FieldKeys
-from intake_service.models import claims, documents, insurers, policies
+from intake_service.models import claims, document_keyings, documents, insurers, policies
 from intake_service.rekey import rekey
 from intake_service.seed import DEMO_PARTNER_SECRET, seed
 from intake_service.settings import Settings
@@ -25,6 +25,7 @@ ID_NUMBER = "110101199003071234"
 CARD_NUMBER = "6222021234567890128"
 DESCRIPTION = "急性肠胃炎门诊"
 FIELDS = {"name": NAME, "id_number": ID_NUMBER}
+KEYED = {"ethnicity": "汉"}
 
 
 def _key() -> str:
@@ -74,9 +75,10 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
                 created_at=datetime.now(UTC),
             )
         )
+        document_id = str(uuid.uuid4())
         await s.execute(
             documents.insert().values(
-                document_id=str(uuid.uuid4()),
+                document_id=document_id,
                 claim_id=claim_id,
                 doc_type="id_card_front",
                 storage_key=f"claims/{claim_id}/d.png",
@@ -89,6 +91,21 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
                 sealed_fields=seal_json(old_fields_public, FIELDS),
                 uploaded_at=datetime.now(UTC),
                 supplement_pending=False,
+                keyed_fields='["ethnicity"]',
+                keyed_sealed=seal_json(old_fields_public, KEYED),
+            )
+        )
+        await s.execute(
+            document_keyings.insert().values(
+                keying_id="k-1",
+                claim_id=claim_id,
+                document_id=document_id,
+                sequence=1,
+                field_names='["ethnicity"]',
+                sealed_values=seal_json(old_fields_public, KEYED),
+                keyed_by="olivia",
+                keyed_role="ops",
+                keyed_at=datetime.now(UTC),
             )
         )
     await engine.dispose()
@@ -101,13 +118,15 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
         "insurers": 1,
         "policies": 2,
         "claims": 3,
-        "documents": 1,
+        "documents": 2,  # what OCR read, and what a person keyed
+        "document_keyings": 1,
     }
     assert await rekey(database_url, rotated, field_ring) == {
         "insurers": 0,
         "policies": 0,
         "claims": 0,
         "documents": 0,
+        "document_keyings": 0,
     }
 
     stored = await _stored(database_url)
@@ -115,6 +134,12 @@ async def test_rekey_moves_every_value_to_the_new_key(database_url: str) -> None
     assert {rotated.key_id_of(v) for v in stored.values()} == {"new"}
     assert unseal_json(new_fields, sealed) == FIELDS
     assert FieldKeys.parse(new_fields).open(sealed) == FIELDS
+    engine = make_engine(database_url)
+    async with make_sessionmaker(engine)() as s:
+        keyed = (await s.execute(select(documents.c.keyed_sealed))).scalar_one()
+        audited = (await s.execute(select(document_keyings.c.sealed_values))).scalar_one()
+    await engine.dispose()
+    assert unseal_json(new_fields, keyed) == unseal_json(new_fields, audited) == KEYED
     # Once rotated, the old key can be dropped from the ring: nothing needs it any more.
     new_only = KeyRing.parse(new)
     assert new_only.decrypt(stored["insurer"], context="demo-insurer") == DEMO_PARTNER_SECRET

@@ -102,10 +102,10 @@ async def key_fields(
         raise Unavailable("the claim service is not answering: nothing was keyed") from None
     if answer.status != 200:
         # intake's refusal as it gave it: the problem's type, detail and field errors
-        body = answer.body
-        kind = str(body.get("type", "")).rsplit("/", 1)[-1] or None
-        extra = {"errors": body["errors"]} if "errors" in body else {}
-        raise Problem(answer.status, str(body.get("detail", "")), type=kind, **extra)
+        refusal = answer.body
+        kind = str(refusal.get("type", "")).rsplit("/", 1)[-1] or None
+        extra = {"errors": refusal["errors"]} if "errors" in refusal else {}
+        raise Problem(answer.status, str(refusal.get("detail", "")), type=kind, **extra)
     return schemas.KeyedDocument.model_validate(answer.body)
 
 

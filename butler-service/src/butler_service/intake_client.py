@@ -30,7 +30,9 @@ class IntakeClient:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IntakeClient:
-        http = httpx.AsyncClient(base_url=settings.intake_url, timeout=settings.intake_timeout_seconds)
+        http = httpx.AsyncClient(
+            base_url=settings.intake_url, timeout=settings.intake_timeout_seconds
+        )
         return cls(http, internal_token=settings.internal_token)
 
     async def aclose(self) -> None:

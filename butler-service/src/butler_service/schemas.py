@@ -206,8 +206,9 @@ class DocumentView(BaseModel):
 
 
 class FieldsIn(BaseModel):
-    """Values keyed in from a document's picture, by field name, e.g. `{"hospital": "北京协和医院"}`:
-    dates `YYYY-MM-DD`, amounts decimal yuan; intake checks them as OCR checks what it reads."""
+    """Values keyed in from a document's picture, by field name, e.g.
+    `{"hospital": "北京协和医院"}`: dates `YYYY-MM-DD`, amounts decimal yuan; intake checks them
+    as OCR checks what it reads."""
 
     fields: dict[str, Any] = Field(
         min_length=1, max_length=20, examples=[{"hospital": "北京协和医院"}]

@@ -3,7 +3,7 @@ butler through butler-service (which checks the user is theirs), and the keying 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
@@ -18,7 +18,7 @@ router = APIRouter(tags=["keying"])
 
 Id = Annotated[str, Path(min_length=1, max_length=128)]
 
-_ANSWERS = {
+_ANSWERS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such claim or document (or, for a butler, not their user's)"},
     409: {"description": "the document is not accepted, or the claim was withdrawn"},
     422: {"description": "a field not of the document's type, or a value failing its checks"},

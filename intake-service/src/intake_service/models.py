@@ -104,9 +104,12 @@ document_keyings = Table(
     Column("keying_id", String(64), primary_key=True),
     Column("claim_id", String(64), nullable=False, index=True),
     Column("document_id", String(64), nullable=False, index=True),
+    # 1, 2, … per document, in the order the keyings happened
+    Column("sequence", Integer, nullable=False),
     Column("field_names", Text, nullable=False),
     Column("sealed_values", Text, nullable=False),
     Column("keyed_by", String(128), nullable=False),
     Column("keyed_role", String(16), nullable=False),
     Column("keyed_at", UtcDateTime, nullable=False),
+    UniqueConstraint("document_id", "sequence", name="uq_document_keyings_sequence"),
 )

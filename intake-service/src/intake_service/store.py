@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -239,12 +239,17 @@ async def record_keying(session: AsyncSession, document: Document, keying: Keyin
     await session.execute(document_keyings.insert().values(**values))
 
 
+async def keyings_count(session: AsyncSession, document_id: str) -> int:
+    query = select(func.count()).where(document_keyings.c.document_id == document_id)
+    return int((await session.execute(query)).scalar_one())
+
+
 async def document_keyings_of(session: AsyncSession, document_id: str) -> list[Keying]:
     """The audit of a document's keyings, oldest first."""
     rows = await session.execute(
         select(document_keyings)
         .where(document_keyings.c.document_id == document_id)
-        .order_by(document_keyings.c.keyed_at, document_keyings.c.keying_id)
+        .order_by(document_keyings.c.sequence)
     )
     keyings = []
     for row in rows:

@@ -48,9 +48,10 @@ class AttentionReason(BaseModel):
     code: str = Field(
         description="deadline_breached, deadline_near, documents_rejected_repeatedly, "
         "large_amount, serious_claim_type, disputed or fields_to_review (a document's fields "
-        "OCR could not place wait for a person to key them in); or why the instant assessment referred "
-        "the claim (duplicate_invoice, name_mismatch, outside_policy_period, not_covered, "
-        "missing_fields, amounts_inconsistent, date_inconsistent, visit_type_mismatch)"
+        "OCR could not place wait for a person to key them in); or why the instant "
+        "assessment referred the claim (duplicate_invoice, name_mismatch, "
+        "outside_policy_period, not_covered, missing_fields, amounts_inconsistent, "
+        "date_inconsistent, visit_type_mismatch)"
     )
     message: str
 

@@ -198,13 +198,14 @@ def check_consistent(doc_type: str, keyed: Mapping[str, str], merged: Mapping[st
     amounts = ("total_amount", "insurance_paid", "self_paid")
     if doc_type == "medical_invoice" and keyed.keys() & set(amounts):
         try:
-            total, insured, own = (
-Decimal(merged[k]) for k in amounts)
+            total, insured, own = (Decimal(merged[k]) for k in amounts)
         except (KeyError, InvalidOperation):
             pass  # an amount is still missing: nothing to compare yet
         else:
             if total != insured + own:
-                message = f"total_amount {total} is not insurance_paid + self_paid ({insured + own})"
+                message = (
+                    f"total_amount {total} is not insurance_paid + self_paid ({insured + own})"
+                )
                 errors += [FieldError(f"fields.{k}", message) for k in amounts if k in keyed]
     if doc_type == "id_card_back" and keyed.keys() & {"valid_from", "valid_to"}:
         start, end = merged.get("valid_from"), merged.get("valid_to")

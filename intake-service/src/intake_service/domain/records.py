@@ -82,6 +82,7 @@ class Keying:
     keying_id: str
     claim_id: str
     document_id: str
+    sequence: int
     field_names: tuple[str, ...]
     sealed_values: str
     keyed_by: str

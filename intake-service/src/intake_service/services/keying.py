@@ -3,8 +3,8 @@ for their own users' claims (butler-service checks the assignment; intake checks
 
 The values are checked as OCR checks what it reads, sealed to intake's key like OCR's values,
 and every keying is kept in the audit. Keying the same values again changes nothing. Once no
-field of a submitted claim is left to key, the insurer gets the package again and the instant
-assessment the facts, both with the keyed values.
+field of a submitted claim is left to key, the insurer gets the package again with the keyed
+values, and, while nobody has decided the claim, the instant assessment gets its facts again.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from intake_service.services.outgoing import outgoing
 from lipei.events import ClaimDocumentFieldsKeyed
 from lipei.sealing import seal_json
 
-# A keyed claim already with its insurer and not yet decided gets its package and facts again.
+# A claim keyed complete while in these gets the instant assessment's facts again.
 _UNDECIDED = frozenset({"submitted", "under_review"})
 
 
@@ -81,7 +81,8 @@ async def key_fields(
         if all(before.get(name) == value for name, value in new.items()):
             return doc  # keyed already, as it is now: nothing changes, nothing is audited again
         keyed = _keyed(intake, doc, {**before, **new}, new)
-        await store.record_keying(s, keyed, _audit(intake, keyer, keyed, new, now))
+        sequence = await store.keyings_count(s, document_id) + 1
+        await store.record_keying(s, keyed, _audit(intake, keyer, keyed, new, sequence, now))
         await _announce(intake, s, claim, keyed, keyer, sorted(new), now)
     return keyed
 
@@ -99,12 +100,18 @@ def _keyed(
 
 
 def _audit(
-    intake: Intake, keyer: Keyer, doc: Document, new: dict[str, str], now: datetime
+    intake: Intake,
+    keyer: Keyer,
+    doc: Document,
+    new: dict[str, str],
+    sequence: int,
+    now: datetime,
 ) -> Keying:
     return Keying(
         keying_id=str(uuid.uuid4()),
         claim_id=doc.claim_id,
         document_id=doc.document_id,
+        sequence=sequence,
         field_names=tuple(sorted(new)),
         sealed_values=seal_json(intake.field_keys.public_key, new),
         keyed_by=keyer.person_id,
@@ -140,18 +147,20 @@ async def _announce(
         keyed_role=keyer.role,
         keyed_at=now,
     )
-    if left == 0 and claim.submitted_at is not None and claim.status in _UNDECIDED:
+    if left == 0 and claim.submitted_at is not None:
+        # The insurer gets the claim complete; the assessment only while nobody decided it.
         sent = await outgoing(intake, s, claim, docs, now)
-        event = event.model_copy(
-            update={
-                "insurer_code": claim.insurer_code,
-                "claim_type": claim.claim_type,
-                "policy_id": claim.policy_id,
-                "submitted_at": claim.submitted_at,
-                "claimed_amount": claim.claimed_amount,
-                "assessment": sent.facts,
-            }
-        )
+        if claim.status in _UNDECIDED:
+            event = event.model_copy(
+                update={
+                    "insurer_code": claim.insurer_code,
+                    "claim_type": claim.claim_type,
+                    "policy_id": claim.policy_id,
+                    "submitted_at": claim.submitted_at,
+                    "claimed_amount": claim.claimed_amount,
+                    "assessment": sent.facts,
+                }
+            )
         await intake.runtime.outbox.add(s, event, time=now)
         await intake.runtime.outbox.add(s, sent.package, topic=sent.topic, time=now)
         return

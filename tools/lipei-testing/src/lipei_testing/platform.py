@@ -203,3 +203,16 @@ async def running_platform(
             database_urls=database_urls,
             client=client,
         )
+
+
+async def upload(platform: Platform, headers: dict[str, str], claim_id: str, sample: Any) -> str:
+    """Uploads a generated document (an `ocr_synth.Sample`) to the claim; returns its id."""
+    answer = await platform.client.post(
+        f"/api/v1/claims/{claim_id}/documents",
+        headers=headers,
+        data={"doc_type": sample.doc_type},
+        files={"file": (sample.file, sample.data, "application/octet-stream")},
+    )
+    assert answer.status_code == 202, answer.text
+    document_id: str = answer.json()["document_id"]
+    return document_id

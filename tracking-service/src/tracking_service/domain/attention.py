@@ -64,7 +64,9 @@ def reasons(
     if waiting:
         names = sorted({n for names in state.fields_to_review.values() for n in names})
         found.append(
-            Reason("fields_to_review", f"{waiting}个字段无法识别，需人工录入：{field_titles(names)}")
+            Reason(
+                "fields_to_review", f"{waiting}个字段无法识别，需人工录入：{field_titles(names)}"
+            )
         )
     for referral in state.referral_reasons:
         if referral["code"] not in INSURER_DECIDES:

@@ -26,11 +26,13 @@ def upgrade() -> None:
         sa.Column("keying_id", sa.String(64), primary_key=True),
         sa.Column("claim_id", sa.String(64), nullable=False, index=True),
         sa.Column("document_id", sa.String(64), nullable=False, index=True),
+        sa.Column("sequence", sa.Integer, nullable=False),
         sa.Column("field_names", sa.Text, nullable=False),
         sa.Column("sealed_values", sa.Text, nullable=False),
         sa.Column("keyed_by", sa.String(128), nullable=False),
         sa.Column("keyed_role", sa.String(16), nullable=False),
         sa.Column("keyed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("document_id", "sequence", name="uq_document_keyings_sequence"),
     )
 
 
