@@ -176,7 +176,9 @@ def seed(live: Live) -> None:
 
     clock = live.platform.clock
     assert isinstance(clock, MovableClock)
-    live.call("POST", "/api/v1/butler/messages", users["eve"], {"text": "理赔款什么时候到账？"}, 201)
+    live.call(
+        "POST", "/api/v1/butler/messages", users["eve"], {"text": "理赔款什么时候到账？"}, 201
+    )
     clock.advance(timedelta(minutes=15))  # eve's reply time has passed
     live.call("POST", "/api/v1/butler/messages", users["alice"], {"text": QUESTION}, 201)
     live.call("POST", "/api/v1/butler/messages", users["bob"], {"text": XSS}, 201)
@@ -316,9 +318,7 @@ def fits(page: Page, width: int) -> None:
 # --- the flows -------------------------------------------------------------------------------
 
 
-def test_a_butler_answers_a_waiting_user_with_a_suggestion(
-    live: Live, new_context: Any
-) -> None:
+def test_a_butler_answers_a_waiting_user_with_a_suggestion(live: Live, new_context: Any) -> None:
     context: BrowserContext = new_context(viewport=DESKTOP)
     page = context.new_page()
     log_in(page, live, "dev-butler:b-wang")
@@ -400,7 +400,10 @@ def test_a_stale_form_is_refused(live: Live, new_context: Any) -> None:
         page.get_by_role("button", name="发送").click()
     assert posted.value.status == 403
     expect(page.get_by_role("heading")).to_contain_text("表单已过期")
-    texts = [m["text"] for m in live.call("GET", "/api/v1/butler/messages", live.login("dev:eve"))["items"]]
+    texts = [
+        m["text"]
+        for m in live.call("GET", "/api/v1/butler/messages", live.login("dev:eve"))["items"]
+    ]
     assert "这条回复不应发出" not in texts
 
 
@@ -414,9 +417,7 @@ def test_another_butlers_user_is_a_404_page(live: Live, new_context: Any) -> Non
     assert QUESTION not in page.content()
 
 
-def test_an_expired_or_refused_token_goes_to_the_login_page(
-    live: Live, new_context: Any
-) -> None:
+def test_an_expired_or_refused_token_goes_to_the_login_page(live: Live, new_context: Any) -> None:
     context: BrowserContext = new_context(viewport=DESKTOP)
     page = context.new_page()
     tokens: TokenIssuer = live.platform.apps["gateway"].state.components.tokens

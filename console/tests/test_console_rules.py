@@ -7,7 +7,6 @@ import time
 
 import jwt
 import pytest
-
 from console.domain import attention, claims_view, csrf, formatting, review
 from console.session import read_token
 
@@ -35,7 +34,11 @@ def test_a_token_is_read_for_its_role_and_expiry_only() -> None:
 
 
 def test_the_key_in_form_sends_only_filled_fields() -> None:
-    items = [("csrf_token", "x"), ("field:hospital", " 上海市第一人民医院 "), ("field:issue_date", "")]
+    items = [
+        ("csrf_token", "x"),
+        ("field:hospital", " 上海市第一人民医院 "),
+        ("field:issue_date", ""),
+    ]
     assert claims_view.keyed_fields(items) == {"hospital": "上海市第一人民医院"}
 
 
@@ -44,8 +47,13 @@ def test_a_claim_card_offers_the_forms_that_apply() -> None:
         {
             "status": "rejected",
             "dispute": None,
-            "documents": [{"doc_type": "medical_invoice", "status": "accepted",
-                           "fields_to_review": ["hospital"]}],
+            "documents": [
+                {
+                    "doc_type": "medical_invoice",
+                    "status": "accepted",
+                    "fields_to_review": ["hospital"],
+                }
+            ],
         }
     )
     assert rejected["dispute_open"] and rejected["status_label"] == "已拒赔"
@@ -70,12 +78,20 @@ def test_the_scorecard_needs_every_criterion_within_its_range() -> None:
 
 def test_attention_lists_the_nearest_open_deadline_first() -> None:
     items = [
-        {"claim_id": "late", "deadlines": [{"kind": "decision", "due_at": "2026-03-09T10:00:00+08:00", "met": False}]},
+        {
+            "claim_id": "late",
+            "deadlines": [
+                {"kind": "decision", "due_at": "2026-03-09T10:00:00+08:00", "met": False}
+            ],
+        },
         {"claim_id": "none", "deadlines": []},
-        {"claim_id": "soon", "deadlines": [
-            {"kind": "payment", "due_at": "2026-03-01T10:00:00+08:00", "met": True},
-            {"kind": "decision", "due_at": "2026-03-03T10:00:00+08:00", "met": False},
-        ]},
+        {
+            "claim_id": "soon",
+            "deadlines": [
+                {"kind": "payment", "due_at": "2026-03-01T10:00:00+08:00", "met": True},
+                {"kind": "decision", "due_at": "2026-03-03T10:00:00+08:00", "met": False},
+            ],
+        },
     ]
     ordered = attention.by_deadline(items)
     assert [r["claim_id"] for r in ordered] == ["soon", "late", "none"]

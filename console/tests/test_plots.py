@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-
 from console.domain import dashboard
 from console.domain.plots import Bar, Marker, bar_chart, nice_max
 
@@ -34,7 +33,7 @@ def test_a_chart_has_its_title_axis_labels_bars_and_markers() -> None:
     bars = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]
     assert [b.find(f"{SVG}title").text for b in bars] == ["起草：10 件", "提交：4 件"]  # type: ignore[union-attr]
     heights = [float(b.get("height", "0")) for b in bars]
-    assert heights[0] == pytest.approx(heights[1] * 10 / 4)
+    assert heights[0] == pytest.approx(heights[1] * 10 / 4, abs=0.3)
     assert len([m for m in root.iter(f"{SVG}line") if m.get("class") == "marker"]) == 1
     assert "style=" not in svg and "<script" not in svg  # the CSP allows neither
 
@@ -60,6 +59,22 @@ def test_the_y_axis_ends_on_a_round_number(value: float, top: float) -> None:
     assert nice_max(value) == top
 
 
+@pytest.mark.parametrize(
+    ("value", "top"), [(0, 4), (1, 4), (3, 4), (7, 8), (9, 12), (12, 20), (30, 40)]
+)
+def test_a_count_axis_has_whole_numbered_steps(value: float, top: float) -> None:
+    assert nice_max(value, counts=True) == top
+
+
+def test_durations_read_in_their_own_unit() -> None:
+    assert [dashboard.hours(h) for h in (5 / 3600, 0.5, 12.5, 72)] == [
+        "5 秒",
+        "30 分钟",
+        "12.5 小时",
+        "3 天",
+    ]
+
+
 def _stats() -> dict[str, Any]:
     days = [
         {"date": "2026-03-02", "decisions": 4, "instant_decisions": 1},
@@ -71,12 +86,23 @@ def _stats() -> dict[str, Any]:
         {"from_hours": 24.0, "to_hours": None, "count": 1},
     ]
     return {
-        "totals": {"drafted": 9, "submitted": 5, "approved": 3, "paid": 2, "rejected": 1,
-                   "withdrawn": 1},
-        "decision_durations": {"count": 4, "p50_hours": 12.5, "p90_hours": 30.0,
-                               "histogram": buckets},
-        "first_try": [{"doc_type": "medical_invoice", "documents": 4, "accepted_first_try": 3,
-                       "share": 0.75}],
+        "totals": {
+            "drafted": 9,
+            "submitted": 5,
+            "approved": 3,
+            "paid": 2,
+            "rejected": 1,
+            "withdrawn": 1,
+        },
+        "decision_durations": {
+            "count": 4,
+            "p50_hours": 12.5,
+            "p90_hours": 30.0,
+            "histogram": buckets,
+        },
+        "first_try": [
+            {"doc_type": "medical_invoice", "documents": 4, "accepted_first_try": 3, "share": 0.75}
+        ],
         "days": days,
         "instant": {"decisions": 4, "instant_decisions": 1, "share": 0.25},
         "breaches_by_week": [{"week_start": "2026-03-02", "deadlines_breached": 2}],
@@ -91,6 +117,11 @@ def test_the_figures_give_the_same_numbers_as_table_and_plot() -> None:
     assert figures["instant-share"].rows[1] == ["2026-03-03", "0", "0", "—"]
     assert "占 25.0%" in figures["instant-share"].note
     assert "p50 12.5 小时" in figures["decision-time"].note
+    assert [r[0] for r in figures["decision-time"].rows] == [
+        "<1 小时",
+        "1 小时–24 小时",
+        "≥24 小时",
+    ]
     assert figures["breaches"].rows == [["2026-03-02 周", "2 次"]]
     for figure in figures.values():
         _parsed(figure.svg)

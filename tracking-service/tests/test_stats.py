@@ -49,7 +49,11 @@ def test_each_stage_counts_on_the_china_day_it_was_reached() -> None:
         NOON,
         transitions=[
             Transition(
-                from_status="draft", to_status="withdrawn", at=NOON + HOUR, cause_id="x", cause_type="w"
+                from_status="draft",
+                to_status="withdrawn",
+                at=NOON + HOUR,
+                cause_id="x",
+                cause_type="w",
             )
         ],
     )

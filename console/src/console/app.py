@@ -49,7 +49,9 @@ def install_error_pages(app: FastAPI) -> None:
         if isinstance(exc, Unauthenticated):
             return _to_login(request, expired=True)
         if isinstance(exc, NotFound):
-            return error_page(request, 404, "找不到该页面", "要找的用户或理赔不存在，或不归您负责。")
+            return error_page(
+                request, 404, "找不到该页面", "要找的用户或理赔不存在，或不归您负责。"
+            )
         if isinstance(exc, Forbidden):
             return error_page(request, 403, "无权访问", "您的账号不能查看这个页面。")
         if isinstance(exc, Refused):
@@ -57,10 +59,14 @@ def install_error_pages(app: FastAPI) -> None:
         return error_page(request, 503, "服务暂时不可用", "请稍后刷新重试。")
 
     async def wrong_role(request: Request, _: Exception) -> Response:
-        return error_page(request, 403, "无权访问", "控制台只供管家和运营人员使用，或此页面不属于您的角色。")
+        return error_page(
+            request, 403, "无权访问", "控制台只供管家和运营人员使用，或此页面不属于您的角色。"
+        )
 
     async def stale_form(request: Request, _: Exception) -> Response:
-        return error_page(request, 403, "表单已过期", "页面已过期（例如您已重新登录），请刷新页面后再提交。")
+        return error_page(
+            request, 403, "表单已过期", "页面已过期（例如您已重新登录），请刷新页面后再提交。"
+        )
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -122,5 +128,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (pages_auth.router, pages_butler.router, pages_ops.router):
         app.include_router(router)
     return app
-
-

@@ -65,7 +65,9 @@ class Gateway:
         await self.client.aclose()
 
     async def login(self, code: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self._call("POST", "/api/v1/session", None, json={"code": code})
+        result: dict[str, Any] = await self._call(
+            "POST", "/api/v1/session", None, json={"code": code}
+        )
         return result
 
     async def get(self, token: str, path: str, **params: Any) -> Any:

@@ -14,6 +14,7 @@ from console.web import ButlerDep, ContextDep, CsrfChecked, render, segment, to
 
 router = APIRouter(prefix="/console", tags=["console"])
 
+
 @router.get("/inbox", response_class=HTMLResponse)
 async def inbox(request: Request, person: ButlerDep, ctx: ContextDep) -> Response:
     page = await ctx.gateway.get(person.token, "/butler/v1/inbox", limit=100)
@@ -68,7 +69,12 @@ async def reply(
     dependencies=[CsrfChecked],
 )
 async def key_in(
-    request: Request, user_id: str, claim_id: str, document_id: str, person: ButlerDep, ctx: ContextDep
+    request: Request,
+    user_id: str,
+    claim_id: str,
+    document_id: str,
+    person: ButlerDep,
+    ctx: ContextDep,
 ) -> Response:
     """The fields a person read off the document; empty inputs are left for later."""
     form = await request.form()
@@ -96,5 +102,7 @@ async def dispute_outcome(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     body = {"outcome": outcome, "recovered_amount": recovered_amount.strip() or "0", "note": note}
-    await ctx.gateway.send(person.token, "POST", f"/butler/v1/claims/{segment(claim_id)}/disputes", body)
+    await ctx.gateway.send(
+        person.token, "POST", f"/butler/v1/claims/{segment(claim_id)}/disputes", body
+    )
     return to(f"/console/users/{segment(user_id)}#claim-{segment(claim_id)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -140,8 +141,6 @@ def to(url: str) -> RedirectResponse:
 
 def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
     person = None
-    try:
+    with contextlib.suppress(LoginRequired, WrongRole):
         person = current_person(request)
-    except (LoginRequired, WrongRole):
-        pass
     return render(request, "error.html", person, status, title=title, message=message, code=status)

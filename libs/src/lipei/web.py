@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request

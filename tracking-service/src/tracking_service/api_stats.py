@@ -25,7 +25,8 @@ async def ops_stats(
     runtime: RuntimeDep,
     tracker: TrackerDep,
     first: Annotated[
-        date | None, Query(alias="from", description="YYYY-MM-DD, China time (default: 29 days before to)")
+        date | None,
+        Query(alias="from", description="YYYY-MM-DD, China time (default: 29 days before to)"),
     ] = None,
     last: Annotated[
         date | None, Query(alias="to", description="YYYY-MM-DD, China time (default: today)")

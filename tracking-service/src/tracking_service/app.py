@@ -31,6 +31,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     runtime.add_loop(
         "deadline-scanner", deadline_loop(runtime, tracker, settings.deadline_scan_seconds)
     )
-    app = service_app(title="Lipei tracking-service", runtime=runtime, routers=[api.router, api_stats.router])
+    app = service_app(
+        title="Lipei tracking-service", runtime=runtime, routers=[api.router, api_stats.router]
+    )
     app.state.tracker = tracker
     return app

@@ -26,4 +26,7 @@ def by_deadline(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     # ISO times with the same offset sort as text; claims with no open deadline go last
-    return sorted(rows, key=lambda r: (r["deadline"] is None, r["deadline"]["due_at"] if r["deadline"] else ""))
+    return sorted(
+        rows,
+        key=lambda r: (r["deadline"] is None, r["deadline"]["due_at"] if r["deadline"] else ""),
+    )

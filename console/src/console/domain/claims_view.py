@@ -21,9 +21,7 @@ def claim_card(claim: dict[str, Any]) -> dict[str, Any]:
         }
         for doc in claim.get("documents", [])
     ]
-    deadlines = [
-        {**d, "label": word(DEADLINES, d.get("kind"))} for d in claim.get("deadlines", [])
-    ]
+    deadlines = [{**d, "label": word(DEADLINES, d.get("kind"))} for d in claim.get("deadlines", [])]
     assessment = claim.get("assessment")
     return {
         **claim,

@@ -34,18 +34,25 @@ def percent(share: float | None) -> str:
 
 
 def hours(value: float | None) -> str:
+    """A duration given in hours, in the unit that reads best: 秒, 分钟, 小时 or 天."""
     if value is None:
         return "—"
+    if value < 1 / 60:
+        return f"{value * 3600:.0f} 秒"
     if value < 1:
         return f"{value * 60:.0f} 分钟"
-    return f"{value:.1f} 小时"
+    if value < 48:
+        return f"{value:.3g} 小时"
+    return f"{value / 24:.3g} 天"
 
 
 def bucket_label(bucket: dict[str, Any]) -> str:
     low, high = bucket["from_hours"], bucket["to_hours"]
     if high is None:
         return f"≥{hours(low)}"
-    return f"{hours(low) if low else '0'}–{hours(high)}"
+    if not low:
+        return f"<{hours(high)}"
+    return f"{hours(low)}–{hours(high)}"
 
 
 def marker_at(buckets: list[dict[str, Any]], value: float) -> float:
@@ -84,7 +91,7 @@ def decision_time(stats: dict[str, Any]) -> Figure:
     svg = bar_chart(
         chart_id="plot-decision-time",
         title="提交到决定的时长分布",
-        x_label="提交到决定的时长（分钟/小时）",
+        x_label="提交到决定的时长（秒/分钟/小时/天）",
         y_label="决定件数（件）",
         bars=bars,
         markers=markers,
@@ -110,6 +117,7 @@ def first_try(stats: dict[str, Any]) -> Figure:
         y_label="一次通过率（%）",
         bars=bars,
         y_max=100,
+        counts=False,
     )
     rows = [
         [b.label, str(i["documents"]), str(i["accepted_first_try"]), b.text]
@@ -136,13 +144,17 @@ def instant_share(stats: dict[str, Any]) -> Figure:
         y_label="秒赔占比（%）",
         bars=bars,
         y_max=100,
+        counts=False,
     )
     rows = [
         [d["date"], str(d["decisions"]), str(d["instant_decisions"]), b.text]
         for d, b in zip(days, bars, strict=True)
     ]
     total = stats["instant"]
-    note = f"区间内共 {total['decisions']} 件决定，秒赔 {total['instant_decisions']} 件，占 {percent(total['share'])}"
+    note = (
+        f"区间内共 {total['decisions']} 件决定，秒赔 {total['instant_decisions']} 件，"
+        f"占 {percent(total['share'])}"
+    )
     headers = ["日期", "决定（件）", "秒赔（件）", "秒赔占比"]
     return Figure("instant-share", "秒赔占比", svg, headers, rows, note)
 
@@ -165,4 +177,10 @@ def breaches(stats: dict[str, Any]) -> Figure:
 
 
 def figures(stats: dict[str, Any]) -> list[Figure]:
-    return [funnel(stats), decision_time(stats), first_try(stats), instant_share(stats), breaches(stats)]
+    return [
+        funnel(stats),
+        decision_time(stats),
+        first_try(stats),
+        instant_share(stats),
+        breaches(stats),
+    ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 40, 76
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 48, 100
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,11 @@ class Marker:
     label: str
 
 
-def nice_max(value: float) -> float:
-    """The top of the y axis: 1, 2, 2.5 or 5 times a power of ten, at least `value`."""
+def nice_max(value: float, *, counts: bool = False) -> float:
+    """The top of the y axis: 1, 2, 2.5 or 5 times a power of ten, at least `value`; for counts,
+    a multiple of 4, so that the four grid steps are whole numbers."""
+    if counts:
+        return float(4 * max(1, math.ceil(nice_max(value / 4))))
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
@@ -42,6 +45,18 @@ def _number(value: float) -> str:
     return f"{value:g}" if value < 10_000 else f"{value:,.0f}"
 
 
+def _line(cls: str, x1: float, x2: float, y1: float, y2: float) -> str:
+    return f'<line class="{cls}" x1="{x1:.1f}" x2="{x2:.1f}" y1="{y1:.1f}" y2="{y2:.1f}"/>'
+
+
+def _text(cls: str, x: float, y: float, content: str, anchor: str = "start", turn: int = 0) -> str:
+    rotate = f' transform="rotate({turn} {x:.1f} {y:.1f})"' if turn else ""
+    return (
+        f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{rotate}>'
+        f"{escape(content)}</text>"
+    )
+
+
 def bar_chart(
     *,
     chart_id: str,
@@ -51,48 +66,47 @@ def bar_chart(
     bars: list[Bar],
     markers: tuple[Marker, ...] = (),
     y_max: float | None = None,
+    counts: bool = True,
 ) -> str:
-    top = y_max if y_max is not None else nice_max(max((b.value for b in bars), default=0))
+    """`counts`: the bars are whole numbers (the grid too); else shares or amounts."""
+    highest = max((b.value for b in bars), default=0)
+    top = y_max if y_max is not None else nice_max(highest, counts=counts)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    base = TOP + plot_h
     slot = plot_w / max(len(bars), 1)
     every = max(1, math.ceil(len(bars) / 16))  # at most 16 x labels stay readable
+    name = escape(chart_id)
     parts = [
-        f'<svg class="plot" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="{escape(chart_id)}-title" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-        f'<text class="plot-title" x="{WIDTH / 2}" y="22" text-anchor="middle">{escape(title)}</text>',
+        f'<svg class="plot" id="{name}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{name}-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{name}-title">{escape(title)}</title>',
+        _text("plot-title", WIDTH / 2, 22, title, "middle"),
     ]
     for i in range(5):
-        value = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(
-            f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}</text>'
-        )
+        y = base - plot_h * i / 4
+        parts.append(_line("grid", LEFT, WIDTH - RIGHT, y, y))
+        parts.append(_text("tick", LEFT - 6, y + 4, _number(top * i / 4), "end"))
     for i, bar in enumerate(bars):
         h = plot_h * min(bar.value, top) / top if top else 0
-        x = LEFT + i * slot + slot * 0.15
         parts.append(
-            f'<rect class="bar" x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{slot * 0.7:.1f}" '
-            f'height="{h:.1f}"><title>{escape(bar.label)}：{escape(bar.text)}</title></rect>'
+            f'<rect class="bar" x="{LEFT + i * slot + slot * 0.15:.1f}" y="{base - h:.1f}" '
+            f'width="{slot * 0.7:.1f}" height="{h:.1f}">'
+            f"<title>{escape(bar.label)}：{escape(bar.text)}</title></rect>"
         )
         if i % every == 0:
-            cx, cy = LEFT + i * slot + slot / 2, TOP + plot_h + 14
             parts.append(
-                f'<text class="tick" x="{cx:.1f}" y="{cy:.1f}" text-anchor="end" '
-                f'transform="rotate(-35 {cx:.1f} {cy:.1f})">{escape(bar.label)}</text>'
+                _text("tick", LEFT + i * slot + slot / 2, base + 14, bar.label, "end", -35)
             )
-    for marker in markers:
+    for i, marker in enumerate(markers):
         x = LEFT + marker.at * slot
-        parts.append(f'<line class="marker" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}"/>')
-        parts.append(f'<text class="marker-label" x="{x + 4:.1f}" y="{TOP + 12}">{escape(marker.label)}</text>')
+        y = TOP - 4 - 13 * (len(markers) - 1 - i)  # above the plot, one line each
+        parts.append(_line("marker", x, x, y + 2, base))
+        parts.append(_text("marker-label", x + 4, y, marker.label))
     parts += [
-        f'<line class="axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}"/>',
-        f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}"/>',
-        f'<text class="axis-label" x="{LEFT + plot_w / 2}" y="{HEIGHT - 6}" text-anchor="middle">'
-        f"{escape(x_label)}</text>",
-        f'<text class="axis-label" x="14" y="{TOP + plot_h / 2}" text-anchor="middle" '
-        f'transform="rotate(-90 14 {TOP + plot_h / 2})">{escape(y_label)}</text>',
+        _line("axis", LEFT, LEFT, TOP, base),
+        _line("axis", LEFT, WIDTH - RIGHT, base, base),
+        _text("axis-label", LEFT + plot_w / 2, HEIGHT - 6, x_label, "middle"),
+        _text("axis-label", 14, TOP + plot_h / 2, y_label, "middle", -90),
         "</svg>",
     ]
     return "\n".join(parts)

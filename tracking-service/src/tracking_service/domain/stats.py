@@ -150,7 +150,10 @@ def compute(
     states: Iterable[ClaimState], breaches: Iterable[Breach], first: date, last: date
 ) -> Stats:
     check_range(first, last)
-    days = {first + timedelta(days=i): Day(first + timedelta(days=i)) for i in range((last - first).days + 1)}
+    days = {
+        first + timedelta(days=i): Day(first + timedelta(days=i))
+        for i in range((last - first).days + 1)
+    }
     hours: list[float] = []
     tried: dict[str, list[int]] = {}
     for state in states:
