@@ -51,8 +51,11 @@ async def ops_stats(
 
 
 def stats_view(result: stats.Stats) -> schemas.Stats:
-    return schemas.Stats(
-        from_=result.first.isoformat(),
+    return schemas.Stats.model_validate({"from": result.first.isoformat(), **_figures(result)})
+
+
+def _figures(result: stats.Stats) -> dict[str, object]:
+    return dict(
         to=result.last.isoformat(),
         days=[
             schemas.StatsDay(

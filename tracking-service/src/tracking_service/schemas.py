@@ -129,7 +129,7 @@ class InstantShare(BaseModel):
 class Stats(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: str = Field(alias="from", serialization_alias="from")
+    from_: str = Field(alias="from")
     to: str
     days: list[StatsDay]
     totals: StageTotals = Field(description="claims that reached each stage in the range")
