@@ -182,6 +182,8 @@ def seed(live: Live) -> None:
     clock.advance(timedelta(minutes=15))  # eve's reply time has passed
     live.call("POST", "/api/v1/butler/messages", users["alice"], {"text": QUESTION}, 201)
     live.call("POST", "/api/v1/butler/messages", users["bob"], {"text": XSS}, 201)
+    complaint = {"text": "管家一直没有回复我"}  # puts bob's day in the quality sample
+    live.call("POST", "/api/v1/butler/complaints", users["bob"], complaint, 201)
     decide_claims(live, users["alice"])
     document_to_key(live, users["alice"])
 
@@ -461,6 +463,37 @@ def test_a_butler_keys_a_field_the_ocr_could_not_place(live: Live, new_context: 
     expect(page.locator(f"#claim-{live.claims['keyed']} form.key-in")).to_have_count(0)
     butler = live.login("dev-butler:b-wang")
     assert live.run(_to_key_async(live, butler, live.claims["keyed"])) == []
+
+
+def test_a_butler_records_what_came_of_a_disputed_rejection(live: Live, new_context: Any) -> None:
+    page = new_context(viewport=DESKTOP).new_page()
+    log_in(page, live, "dev-butler:b-wang")
+    page.goto(f"{live.url}users/dev-alice")
+    claim = page.locator(f"#claim-{live.claims['rejected']}")
+    form = claim.locator("form.dispute")
+    form.get_by_label("结果").select_option("overturned")
+    form.get_by_label("追回金额（元）").fill("484.50")
+    form.get_by_role("button", name="记录结果").click()
+    claim = page.locator(f"#claim-{live.claims['rejected']}")
+    expect(claim).to_contain_text("争议结果：改判赔付，追回 ¥484.50")
+    expect(claim.locator("form.dispute")).to_have_count(0)
+
+
+def test_ops_reviews_a_sampled_conversation(live: Live, new_context: Any) -> None:
+    page = new_context(viewport=DESKTOP).new_page()
+    log_in(page, live, "dev-ops:olivia")
+    page.goto(f"{live.url}quality?date=2026-03-02")
+    sample = page.locator('article.sample[data-user-id="dev-bob"]')
+    expect(sample).to_contain_text("有投诉")
+    expect(sample.locator(".messages .message-text").first).to_have_text(XSS)  # text, not markup
+    for field in sample.locator('input[type="number"]').all():
+        field.fill("4")
+    sample.get_by_label("评语").fill("回复太慢")
+    sample.get_by_role("button", name="提交评分").click()
+    expect(page.get_by_role("status")).to_contain_text("已保存对 dev-bob 的质检评分")
+    row = page.locator('table.scoreboard tr[data-butler-id="b-wang"] td')
+    expect(row.nth(5)).to_have_text("1")  # reviews
+    expect(row.nth(6)).to_have_text("80%")  # 20 of 25
 
 
 def test_ops_reads_the_dashboard_plots_and_tables(live: Live, new_context: Any) -> None:
