@@ -522,8 +522,17 @@ def test_ops_reads_the_dashboard_plots_and_tables(live: Live, new_context: Any) 
     fits(page, DESKTOP["width"])
 
     ops = live.login("dev-ops:olivia")
-    backwards = {"from": "2026-03-08", "to": "2026-03-01"}
-    live.run(_status(live, "/ops/v1/stats", backwards, ops, 422))
+    for bad in (
+        {"from": "2026-03-08", "to": "2026-03-01"},  # backwards
+        {"from": "2025-01-01", "to": "2026-03-01"},  # over a year
+        {"to": "0"},
+        {"to": "0001-01-05"},
+        {"from": "2026-02-30"},
+    ):
+        live.run(_status(live, "/ops/v1/stats", bad, ops, 422))
+    answer = page.goto(f"{live.url}dashboard?to=0001-01-05")
+    assert answer is not None and answer.status == 422
+    expect(page.get_by_role("heading")).to_contain_text("请求未被接受")
     live.run(_status(live, "/ops/v1/stats", {}, live.login("dev-butler:b-wang"), 403))
 
 

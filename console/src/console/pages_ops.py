@@ -3,7 +3,7 @@ dashboard's plots."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -17,7 +17,7 @@ from lipei.clock import china_today
 
 router = APIRouter(prefix="/console", tags=["console"])
 
-DASHBOARD_DAYS = 30
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 SAMPLE_RATE = 0.05
 
 
@@ -83,14 +83,14 @@ async def stats_dashboard(
     request: Request,
     person: OpsDep,
     ctx: ContextDep,
-    first: Annotated[date | None, Query(alias="from")] = None,
-    last: Annotated[date | None, Query(alias="to")] = None,
+    first: Annotated[str | None, Query(alias="from", pattern=ISO_DATE)] = None,
+    last: Annotated[str | None, Query(alias="to", pattern=ISO_DATE)] = None,
 ) -> Response:
-    last = last or china_today(datetime.now(UTC))
-    first = first or last - timedelta(days=DASHBOARD_DAYS - 1)
-    stats = await ctx.gateway.get(
-        person.token, "/ops/v1/stats", **{"from": first.isoformat(), "to": last.isoformat()}
-    )
+    """The API chooses what is not given (the 30 days up to `to`, today by default) and
+    refuses what it cannot take; the page shows the range it answered for."""
+    if first is None and last is None:
+        last = china_today(datetime.now(UTC)).isoformat()
+    stats = await ctx.gateway.get(person.token, "/ops/v1/stats", **{"from": first, "to": last})
     return render(
         request,
         "dashboard.html",

@@ -19,35 +19,61 @@ router = APIRouter()
 DEFAULT_DAYS = 30
 
 
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# Days outside these years hold no claims, and day arithmetic near year 1 or 9999 overflows.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+
+
 @router.get("/ops/v1/stats")
 async def ops_stats(
     caller: CallerDep,
     runtime: RuntimeDep,
     tracker: TrackerDep,
-    first: Annotated[
-        date | None,
-        Query(alias="from", description="YYYY-MM-DD, China time (default: 29 days before to)"),
+    first_day: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            pattern=ISO_DATE,
+            description="YYYY-MM-DD, China time (default: 29 days before `to`)",
+        ),
     ] = None,
-    last: Annotated[
-        date | None, Query(alias="to", description="YYYY-MM-DD, China time (default: today)")
+    last_day: Annotated[
+        str | None,
+        Query(alias="to", pattern=ISO_DATE, description="YYYY-MM-DD, China time (default: today)"),
     ] = None,
 ) -> schemas.Stats:
     """Per China day: claims by stage reached, submit → decision durations, first-try document
     acceptance, the instant-claim share of decisions and legal deadlines breached."""
     require_ops(caller)
-    last = last or china_today(runtime.clock.now())
-    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+    last = _day("to", last_day) or china_today(runtime.clock.now())
+    first = _day("from", first_day) or last - timedelta(days=DEFAULT_DAYS - 1)
     try:
         stats.check_range(first, last)
     except stats.RangeRefused as exc:
-        raise Problem(
-            422, str(exc), type="validation-error", errors=[{"field": "from", "message": str(exc)}]
-        ) from None
+        raise _invalid("from", str(exc)) from None
     start, end = stats.day_bounds(first, last)
     async with runtime.sessionmaker() as s:
         states = await tracker.store.active_between(s, start, end)
         breaches = await tracker.store.breaches_between(s, start, end)
     return stats_view(stats.compute(states, breaches, first, last))
+
+
+def _day(field: str, text: str | None) -> date | None:
+    """Only `YYYY-MM-DD` of a real calendar day (not a number of seconds, not 2026-02-30)."""
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise _invalid(field, "a date is written YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _invalid(field, f"a date from {FIRST_YEAR} to {LAST_YEAR}")
+    return day
+
+
+def _invalid(field: str, message: str) -> Problem:
+    errors = [{"field": field, "message": message}]
+    return Problem(422, f"{field}: {message}", type="validation-error", errors=errors)
 
 
 def stats_view(result: stats.Stats) -> schemas.Stats:
