@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     telemetry = Telemetry.for_service(settings)
     for client in (*parts.upstreams.clients().values(), parts.wechat_client):
         telemetry.tracing.instrument_client(client)
+    parts.upstreams.trace_with(telemetry.tracing)
     # Never on the public port: the gateway never forwards `/metrics` either.
     metrics_port = MetricsPort(telemetry.metrics, host=settings.host, port=settings.metrics_port)
 
