@@ -1,5 +1,5 @@
-"""The reads every policyholder makes, `GET /api/v1/claims/{id}` and `GET /api/v1/claims/{id}/progress`,
-straight to the service, through nginx and through the gateway, in one run, measured with `wrk`.
+"""The reads every policyholder makes, `GET /api/v1/claims/{id}` and its `/progress`, straight to
+the service, through nginx and through the gateway, in one run, measured with `wrk`.
 
 The services run as deployed: intake-service, tracking-service and the gateway each in processes
 of their own (`python -m ...`, `WORKERS` uvicorn workers each), logging at INFO to files, nginx
@@ -16,7 +16,6 @@ intake during the claim reads at the highest concurrency, and prints their top f
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import shutil
@@ -38,7 +37,9 @@ ROOT = _HERE.parent
 SECONDS = float(os.environ.get("LIPEI_BENCH_SECONDS", "5"))
 CONNECTIONS = [int(c) for c in os.environ.get("LIPEI_BENCH_CONNECTIONS", "20,100").split(",")]
 WORKERS = int(os.environ.get("LIPEI_BENCH_WORKERS", "2"))
-POSTGRES = os.environ.get("LIPEI_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES = os.environ.get(
+    "LIPEI_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 PROFILE_DIR = os.environ.get("LIPEI_BENCH_PROFILE", "")
 TOKEN = "bench-internal-token"
 USER = "dev-bench"
@@ -55,6 +56,7 @@ class Row:
     p50: float
     p99: float
     errors: int
+    cpu_us: float
 
 
 # --- processes ----------------------------------------------------------------------------
@@ -64,6 +66,7 @@ class Children:
     def __init__(self, logs: Path) -> None:
         self.logs = logs
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.pids: dict[str, int] = {}
 
     def start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> int:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child)
@@ -71,6 +74,7 @@ class Children:
             args, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
         )
         self.procs.append(proc)
+        self.pids[name] = proc.pid
         return proc.pid
 
     def stop(self) -> None:
@@ -90,7 +94,7 @@ def _free_port() -> int:
     return free_port()
 
 
-def _wait_ready(url: str, seconds: float = 60) -> None:
+def _wait_ready(url: str, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with suppress(httpx.HTTPError):
@@ -110,12 +114,17 @@ def _service(children: Children, package: str, database_url: str, broker: str, t
         "LOG_LEVEL": "INFO",
     }
     subprocess.run(
-        [sys.executable, "-m", package, "migrate"], env={**os.environ, **env}, check=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", package, "migrate"],
+        env={**os.environ, **env},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     port = _free_port()
     serve_env = {**env, "MIGRATE_ON_START": "false", "WORKERS": str(WORKERS)}
-    children.start(package, [sys.executable, "-m", package, "serve", "--port", str(port)], serve_env)
+    children.start(
+        package, [sys.executable, "-m", package, "serve", "--port", str(port)], serve_env
+    )
     url = f"http://127.0.0.1:{port}"
     _wait_ready(url)
     return url
@@ -171,7 +180,9 @@ http {{
 }}
 """
     (tmp / "nginx.conf").write_text(config)
-    children.start("nginx", [_tool("nginx", "/usr/sbin/nginx"), "-c", str(tmp / "nginx.conf"), "-p", str(tmp)])
+    children.start(
+        "nginx", [_tool("nginx", "/usr/sbin/nginx"), "-c", str(tmp / "nginx.conf"), "-p", str(tmp)]
+    )
     url = f"http://127.0.0.1:{port}"
     _wait_ready(url)
     return url
@@ -292,23 +303,49 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def _wrk(url: str, headers: dict[str, str], connections: int, seconds: float) -> dict[str, float]:
-    args = [_tool("wrk", "/usr/bin/wrk"), "-t2", f"-c{connections}", f"-d{round(seconds)}s", "--latency"]
+    args = [
+        _tool("wrk", "/usr/bin/wrk"),
+        "-t2",
+        f"-c{connections}",
+        f"-d{round(seconds)}s",
+        "--latency",
+    ]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     percentiles = {
-        p: float(v) * _UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        p: float(v) * _UNITS[u]
+        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     }
     if set(percentiles) != {"50", "99"}:
         raise RuntimeError(f"wrk {url}: no latency figures in\n{out}")
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
+        "requests": float(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         "p50": percentiles["50"],
         "p99": percentiles["99"],
         "errors": errors + (int(non_ok.group(1)) if non_ok else 0),
     }
+
+
+def _cpu_seconds(roots: list[int]) -> float:
+    """CPU time (user + system) used so far by `roots` and every process they started: unlike
+    throughput, it hardly depends on what else the machine runs meanwhile."""
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    wanted, total, grew = set(roots), 0.0, True
+    while grew:
+        more = {pid for pid, (parent, _) in stats.items() if parent in wanted} - wanted
+        wanted |= more
+        grew = bool(more)
+    total = sum(stats[pid][1] for pid in wanted if pid in stats)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _etag(url: str, headers: dict[str, str]) -> str | None:
@@ -334,9 +371,22 @@ def _profiling(pids: dict[str, int], label: str) -> Iterator[None]:
     out.mkdir(parents=True, exist_ok=True)
     recorders = {
         name: subprocess.Popen(
-            [spy, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--format",
-             "raw", "--rate", "250", "--output", str(out / f"{label}-{name}.txt")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                spy,
+                "record",
+                "--pid",
+                str(pid),
+                "--subprocesses",
+                "--nonblocking",
+                "--format",
+                "raw",
+                "--rate",
+                "250",
+                "--output",
+                str(out / f"{label}-{name}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for name, pid in pids.items()
     }
@@ -351,6 +401,13 @@ def _profiling(pids: dict[str, int], label: str) -> Iterator[None]:
             _print_top(out / f"{label}-{name}.txt", f"{label}: {name}")
 
 
+# Frames under which every request runs (the interpreter, the server's loop): they say nothing.
+_OUTER_FRAMES = re.compile(
+    r"^(process|thread) |\((<frozen runpy>|[^)]*(uvicorn/(main|server|_compat)|lipei/cli"
+    r"|asyncio/(runners|base_events|events)|__main__|threading)\.py)"
+)
+
+
 def _print_top(path: Path, title: str, count: int = 12) -> None:
     """The frames the process spent most samples in, on their own and with what they called."""
     if not path.exists():
@@ -362,7 +419,7 @@ def _print_top(path: Path, title: str, count: int = 12) -> None:
         stack, _, n = line.rpartition(" ")
         if not n.isdigit():
             continue
-        frames = [f for f in stack.split(";") if not f.startswith(("process ", "thread "))]
+        frames = [f for f in stack.split(";") if not _OUTER_FRAMES.search(f)]
         if not frames:
             continue
         samples += int(n)
@@ -380,17 +437,31 @@ def _print_top(path: Path, title: str, count: int = 12) -> None:
 # --- the run -------------------------------------------------------------------------------
 
 
-def _measure(kind: str, urls: dict[str, str], pids: dict[str, int], claim_id: str, bearer: str) -> list[Row]:
+def _measure(
+    kind: str,
+    targets: dict[str, str],
+    profiled: dict[str, int],
+    servers: dict[str, int],
+    claim_id: str,
+    bearer: str,
+    rows: list[Row],
+) -> None:
+    """Each row's figures from wrk, and the CPU every server process (services, gateway, nginx
+    and their workers) spent per request meanwhile."""
     from lipei.web import INTERNAL_TOKEN_HEADER, USER_HEADER
 
     identity = {INTERNAL_TOKEN_HEADER: TOKEN, USER_HEADER: USER}
     auth = {"direct": identity, "nginx": identity, "gateway": {"Authorization": bearer}}
-    rows: list[Row] = []
     paths = {
-        "/api/v1/claims/{id}": f"/api/v1/claims/{claim_id}",
-        "/api/v1/claims/{id}/progress": f"/api/v1/claims/{claim_id}/progress",
+        "/api/v1/claims/{id}": (f"/api/v1/claims/{claim_id}", "intake_service"),
+        "/api/v1/claims/{id}/progress": (f"/api/v1/claims/{claim_id}/progress", "tracking_service"),
     }
-    for template, path in paths.items():
+    for template, (path, service) in paths.items():
+        urls = {
+            "direct": targets[service],
+            "nginx": targets["nginx"],
+            "gateway": targets["gateway"],
+        }
         etag = _etag(urls["direct"] + path, identity)
         variants = [(200, {})] + ([(304, {"If-None-Match": etag})] if etag else [])
         for status, extra in variants:
@@ -406,22 +477,25 @@ def _measure(kind: str, urls: dict[str, str], pids: dict[str, int], claim_id: st
                         and connections == max(CONNECTIONS)
                     )
                     headers = {**auth[target], **extra}
-                    if profile:
-                        with _profiling(pids, f"{kind}-claim-c{connections}"):
-                            result = _wrk(base + path, headers, connections, SECONDS)
-                    else:
-                        _wrk(base + path, headers, connections, 1)  # warm the pools
-                        result = _wrk(base + path, headers, connections, SECONDS)
-                    rows.append(Row(kind, template, status, connections, target, **result))
+                    _wrk(base + path, headers, connections, 1)  # warm the pools
+                    used = _cpu_seconds(list(servers.values()))
+                    result = _wrk(base + path, headers, connections, SECONDS)
+                    cpu = (_cpu_seconds(list(servers.values())) - used) / result.pop("requests")
+                    rows.append(
+                        Row(kind, template, status, connections, target, **result, cpu_us=cpu * 1e6)
+                    )
+                    if profile:  # a run of its own: the sampling costs a little CPU
+                        with _profiling(profiled, f"{kind}-claim-c{connections}"):
+                            _wrk(base + path, headers, connections, SECONDS)
         if not etag:
             print(f"({template} sends no ETag: no 304 rows)")
-    return rows
 
 
-def _run_database(kind: str, tmp: Path, broker: str) -> list[Row]:
+def _run_database(kind: str, tmp: Path, broker: str, rows: list[Row]) -> None:
+    """Adds the database's rows to `rows` as they are measured."""
     with _databases(kind, tmp) as urls:
         if urls is None:
-            return []
+            return
         children = Children(tmp)
         try:
             intake = _service(children, "intake_service", urls["intake"], broker, tmp)
@@ -429,9 +503,14 @@ def _run_database(kind: str, tmp: Path, broker: str) -> list[Row]:
             gateway, gateway_pid = _gateway(children, intake, tracking)
             nginx = _nginx(children, tmp, intake, tracking)
             claim_id, bearer = asyncio.run(_seed(gateway))
-            targets = {"direct": intake, "nginx": nginx, "gateway": gateway}
-            pids = {"gateway": gateway_pid, "intake": children.procs[0].pid}
-            return _measure(kind, targets, pids, claim_id, bearer)
+            targets = {
+                "intake_service": intake,
+                "tracking_service": tracking,
+                "nginx": nginx,
+                "gateway": gateway,
+            }
+            profiled = {"gateway": gateway_pid, "intake": children.pids["intake_service"]}
+            _measure(kind, targets, profiled, children.pids, claim_id, bearer, rows)
         finally:
             children.stop()
 
@@ -439,17 +518,21 @@ def _run_database(kind: str, tmp: Path, broker: str) -> list[Row]:
 def _print(rows: list[Row]) -> None:
     print(
         f"wrk, {SECONDS:g} s a row, {WORKERS} worker process(es) per service and gateway, "
-        f"nginx with {WORKERS} workers; loopback, 2 cores shared with whatever else runs\n"
+        f"nginx with {WORKERS} workers; loopback, 2 cores shared with whatever else runs. "
+        "Server CPU: what the services, the gateway and nginx used per request, together.\n"
     )
     print(
         "| db | path | answer | conns | target | req/s | p50 ms | p99 ms | errors "
-        "| req/s vs direct | p50 vs direct | p99 vs direct |"
+        "| req/s vs direct | p50 vs direct | p99 vs direct | server CPU µs/req |"
     )
-    print("| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )
     verdicts = []
     for row in rows:
         direct = next(
-            r for r in rows
+            r
+            for r in rows
             if (r.database, r.path, r.status, r.connections, r.target)
             == (row.database, row.path, row.status, row.connections, "direct")
         )
@@ -457,11 +540,12 @@ def _print(rows: list[Row]) -> None:
             f"| {row.database} | {row.path} | {row.status} | {row.connections} | {row.target} "
             f"| {row.rps:.0f} | {row.p50:.2f} | {row.p99:.2f} | {row.errors} "
             f"| {row.rps / direct.rps:.2f}× | {row.p50 / direct.p50:.2f}× "
-            f"| {row.p99 / direct.p99:.2f}× |"
+            f"| {row.p99 / direct.p99:.2f}× | {row.cpu_us:.0f} |"
         )
         if row.target == "gateway":
             nginx = next(
-                r for r in rows
+                r
+                for r in rows
                 if (r.database, r.path, r.status, r.connections, r.target)
                 == (row.database, row.path, row.status, row.connections, "nginx")
             )
@@ -481,13 +565,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="lipei-bench-reads-") as name:
         tmp = Path(name)
         rows: list[Row] = []
+        failed = False
         with LocalBroker(port=_free_port(), log_path=tmp / "broker.log") as broker:
             for kind in ("SQLite", "PostgreSQL"):
                 part = tmp / kind
                 part.mkdir()
-                rows += _run_database(kind, part, broker.bootstrap_servers)
+                try:
+                    _run_database(kind, part, broker.bootstrap_servers, rows)
+                except (RuntimeError, subprocess.CalledProcessError, httpx.HTTPError) as exc:
+                    print(f"{kind}: the run failed ({exc}); its rows are missing\n")
+                    failed = True
     _print(rows)
-    return 0 if rows and all(r.errors == 0 for r in rows) else 1
+    return 0 if rows and not failed and all(r.errors == 0 for r in rows) else 1
 
 
 if __name__ == "__main__":

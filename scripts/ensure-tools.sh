@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The system tools the tests use, from Debian's packages where missing: promtool (package
-# `prometheus`) checks the alert rules in deploy/prometheus/. Runs as root (CI and development
+# The system tools the tests and benchmarks use, from Debian's packages where missing: promtool
+# (package `prometheus`) checks the alert rules in deploy/prometheus/; `make bench` loads the
+# services with wrk and compares the gateway with nginx. Runs as root (CI and development
 # machines) or with sudo; says what is missing and stops when it cannot install it.
 set -euo pipefail
 
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 as_root=()
@@ -19,4 +22,6 @@ echo "ensure-tools: installing ${need[*]} (apt-get)" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-command -v promtool >/dev/null 2>&1 || { echo "ensure-tools: promtool still missing" >&2; exit 1; }
+for tool in promtool wrk; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "ensure-tools: $tool still missing" >&2; exit 1; }
+done

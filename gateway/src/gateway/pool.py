@@ -40,6 +40,9 @@ class _Answer:
     size: int = 0
     head_done: bool = False
     done: bool = False
+    # Read when the answer ends: once feed_data returns, llhttp has reset for the next one.
+    keep_alive: bool = False
+    parser: httptools.HttpResponseParser | None = None
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers.append((name.lower(), value))
@@ -53,6 +56,7 @@ class _Answer:
 
     def on_message_complete(self) -> None:
         self.done = True
+        self.keep_alive = self.parser is not None and self.parser.should_keep_alive()
 
     def take(self) -> list[bytes]:
         chunks, self.chunks = self.chunks, []
@@ -108,13 +112,15 @@ class Rest:
         while not self._answer.done:
             async with asyncio.timeout(self._pool.timeout):
                 await self._connection._feed(self._parser)
+            if self._answer.done:  # pooled again before the last part goes out
+                await self.aclose()
             for chunk in self._answer.take():
                 yield chunk
 
     async def aclose(self) -> None:
         if self._open:
             self._open = False
-            keep = self._answer.done and self._parser.should_keep_alive()
+            keep = self._answer.done and self._answer.keep_alive
             self._pool._release(self._connection, keep)
 
 
@@ -183,7 +189,7 @@ class Pool:
         """Send the request; read the answer's head and, when small, its body. The slot is
         released (and the connection pooled or closed) once the body has been read."""
         answer = _Answer()
-        parser = httptools.HttpResponseParser(answer)
+        parser = answer.parser = httptools.HttpResponseParser(answer)
         try:
             async with asyncio.timeout(self.timeout):
                 connection.writer.write(head)
@@ -196,7 +202,7 @@ class Pool:
             raise
         status = parser.get_status_code()
         if answer.done:
-            self._release(connection, parser.should_keep_alive())
+            self._release(connection, answer.keep_alive)
             return Response(status, answer.headers, b"".join(answer.take()))
         first = b"".join(answer.take())
         return Response(status, answer.headers, first, Rest(self, connection, parser, answer))

@@ -275,9 +275,7 @@ class Upstreams:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
         headers[REQUEST_ID_HEADER] = getattr(request.state, "request_id", "")
         tracing.inject(headers)
-        headers.update(
-            self._headers_added(user_id=user_id, roles=roles, insurer_code=insurer_code)
-        )
+        headers.update(self._headers_added(user_id=user_id, roles=roles, insurer_code=insurer_code))
         return headers
 
     def _failure(self, upstream: str, exc: BodyTooLarge | httpx.HTTPError) -> Response:
