@@ -40,7 +40,11 @@ OWN_ROUTES = {
     response_class=StreamingResponse,
 )
 async def forward(request: Request, path: str, parts: ComponentsDep) -> Response:
-    chosen = _route_for(request.method, path)
+    return await forward_on(request, _route_for(request.method, path), parts)
+
+
+async def forward_on(request: Request, chosen: Route, parts: Components) -> Response:
+    """Check who calls `chosen` and their budget, then forward to its service."""
     name_route(request.scope, chosen.template)
     if chosen.audience == "partner":
         return await _as_partner(request, chosen.upstream, parts)
