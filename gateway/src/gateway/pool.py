@@ -121,7 +121,7 @@ class Rest:
         if self._open:
             self._open = False
             keep = self._answer.done and self._answer.keep_alive
-            self._pool._release(self._connection, keep)
+            self._pool._put_back(self._connection, keep)
 
 
 class Pool:
@@ -154,8 +154,9 @@ class Pool:
         """GET `target` (path and query). A pooled connection the service closed meanwhile is
         retried once on a new one: a GET changes nothing, so sending it twice is harmless."""
         head = _head(target, self.authority, headers)
-        await self._slots.acquire()
-        try:
+        # A slot bounds the requests under way, not the downloads that follow: one whose caller
+        # went away before reading it must not hold a slot for good.
+        async with self._slots:
             connection = self._pooled()
             if connection is not None:
                 try:
@@ -163,9 +164,6 @@ class Pool:
                 except (UpstreamClosed, ConnectionError):
                     connection.close()
             return await self._exchange(await self._connect(), head)
-        except BaseException:
-            self._slots.release()
-            raise
 
     async def close(self) -> None:
         while self._idle:
@@ -186,8 +184,8 @@ class Pool:
         return Connection(reader, writer)
 
     async def _exchange(self, connection: Connection, head: bytes) -> Response:
-        """Send the request; read the answer's head and, when small, its body. The slot is
-        released (and the connection pooled or closed) once the body has been read."""
+        """Send the request; read the answer's head and, when small, its body (the connection
+        is pooled again at once; otherwise once `Rest` has read the body)."""
         answer = _Answer()
         parser = answer.parser = httptools.HttpResponseParser(answer)
         try:
@@ -202,13 +200,12 @@ class Pool:
             raise
         status = parser.get_status_code()
         if answer.done:
-            self._release(connection, answer.keep_alive)
+            self._put_back(connection, answer.keep_alive)
             return Response(status, answer.headers, b"".join(answer.take()))
         first = b"".join(answer.take())
         return Response(status, answer.headers, first, Rest(self, connection, parser, answer))
 
-    def _release(self, connection: Connection, keep: bool) -> None:
-        self._slots.release()
+    def _put_back(self, connection: Connection, keep: bool) -> None:
         if keep and len(self._idle) < self.max_idle:
             connection.idle_since = time.monotonic()
             self._idle.append(connection)
