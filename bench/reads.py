@@ -480,7 +480,8 @@ def _measure(
                     _wrk(base + path, headers, connections, 1)  # warm the pools
                     used = _cpu_seconds(list(servers.values()))
                     result = _wrk(base + path, headers, connections, SECONDS)
-                    cpu = (_cpu_seconds(list(servers.values())) - used) / max(result.pop("requests"), 1)
+                    spent = _cpu_seconds(list(servers.values())) - used
+                    cpu = spent / max(result.pop("requests"), 1)
                     rows.append(
                         Row(kind, template, status, connections, target, **result, cpu_us=cpu * 1e6)
                     )

@@ -236,7 +236,7 @@ class Upstreams:
     ) -> pool.Response:
         """The read inside a client span, whose context the service continues."""
         assert self._tracer is not None
-        attributes = {
+        attributes: dict[str, str | int] = {
             "http.request.method": "GET",
             "server.address": pooled.host,
             "server.port": pooled.port,
