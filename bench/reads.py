@@ -309,6 +309,9 @@ def _wrk(url: str, headers: dict[str, str], connections: int, seconds: float) ->
         f"-c{connections}",
         f"-d{round(seconds)}s",
         "--latency",
+        # a slow answer on a busy machine is slow, not an error (wrk gives up after 2 s)
+        "--timeout",
+        "10s",
     ]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
@@ -516,6 +519,10 @@ def _run_database(kind: str, tmp: Path, broker: str, rows: list[Row]) -> None:
             children.stop()
 
 
+def _ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}×" if base else "–"
+
+
 def _print(rows: list[Row]) -> None:
     print(
         f"wrk, {SECONDS:g} s a row, {WORKERS} worker process(es) per service and gateway, "
@@ -540,8 +547,8 @@ def _print(rows: list[Row]) -> None:
         print(
             f"| {row.database} | {row.path} | {row.status} | {row.connections} | {row.target} "
             f"| {row.rps:.0f} | {row.p50:.2f} | {row.p99:.2f} | {row.errors} "
-            f"| {row.rps / direct.rps:.2f}× | {row.p50 / direct.p50:.2f}× "
-            f"| {row.p99 / direct.p99:.2f}× | {row.cpu_us:.0f} |"
+            f"| {_ratio(row.rps, direct.rps)} | {_ratio(row.p50, direct.p50)} "
+            f"| {_ratio(row.p99, direct.p99)} | {row.cpu_us:.0f} |"
         )
         if row.target == "gateway":
             nginx = next(
@@ -552,7 +559,7 @@ def _print(rows: list[Row]) -> None:
             )
             verdicts.append(
                 f"| {row.database} | {row.path} | {row.status} | {row.connections} "
-                f"| {row.rps / nginx.rps:.2f}× | {row.p50 - nginx.p50:+.2f} |"
+                f"| {_ratio(row.rps, nginx.rps)} | {row.p50 - nginx.p50:+.2f} |"
             )
     print("\nThe gateway beside nginx (targets: ≥ 0.95× the throughput, ≤ +2 ms at p50)\n")
     print("| db | path | answer | conns | gateway req/s vs nginx | gateway p50 − nginx p50 ms |")
