@@ -406,8 +406,9 @@ def _profiling(pids: dict[str, int], label: str) -> Iterator[None]:
 
 # Frames under which every request runs (the interpreter, the server's loop): they say nothing.
 _OUTER_FRAMES = re.compile(
-    r"^(process|thread) |\((<frozen runpy>|[^)]*(uvicorn/(main|server|_compat)|lipei/cli"
-    r"|asyncio/(runners|base_events|events)|__main__|threading)\.py)"
+    r"^(process|thread|\s)|\((<frozen runpy>|<string>|[^)]*(uvicorn/(main|server|_compat"
+    r"|_subprocess|supervisors/\w+)|lipei/cli|asyncio/(runners|base_events|events)|__main__"
+    r"|threading|multiprocessing/\w+)\.py)"
 )
 
 

@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.components import Components
 from gateway.forwarding import OWN_ROUTES, forward_on
-from gateway.routing import Route, match
+from gateway.routing import Route, get_route
 from lipei.web import Problem, problem_response
 
 
@@ -46,4 +46,4 @@ def _read_route(scope: Scope) -> Route | None:
         return None
     if any(part in (".", "..") for part in path.split("/")):
         return None
-    return next((r for r in match(path) if "GET" in r.methods), None)
+    return get_route(path)
