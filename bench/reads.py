@@ -236,7 +236,7 @@ async def _seed(gateway: str) -> tuple[str, str]:
         created = await client.post("/api/v1/claims", json=draft, headers=user)
         created.raise_for_status()
         claim_id = created.json()["claim_id"]
-        for _ in range(600):
+        for _ in range(3000):
             if (await client.get(f"/api/v1/claims/{claim_id}/progress", headers=user)).is_success:
                 return claim_id, user["Authorization"]
             await asyncio.sleep(0.1)
