@@ -42,6 +42,7 @@ fmt: install
 	$(BIN)/ruff format .
 
 bench: install
+	bash scripts/ensure-tools.sh
 	$(BIN)/python bench/run.py
 
 # schemathesis over the gateway's merged OpenAPI document, deeper than the pass in `make test`.

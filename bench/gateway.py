@@ -1,13 +1,11 @@
-"""Gateway overhead: a claim read (`GET /api/v1/claims/{id}`) through the gateway, straight to
-intake-service, and through nginx proxying the same intake-service, in one run. Then what the
-gateway's instrumentation costs: the same gateway without HTTP metrics, as deployed (metrics, trace
-context carried), and recording traces exported over OTLP (to a local sink that accepts them).
+"""What the gateway's instrumentation costs on a claim read (`GET /api/v1/claims/{id}`): the same
+gateway without HTTP metrics, as deployed (metrics, trace context carried), and recording traces
+exported over OTLP (to a local sink that accepts them), as CPU per request. (bench/reads.py compares
+the gateway with nginx and the service itself.)
 
-The platform (local broker, intake-service, gateway) runs in a child process so the load
-generator does not share its interpreter. Its gateway shares intake's event loop, as in the tests;
-a second gateway runs in a process of its own (`python -m gateway`), as deployed, and is the one
-compared with nginx (Debian package, installed when missing), which runs on a loopback port with a
-configuration written to a temporary directory. Everything is loopback.
+The platform (local broker, intake-service) runs in a child process so the load generator does not
+share its interpreter; each gateway runs in a process of its own (`python -m gateway`), as deployed.
+Everything is loopback.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -90,51 +87,6 @@ async def _serve(out: Path) -> None:
             stop = asyncio.Event()
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
             await stop.wait()
-
-
-# --- nginx --------------------------------------------------------------------------------
-
-
-def _nginx_binary() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
-    if found:
-        return found
-    print("installing nginx (apt-get install -y nginx) ...", file=sys.stderr, flush=True)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "install", "-y", "nginx"], check=True, env=env, capture_output=True)
-    return shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _start_nginx(tmp: Path, port: int, upstream: str) -> subprocess.Popen[bytes]:
-    host_port = upstream.removeprefix("http://")
-    config = f"""
-worker_processes 1;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    upstream intake {{ server {host_port}; keepalive 32; }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://intake;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }}
-    }}
-}}
-"""
-    path = tmp / "nginx.conf"
-    path.write_text(config)
-    process = subprocess.Popen([_nginx_binary(), "-c", str(path), "-p", str(tmp)])
-    return process
 
 
 def _start_gateway(
@@ -278,62 +230,22 @@ def _ready(url: str) -> None:
 
 
 def main() -> int:
-    from lipei.web import INTERNAL_TOKEN_HEADER, USER_HEADER
-    from lipei_dev.broker import free_port
-
     with tempfile.TemporaryDirectory(prefix="lipei-bench-gw-") as name:
         tmp = Path(name)
         info_path = tmp / "platform.json"
         platform = subprocess.Popen([sys.executable, __file__, "--serve", str(info_path)])
-        nginx: subprocess.Popen[bytes] | None = None
-        own: subprocess.Popen[bytes] | None = None
         try:
             info = _wait_for(info_path, platform, 120)
-            port = free_port()
-            nginx = _start_nginx(tmp, port, info["intake"])
-            nginx_url = f"http://127.0.0.1:{port}"
-            _ready(nginx_url)
-            path = f"/api/v1/claims/{info['claim_id']}"
             from lipei_testing.platform import INTERNAL_TOKEN
 
-            own_port = free_port()
-            own = _start_gateway(own_port, info["intake"], INTERNAL_TOKEN)
-            own_url = f"http://127.0.0.1:{own_port}"
-            _ready(own_url)
-
-            identity = {INTERNAL_TOKEN_HEADER: INTERNAL_TOKEN, USER_HEADER: "dev-bench"}
             bearer = {"Authorization": info["authorization"]}
-            targets = [
-                ("intake-service direct", info["intake"] + path, identity),
-                ("nginx → intake", nginx_url + path, identity),
-                ("gateway → intake (same process)", info["gateway"] + path, bearer),
-                ("gateway → intake (own process)", own_url + path, bearer),
-            ]
-            results = {label: asyncio.run(_load(url, hdrs)) for label, url, hdrs in targets}
             instrumented = _instrumentation(info, INTERNAL_TOKEN, bearer)
         finally:
-            for child in (nginx, own):
-                if child is not None:
-                    child.terminate()
-                    child.wait(10)
             platform.terminate()
             platform.wait(30)
-    direct = results["intake-service direct"]
-    print(f"{REQUESTS} requests per target, concurrency {CONCURRENCY}, loopback, one run\n")
-    print("| target | req/s | p50 ms | p99 ms | errors | req/s vs direct | p50 vs direct |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, r in results.items():
-        print(
-            f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']:.0f} "
-            f"| {r['rps'] / direct['rps']:.2f}× | {r['p50'] / direct['p50']:.2f}× |"
-        )
-    gateway, proxied = results["gateway → intake (own process)"], results["nginx → intake"]
-    print(
-        f"\ngateway vs nginx: {gateway['rps'] / proxied['rps']:.2f}× the throughput, "
-        f"{gateway['p50'] / proxied['p50']:.2f}× the median latency"
-    )
     bare = instrumented["no HTTP metrics"]
-    print("\nWhat instrumentation costs the gateway (own process; best of two runs each).")
+    print(f"{REQUESTS} claim reads per run, concurrency {CONCURRENCY}, loopback")
+    print("What instrumentation costs the gateway (own process; best of two runs each).")
     print("CPU per request is the gateway's own and holds on a busy machine; req/s does not.\n")
     print("| gateway | req/s | CPU µs/request | throughput on its CPU vs no metrics |")
     print("| --- | ---: | ---: | ---: |")
@@ -342,8 +254,7 @@ def main() -> int:
             f"| {label} | {r['rps']:.0f} | {r['cpu_us']:.0f} "
             f"| {bare['cpu_us'] / r['cpu_us']:.3f}× |"
         )
-    every = [*results.values(), *instrumented.values()]
-    return 0 if all(r["errors"] == 0 for r in every) else 1
+    return 0 if all(r["errors"] == 0 for r in instrumented.values()) else 1
 
 
 if __name__ == "__main__":

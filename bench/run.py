@@ -14,7 +14,11 @@ BENCHES = [
         "OCR: accuracy by variant family and document type; the pipeline beside the raw engine",
         ROOT / "ocr-service" / "bench" / "bench_ocr.py",
     ),
-    ("Gateway: claim read via gateway vs direct vs nginx", ROOT / "bench" / "gateway.py"),
+    (
+        "Reads: a claim and its progress, direct vs nginx vs gateway, 200 and 304 (wrk)",
+        ROOT / "bench" / "reads.py",
+    ),
+    ("Gateway: what its instrumentation costs per request", ROOT / "bench" / "gateway.py"),
     ("Butler: suggestion accuracy and latency, post → inbox", ROOT / "bench" / "butler.py"),
     (
         "Instant claims (秒赔): submit → approved, assessments per second",

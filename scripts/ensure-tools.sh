@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The system tools the tests use, from Debian's packages where missing: promtool (package
-# `prometheus`) checks the alert rules in deploy/prometheus/; Debian's `chromium` (and a CJK
-# font) runs the console's browser tests: Playwright drives it and never downloads a browser.
+# The system tools the tests and benchmarks use, from Debian's packages where missing: promtool
+# (package `prometheus`) checks the alert rules in deploy/prometheus/; Debian's `chromium` (and a
+# CJK font) runs the console's browser tests: Playwright drives it and never downloads a browser;
+# `make bench` loads the services with wrk and compares the gateway with nginx.
 # Runs as root (CI and development machines) or with sudo; says what is missing and stops when it
 # cannot install it.
 set -euo pipefail
@@ -11,6 +12,8 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # the console's pages are Chinese: without a CJK font its screenshots show boxes
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 as_root=()
@@ -28,3 +31,4 @@ export DEBIAN_FRONTEND=noninteractive
   "${need[@]}" >/dev/null
 command -v promtool >/dev/null 2>&1 || { echo "ensure-tools: promtool still missing" >&2; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "ensure-tools: chromium still missing" >&2; exit 1; }
+command -v wrk >/dev/null 2>&1 || { echo "ensure-tools: wrk still missing" >&2; exit 1; }

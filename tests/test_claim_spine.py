@@ -153,3 +153,45 @@ async def test_the_trace_of_a_request_follows_its_events_across_kafka(
     assert traces["claim.withdrawn"] == withdrawing
     # tracking's event, caused by consuming claim.withdrawn, stays in the withdrawal's trace
     assert traces["claim.status.changed"] == withdrawing
+
+
+async def test_polling_a_claim_and_its_progress_moves_no_body_until_it_changes(
+    platform: Platform,
+) -> None:
+    alice = await _seed_policy(platform)
+    created = await platform.client.post("/api/v1/claims", json=_draft(), headers=alice)
+    claim_id = created.json()["claim_id"]
+    await wait_until(lambda: _timeline_of(platform, claim_id, alice))
+    paths = (f"/api/v1/claims/{claim_id}", f"/api/v1/claims/{claim_id}/progress")
+    tags = {}
+    for path in paths:
+        first = await platform.client.get(path, headers=alice)
+        assert first.status_code == 200 and first.headers["etag"].startswith('"')
+        assert first.headers["cache-control"] == "private, no-cache"
+        tags[path] = first.headers["etag"]
+        polled = await platform.client.get(path, headers={**alice, "If-None-Match": tags[path]})
+        assert polled.status_code == 304, path
+        assert polled.content == b""
+        assert polled.headers["etag"] == tags[path]
+        assert polled.headers["x-request-id"]
+        # A tag of another claim (or another user's poll) gets the whole answer.
+        other = await platform.client.get(path, headers={**alice, "If-None-Match": '"0"'})
+        assert other.status_code == 200 and other.json() == first.json()
+    # Someone else's tag still finds nothing: ownership comes before the cache.
+    bob = await platform.login("dev:bob")
+    for path in paths:
+        foreign = await platform.client.get(path, headers={**bob, "If-None-Match": tags[path]})
+        assert foreign.status_code == 404
+        assert foreign.headers["content-type"] == "application/problem+json"
+
+    withdrawn = await platform.client.post(f"/api/v1/claims/{claim_id}/withdraw", headers=alice)
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    async def changed(path: str) -> Any:
+        answer = await platform.client.get(path, headers={**alice, "If-None-Match": tags[path]})
+        return answer if answer.status_code == 200 else None
+
+    for path in paths:
+        answer = await wait_until(lambda path=path: changed(path))
+        assert answer.json()["status"] == "withdrawn"
+        assert answer.headers["etag"] != tags[path]

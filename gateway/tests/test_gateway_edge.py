@@ -312,11 +312,14 @@ async def test_a_read_is_retried_once_when_a_service_drops_a_pooled_connection()
                 answer = await client.get("/api/v1/claims", headers=alice)
                 assert answer.status_code == 200, answer.text
                 assert answer.json() == {"ok": True}
-            # A write is never sent twice: the user sees the 503 and decides.
+            # Writes have a pool of their own: the first is answered, the second meets its
+            # dropped connection and is never sent twice: the user sees the 503 and decides.
+            first = await client.post("/api/v1/claims", json={}, headers=alice)
+            assert first.status_code == 200, first.text
             posted = await client.post("/api/v1/claims", json={}, headers=alice)
             assert posted.status_code == 503
             assert posted.headers["Retry-After"]
-    assert [s for s in seen if s.startswith("POST")] == ["POST /api/v1/claims"]
+    assert [s for s in seen if s.startswith("POST")] == ["POST /api/v1/claims"] * 2
 
 
 async def test_readyz_checks_every_service() -> None:
@@ -441,3 +444,63 @@ async def test_dot_segments_never_reach_a_service() -> None:
         for target in ("/api/v1/claims/..", "/partner/v1/claims/x/documents/.."):
             assert await _raw_get(str(client.base_url), target, alice) == 404, target
         assert [s for s in recorder.seen if not s["path"].startswith("/internal")] == []
+
+
+@asynccontextmanager
+async def counting_upstream(
+    body: bytes, etag: bytes
+) -> AsyncIterator[tuple[str, list[int], list[bytes]]]:
+    """A service answering every request with `body` and `etag` (304 when asked with it),
+    keeping each GET's head and the connection it came on."""
+    connections: list[int] = []
+    heads: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                if head.startswith(b"GET "):
+                    heads.append(head)
+                    connections.append(id(writer))
+                if b"if-none-match: " + etag in head.lower():
+                    writer.write(b"HTTP/1.1 304 Not Modified\r\netag: " + etag + b"\r\n\r\n")
+                else:
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\netag: "
+                        + etag
+                        + b"\r\ncontent-length: "
+                        + str(len(body)).encode()
+                        + b"\r\n\r\n"
+                        + body
+                    )
+                await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        yield f"http://127.0.0.1:{port}", connections, heads
+
+
+async def test_reads_share_one_kept_alive_connection_and_pass_304_through() -> None:
+    body = json.dumps({"claim_id": "C-1", "detail": "x" * 100_000}).encode()  # read in parts
+    async with counting_upstream(body, b'"v1"') as (upstream, connections, heads):
+        urls = {f"{name}_url": upstream for name in ("intake", "ocr", "tracking", "notify")}
+        settings = Settings(jwt_secret=SECRET, internal_token=INTERNAL, **urls)
+        async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+            alice = await _login(client, "dev:alice")
+            for _ in range(3):
+                answer = await client.get("/api/v1/claims/C-1?x=%2F", headers=alice)
+                assert answer.status_code == 200 and answer.content == body
+                assert answer.headers["etag"] == '"v1"'
+            polled = await client.get(
+                "/api/v1/claims/C-1", headers={**alice, "If-None-Match": '"v1"'}
+            )
+            assert polled.status_code == 304 and polled.content == b""
+            assert polled.headers["etag"] == '"v1"' and polled.headers["x-request-id"]
+    assert len(connections) == 4 and len(set(connections)) == 1
+    first = heads[0].decode("latin-1").lower()
+    assert first.startswith("get /api/v1/claims/c-1?x=%2f http/1.1\r\n")
+    assert "x-lipei-user-id: dev-alice\r\n" in first
+    assert f"x-lipei-internal-token: {INTERNAL}\r\n" in first
+    assert "authorization" not in first and "traceparent: 00-" in first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from gateway.limits import LocalCounter, RateLimiter
 from gateway.login import dev_login, user_id_for_openid
 from gateway.openapi_doc import merge
 from gateway.partner import PartnerRefused, ReplayStore, check_timestamp, signature
-from gateway.routing import ROUTES, match
+from gateway.routing import ROUTES, get_route, match
 from gateway.tokens import Identity, InvalidToken, TokenIssuer, parse_keys
 
 
@@ -150,3 +151,11 @@ def test_the_merged_document_keeps_public_paths_and_separates_clashing_schemas()
     assert decisions["security"] == [
         {"partnerInsurer": [], "partnerTimestamp": [], "partnerSignature": []}
     ]
+
+
+def test_a_get_finds_the_route_the_full_match_would_choose() -> None:
+    paths = [re.sub(r"\{[a-z_]+\}", "x-1", route.template) for route in ROUTES]
+    paths += ["/api/v1/claims/progress", "/api/v1/nothing", "/api/v1/claims/a/b/c", "/"]
+    for path in paths:
+        listed = next((r for r in match(path) if "GET" in r.methods), None)
+        assert get_route(path) == listed, path

@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from gateway import forwarding, own_routes, session_routes
 from gateway.components import build_components
 from gateway.edge import Edge
+from gateway.fast_reads import FastReads
 from gateway.settings import Settings
 from lipei.telemetry import MetricsPort, ObservedRequests, Telemetry
 from lipei.web import install_problem_handlers
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     telemetry = Telemetry.for_service(settings)
     for client in (*parts.upstreams.clients().values(), parts.wechat_client):
         telemetry.tracing.instrument_client(client)
+    parts.upstreams.trace_with(telemetry.tracing)
     # Never on the public port: the gateway never forwards `/metrics` either.
     metrics_port = MetricsPort(telemetry.metrics, host=settings.host, port=settings.metrics_port)
 
@@ -49,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.components = parts
     app.state.telemetry = telemetry
     install_problem_handlers(app)
+    # innermost of ours: a read it forwards has passed CORS, the edge and the metrics as before
+    app.add_middleware(FastReads, parts=parts)
     origins = [o.strip() for o in settings.cors_allowed_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(

@@ -43,7 +43,11 @@ async def forward(request: Request, path: str, parts: ComponentsDep) -> Response
     web = web_upstream("/" + path)
     if web is not None:
         return await _web_page(request, path, web, parts)
-    chosen = _route_for(request.method, path)
+    return await forward_on(request, _route_for(request.method, path), parts)
+
+
+async def forward_on(request: Request, chosen: Route, parts: Components) -> Response:
+    """Check who calls `chosen` and their budget, then forward to its service."""
     name_route(request.scope, chosen.template)
     if chosen.audience == "partner":
         return await _as_partner(request, chosen.upstream, parts)

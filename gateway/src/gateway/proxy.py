@@ -1,4 +1,5 @@
-"""Forwarding to the services over pooled httpx clients, streaming bodies both ways."""
+"""Forwarding to the services: reads without a body over our own keep-alive pools (pool.py),
+everything else over pooled httpx clients, streaming bodies both ways."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 from fastapi import Request
+from opentelemetry.trace import SpanKind
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
+from gateway import pool
 from lipei import tracing
 from lipei.web import (
     INSURER_HEADER,
@@ -51,6 +54,8 @@ _DROP_RESPONSE = {
     "server",
     "date",
 }
+_DROP_REQUEST_RAW = frozenset(name.encode() for name in _DROP_REQUEST)
+_DROP_RESPONSE_RAW = frozenset(name.encode() for name in _DROP_RESPONSE)
 
 # Safe to send twice: a pooled keep-alive connection the service closed at the moment we reused
 # it fails before any answer, and these methods change nothing, so one fresh try is harmless.
@@ -102,8 +107,23 @@ class Upstreams:
             )
             for name, url in urls.items()
         }
+        self._pools = {
+            name: pool.Pool(
+                url,
+                timeout=timeout,
+                connect_timeout=2.0,
+                keepalive_seconds=keepalive_seconds,
+            )
+            for name, url in urls.items()
+            if url.startswith("http://")
+        }
         self._internal_token = internal_token
         self._max_body_bytes = max_body_bytes
+        self._tracer: tracing.Tracing | None = None
+
+    def trace_with(self, tracer: tracing.Tracing) -> None:
+        """Pooled reads record a client span where `tracer` records (httpx's are instrumented)."""
+        self._tracer = tracer if tracer.recording else None
 
     def client(self, upstream: str) -> httpx.AsyncClient:
         return self._clients[upstream]
@@ -115,6 +135,8 @@ class Upstreams:
     async def close(self) -> None:
         for client in self._clients.values():
             await client.aclose()
+        for connections in self._pools.values():
+            await connections.close()
 
     async def forward(
         self,
@@ -129,6 +151,9 @@ class Upstreams:
         client = self._clients.get(upstream)
         if client is None:  # a service this deployment does not run
             return _unavailable(upstream)
+        pooled = self._pools.get(upstream)
+        if pooled is not None and body is None and _bodiless_get(request):
+            return await self._read(request, upstream, pooled, user_id, roles, insurer_code)
         headers = self._headers(request, user_id=user_id, roles=roles, insurer_code=insurer_code)
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_body_bytes:
@@ -170,6 +195,80 @@ class Upstreams:
                 out.headers.append(key, value)
         return out
 
+    async def _read(
+        self,
+        request: Request,
+        upstream: str,
+        pooled: pool.Pool,
+        user_id: str | None,
+        roles: tuple[str, ...],
+        insurer_code: str | None,
+    ) -> Response:
+        """A GET without a body over the pool: the same headers and answers as through httpx."""
+        added = self._headers_added(user_id=user_id, roles=roles, insurer_code=insurer_code)
+        added[REQUEST_ID_HEADER] = getattr(request.state, "request_id", "")
+        headers = [(k, v) for k, v in request.scope["headers"] if k not in _DROP_REQUEST_RAW]
+        target = _target(request).encode("latin-1")
+        try:
+            if self._tracer is None:
+                tracing.inject(added)
+                answer = await pooled.get(target, headers + _encoded(added))
+            else:
+                answer = await self._traced_get(pooled, target, headers, added)
+        except pool.UpstreamClosed as exc:
+            return self._failure(upstream, httpx.RemoteProtocolError(str(exc) or "closed"))
+        except pool.UpstreamBroken as exc:
+            return self._failure(upstream, httpx.RemoteProtocolError(str(exc)))
+        except (ConnectionError, OSError) as exc:
+            return self._failure(upstream, httpx.ConnectError(str(exc) or type(exc).__name__))
+        except TimeoutError as exc:
+            return self._failure(upstream, httpx.ReadTimeout(str(exc) or "timed out"))
+        out = [(k, v) for k, v in answer.headers if k not in _DROP_RESPONSE_RAW]
+        if answer.rest is None:
+            return _Raw(answer.status, out, answer.body)
+        return StreamingResponse(
+            _joined(answer.body, answer.rest),
+            status_code=answer.status,
+            headers={k.decode("latin-1"): v.decode("latin-1") for k, v in out},
+            background=BackgroundTask(answer.rest.aclose),
+        )
+
+    async def _traced_get(
+        self,
+        pooled: pool.Pool,
+        target: bytes,
+        headers: list[tuple[bytes, bytes]],
+        added: dict[str, str],
+    ) -> pool.Response:
+        """The read inside a client span, whose context the service continues."""
+        assert self._tracer is not None
+        attributes: dict[str, str | int] = {
+            "http.request.method": "GET",
+            "server.address": pooled.host,
+            "server.port": pooled.port,
+            "url.full": f"http://{pooled.authority.decode()}{target.decode('latin-1')}",
+        }
+        with self._tracer.tracer.start_as_current_span(
+            "GET", kind=SpanKind.CLIENT, attributes=attributes
+        ) as span:
+            tracing.inject(added)
+            answer = await pooled.get(target, headers + _encoded(added))
+            span.set_attribute("http.response.status_code", answer.status)
+            return answer
+
+    def _headers_added(
+        self, *, user_id: str | None, roles: tuple[str, ...], insurer_code: str | None
+    ) -> dict[str, str]:
+        """The identity the gateway vouches for."""
+        headers = {INTERNAL_TOKEN_HEADER: self._internal_token}
+        if user_id:
+            headers[USER_HEADER] = user_id
+        if roles:
+            headers[ROLES_HEADER] = ",".join(roles)
+        if insurer_code:
+            headers[INSURER_HEADER] = insurer_code
+        return headers
+
     def _headers(
         self,
         request: Request,
@@ -180,15 +279,9 @@ class Upstreams:
     ) -> dict[str, str]:
         """The caller's headers less hop-by-hop ones, plus the identity the gateway vouches for."""
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
-        headers[INTERNAL_TOKEN_HEADER] = self._internal_token
         headers[REQUEST_ID_HEADER] = getattr(request.state, "request_id", "")
         tracing.inject(headers)
-        if user_id:
-            headers[USER_HEADER] = user_id
-        if roles:
-            headers[ROLES_HEADER] = ",".join(roles)
-        if insurer_code:
-            headers[INSURER_HEADER] = insurer_code
+        headers.update(self._headers_added(user_id=user_id, roles=roles, insurer_code=insurer_code))
         return headers
 
     def _failure(self, upstream: str, exc: BodyTooLarge | httpx.HTTPError) -> Response:
@@ -211,6 +304,40 @@ class Upstreams:
             return too_large(self._max_body_bytes)
         log.warning("%s failed: %s", upstream, exc)
         return _unavailable(upstream)
+
+
+class _Raw(Response):
+    """An answer read whole from a service, its headers passed on as they came."""
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status_code = status
+        self.body = body
+        self.background = None
+        if not (status < 200 or status in (204, 304)):
+            headers.append((b"content-length", str(len(body)).encode()))
+        self.raw_headers = headers
+
+
+def _bodiless_get(request: Request) -> bool:
+    if request.method != "GET":
+        return False
+    headers = request.headers
+    return "transfer-encoding" not in headers and headers.get("content-length", "0") == "0"
+
+
+def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    """Our own header values: a value that could end the header line is refused outright."""
+    encoded = [(k.lower().encode(), v.encode("latin-1")) for k, v in headers.items()]
+    if any(b"\r" in v or b"\n" in v for _, v in encoded):
+        raise ValueError("a header value may not contain a line break")
+    return encoded
+
+
+async def _joined(first: bytes, rest: pool.Rest) -> AsyncIterator[bytes]:
+    if first:
+        yield first
+    async for chunk in rest.chunks():
+        yield chunk
 
 
 def _target(request: Request) -> str:

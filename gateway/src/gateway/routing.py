@@ -98,3 +98,15 @@ def web_upstream(path: str) -> Upstream | None:
 def match(path: str) -> list[Route]:
     """Routes whose path matches (any method), most specific first as listed."""
     return [route for route in ROUTES if route.pattern.match(path)]
+
+
+# Every GET route in one expression, tried in C: each read looks its route up (a loop over the
+# patterns was a tenth of the gateway's CPU on a read).
+_GETS = [route for route in ROUTES if "GET" in route.methods]
+_ANY_GET = re.compile("|".join(f"(?P<r{i}>{r.pattern.pattern})" for i, r in enumerate(_GETS)))
+
+
+def get_route(path: str) -> Route | None:
+    """The first route, as listed, that serves GET on `path`."""
+    found = _ANY_GET.match(path)
+    return _GETS[int(found.lastgroup[1:])] if found and found.lastgroup else None

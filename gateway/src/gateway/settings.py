@@ -13,6 +13,9 @@ class Settings(ServiceSettings):
     port: int = 8000
     # `/metrics` is served on this port alone (0: any free port), never on the public one.
     metrics_port: int = 8009
+    # One access line per request: the edge's (`gateway.access`, with the request id), not
+    # uvicorn's as well.
+    access_log: bool = False
     intake_url: str = "http://127.0.0.1:8001"
     ocr_url: str = "http://127.0.0.1:8002"
     tracking_url: str = "http://127.0.0.1:8003"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import Response
 
 from intake_service import views
 from intake_service.dependencies import IntakeDep
@@ -17,6 +18,7 @@ from intake_service.schemas import (
     WithdrawIn,
 )
 from intake_service.services import claims
+from lipei.etags import conditional_json
 from lipei.paging import PageDep
 from lipei.web import CallerDep, require_user
 
@@ -45,10 +47,17 @@ async def list_claims(caller: CallerDep, intake: IntakeDep, page: PageDep) -> Cl
     return views.claims(listing)
 
 
-@router.get("/api/v1/claims/{claim_id}")
-async def get_claim(claim_id: str, caller: CallerDep, intake: IntakeDep) -> ClaimOut:
+@router.get(
+    "/api/v1/claims/{claim_id}",
+    response_model=ClaimOut,
+    responses={304: {"description": "unchanged since the ETag named in If-None-Match"}},
+)
+async def get_claim(
+    request: Request, claim_id: str, caller: CallerDep, intake: IntakeDep
+) -> Response:
+    """The claim, with an ETag: polling with If-None-Match answers 304 while it is unchanged."""
     found = await claims.get_claim(intake=intake, user_id=require_user(caller), claim_id=claim_id)
-    return views.claim(found)
+    return conditional_json(request, views.claim(found))
 
 
 @router.post("/api/v1/claims/{claim_id}/signature")

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from intake_service.container import Intake
 
 
-def _intake(request: Request) -> Intake:
+# async: a sync dependency would cost every request a hop through the thread pool.
+async def _intake(request: Request) -> Intake:
     intake: Intake = request.app.state.intake
     return intake
 

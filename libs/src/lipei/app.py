@@ -43,7 +43,8 @@ def service_app(
     return app
 
 
-def _runtime(request: Request) -> ServiceRuntime:
+# async: FastAPI runs a sync dependency in its thread pool, a thread hop on every request.
+async def _runtime(request: Request) -> ServiceRuntime:
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 

@@ -97,6 +97,8 @@ def _serve(args: argparse.Namespace, settings: ServiceSettings, app_factory: str
         proxy_headers=True,
         timeout_keep_alive=settings.http_keep_alive_seconds,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        workers=settings.workers,
+        access_log=settings.access_log,
     )
     return 0
 

@@ -60,7 +60,7 @@ class Page:
         return next_cursor(self.start, self.limit, fetched)
 
 
-def page_params(
+async def page_params(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Page:

@@ -29,6 +29,11 @@ class ServiceSettings(BaseSettings):
     # Idle keep-alive connections stay open this long: longer than the gateway keeps its pooled
     # connections, so the gateway, not the service, closes them and never reuses a closing one.
     http_keep_alive_seconds: int = 75
+    # uvicorn worker processes sharing the port: two use both cores of a small node. More than
+    # one runs migrations once beforehand (`migrate`, with `migrate_on_start` off).
+    workers: int = Field(default=1, ge=1)
+    # uvicorn's access line for each request (the gateway writes its own, with the request id).
+    access_log: bool = True
     # How long a stopping service waits for requests in flight and for its background tasks.
     shutdown_grace_seconds: float = 10.0
     database_url: str = "sqlite+aiosqlite:///./var/lipei.db"

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ class Caller:
         return "ops" in self.roles
 
 
-def current_caller(
+async def current_caller(
     request: Request,
     # Not called `user_id`: a route's `{user_id}` path parameter would take the name.
     caller_user_id: Annotated[str | None, Header(alias=USER_HEADER)] = None,
@@ -183,7 +184,8 @@ def current_caller(
     insurer: Annotated[str | None, Header(alias=INSURER_HEADER)] = None,
     token: Annotated[str | None, Header(alias=INTERNAL_TOKEN_HEADER)] = None,
 ) -> Caller:
-    """The caller as verified by the gateway; identity headers count only with its token."""
+    """The caller as verified by the gateway; identity headers count only with its token.
+    (async, as every dependency on a request's path: a sync one costs a thread-pool hop.)"""
     expected: str = request.app.state.settings.internal_token
     if not token or not secrets.compare_digest(token, expected):
         raise Problem(401, "calls must come through the gateway", type="unauthenticated")
@@ -217,14 +219,32 @@ def require_insurer(caller: Caller) -> str:
 
 def install_request_ids(app: FastAPI) -> None:
     """Echo (or mint) `X-Request-ID` so one request can be followed through every log."""
+    app.add_middleware(RequestIds)
 
-    @app.middleware("http")
-    async def _request_id(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
-        rid = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
-        request.state.request_id = rid
-        response = await call_next(request)
-        response.headers[REQUEST_ID_HEADER] = rid
-        return response
+
+class RequestIds:
+    """A plain ASGI middleware (BaseHTTPMiddleware would add a task and a stream copy to every
+    request): keeps the caller's `X-Request-ID` or mints one, in `request.state` and the answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = next((v for k, v in scope["headers"] if k == b"x-request-id"), None)
+        rid = rid or uuid.uuid4().hex.encode()
+        scope.setdefault("state", {})["request_id"] = rid.decode("latin-1")
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", ()) if k != b"x-request-id"]
+                headers.append((b"x-request-id", rid))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
 
 
 def cookieless() -> CookieJar:
@@ -240,6 +260,7 @@ __all__ = [
     "Depends",
     "HTTPException",
     "Problem",
+    "RequestIds",
     "cookieless",
     "current_caller",
     "health_router",

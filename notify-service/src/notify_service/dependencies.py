@@ -12,7 +12,7 @@ from notify_service.settings import Settings
 __all__ = ["RuntimeDep", "SettingsDep"]
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

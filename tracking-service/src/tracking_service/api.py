@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from lipei.app import RuntimeDep
 from lipei.clock import iso
+from lipei.etags import conditional_json
 from lipei.events import EVENT_MODELS, INSTANT_DECIDER, Decision
 from lipei.paging import PageDep
 from lipei.web import CallerDep, Problem, require_insurer, require_ops, require_user
@@ -36,10 +38,16 @@ class DisputeBody(BaseModel):
     ] = Field(description="why the user contests the rejection")
 
 
-@router.get("/api/v1/claims/{claim_id}/progress")
+@router.get(
+    "/api/v1/claims/{claim_id}/progress",
+    response_model=schemas.Progress,
+    responses={304: {"description": "unchanged since the ETag named in If-None-Match"}},
+)
 async def progress(
-    claim_id: str, caller: CallerDep, runtime: RuntimeDep, tracker: TrackerDep
-) -> schemas.Progress:
+    request: Request, claim_id: str, caller: CallerDep, runtime: RuntimeDep, tracker: TrackerDep
+) -> Response:
+    """The claim's status, timeline and deadlines, with an ETag: the progress screen polls with
+    If-None-Match and gets 304 while nothing changed (a deadline passing is a change)."""
     user_id = require_user(caller)
     async with runtime.sessionmaker() as s:
         state = await tracker.store.owned(s, claim_id, user_id)
@@ -47,7 +55,7 @@ async def progress(
             raise Problem(404, "no such claim", type="claim-not-found")
         entries = await tracker.store.timeline_entries(s, claim_id)
     now = runtime.clock.now()
-    return schemas.Progress(
+    view = schemas.Progress(
         claim_id=claim_id,
         status=state.status,
         timeline=[
@@ -59,6 +67,7 @@ async def progress(
         ],
         next_action=guidance.next_action(state),
     )
+    return conditional_json(request, view)
 
 
 @router.post("/api/v1/claims/{claim_id}/dispute")

@@ -1,0 +1,219 @@
+"""Keep-alive HTTP/1.1 connections to one service, for the reads that carry no request body.
+
+The reads (a claim, its progress, lists) are most of the traffic. Sent through httpx each costs
+the gateway about as much CPU as the service spends answering it; here a read is one write of a
+prebuilt head and llhttp (httptools, which uvicorn already parses requests with) reading the
+answer. Small answers are read whole and sent on in one piece; larger ones (document downloads)
+stream through. Everything else (bodies, uploads, signed partner calls) keeps going through httpx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httptools
+
+# Answers up to this size are read whole before the gateway answers (one body message).
+WHOLE_BODY_BYTES = 64 * 1024
+_READ_BYTES = 64 * 1024
+
+
+class UpstreamClosed(Exception):
+    """The service closed the connection before answering (a pooled one it had just closed)."""
+
+
+class UpstreamBroken(Exception):
+    """The service answered with something that is not HTTP/1.1."""
+
+
+@dataclass
+class _Answer:
+    """What llhttp has read of one answer so far (its callbacks fill it in)."""
+
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
+    size: int = 0
+    head_done: bool = False
+    done: bool = False
+    # Read when the answer ends: once feed_data returns, llhttp has reset for the next one.
+    keep_alive: bool = False
+    parser: httptools.HttpResponseParser | None = None
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        self.head_done = True
+
+    def on_body(self, body: bytes) -> None:
+        self.chunks.append(bytes(body))
+        self.size += len(body)
+
+    def on_message_complete(self) -> None:
+        self.done = True
+        self.keep_alive = self.parser is not None and self.parser.should_keep_alive()
+
+    def take(self) -> list[bytes]:
+        chunks, self.chunks = self.chunks, []
+        return chunks
+
+
+class Connection:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.idle_since = time.monotonic()
+
+    def close(self) -> None:
+        self.writer.close()
+
+    async def _feed(self, parser: httptools.HttpResponseParser) -> None:
+        data = await self.reader.read(_READ_BYTES)
+        if not data:
+            raise UpstreamClosed
+        try:
+            parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            raise UpstreamBroken(str(exc)) from exc
+
+
+@dataclass
+class Response:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    # The whole body when `rest` is None; else its first part, and `rest` reads the others.
+    body: bytes
+    rest: Rest | None = None
+
+
+class Rest:
+    """The unread part of a large answer. `aclose` (always called, read or not) gives the
+    connection back, or closes it when the body was not read to its end."""
+
+    def __init__(
+        self,
+        pool: Pool,
+        connection: Connection,
+        parser: httptools.HttpResponseParser,
+        answer: _Answer,
+    ) -> None:
+        self._pool = pool
+        self._connection = connection
+        self._parser = parser
+        self._answer = answer
+        self._open = True
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        while not self._answer.done:
+            async with asyncio.timeout(self._pool.timeout):
+                await self._connection._feed(self._parser)
+            if self._answer.done:  # pooled again before the last part goes out
+                await self.aclose()
+            for chunk in self._answer.take():
+                yield chunk
+
+    async def aclose(self) -> None:
+        if self._open:
+            self._open = False
+            keep = self._answer.done and self._answer.keep_alive
+            self._pool._put_back(self._connection, keep)
+
+
+class Pool:
+    """Connections to one service (http://host:port), reused while younger than `keepalive`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float,
+        connect_timeout: float,
+        keepalive_seconds: float,
+        max_connections: int = 200,
+        max_idle: int = 50,
+    ) -> None:
+        url = urlsplit(base_url)
+        if url.scheme != "http" or not url.hostname:
+            raise ValueError(f"pooled reads need an http:// service URL, not {base_url!r}")
+        self.host = url.hostname
+        self.port = url.port or 80
+        self.authority = url.netloc.encode("latin-1")
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.keepalive_seconds = keepalive_seconds
+        self.max_idle = max_idle
+        self._idle: deque[Connection] = deque()
+        self._slots = asyncio.Semaphore(max_connections)
+
+    async def get(self, target: bytes, headers: list[tuple[bytes, bytes]]) -> Response:
+        """GET `target` (path and query). A pooled connection the service closed meanwhile is
+        retried once on a new one: a GET changes nothing, so sending it twice is harmless."""
+        head = _head(target, self.authority, headers)
+        # A slot bounds the requests under way, not the downloads that follow: one whose caller
+        # went away before reading it must not hold a slot for good.
+        async with self._slots:
+            connection = self._pooled()
+            if connection is not None:
+                try:
+                    return await self._exchange(connection, head)
+                except (UpstreamClosed, ConnectionError):
+                    connection.close()
+            return await self._exchange(await self._connect(), head)
+
+    async def close(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
+
+    def _pooled(self) -> Connection | None:
+        oldest = time.monotonic() - self.keepalive_seconds
+        while self._idle:
+            connection = self._idle.pop()
+            if connection.idle_since > oldest and not connection.reader.at_eof():
+                return connection
+            connection.close()
+        return None
+
+    async def _connect(self) -> Connection:
+        async with asyncio.timeout(self.connect_timeout):
+            reader, writer = await asyncio.open_connection(self.host, self.port, limit=_READ_BYTES)
+        return Connection(reader, writer)
+
+    async def _exchange(self, connection: Connection, head: bytes) -> Response:
+        """Send the request; read the answer's head and, when small, its body (the connection
+        is pooled again at once; otherwise once `Rest` has read the body)."""
+        answer = _Answer()
+        parser = answer.parser = httptools.HttpResponseParser(answer)
+        try:
+            async with asyncio.timeout(self.timeout):
+                connection.writer.write(head)
+                while not answer.head_done:
+                    await connection._feed(parser)
+                while not answer.done and answer.size <= WHOLE_BODY_BYTES:
+                    await connection._feed(parser)
+        except BaseException:
+            connection.close()
+            raise
+        status = parser.get_status_code()
+        if answer.done:
+            self._put_back(connection, answer.keep_alive)
+            return Response(status, answer.headers, b"".join(answer.take()))
+        first = b"".join(answer.take())
+        return Response(status, answer.headers, first, Rest(self, connection, parser, answer))
+
+    def _put_back(self, connection: Connection, keep: bool) -> None:
+        if keep and len(self._idle) < self.max_idle:
+            connection.idle_since = time.monotonic()
+            self._idle.append(connection)
+        else:
+            connection.close()
+
+
+def _head(target: bytes, authority: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
+    lines = [b"GET " + target + b" HTTP/1.1", b"host: " + authority]
+    lines += [name + b": " + value for name, value in headers]
+    return b"\r\n".join(lines) + b"\r\n\r\n"
