@@ -4,8 +4,8 @@ or republished event adds nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,8 @@ from notify_service import store
 from notify_service.domain.escalation import EscalationPolicy, Reminder, next_due_at, resolves
 from notify_service.domain.notice import Notice
 from notify_service.domain.templates import render
+
+CHANNEL_STAGGER = timedelta(milliseconds=1)
 
 
 class Notices:
@@ -41,6 +43,49 @@ class Notices:
             await store.add_delivery(
                 session, notice, channel=channel, now=now, expires_at=expires_at
             )
+
+    async def notify_many(
+        self,
+        session: AsyncSession,
+        notices: Sequence[Notice],
+        *,
+        channels: Iterable[str],
+        now: datetime,
+        expires_at: datetime | None,
+        lane: str,
+    ) -> int:
+        """`notify` for many users of one notice text (a regional alert) in a few statements;
+        a user who already has it gets nothing more. Returns how many users are new to it."""
+        if not notices:
+            return 0
+        rendered = render(notices[0].template, notices[0].params)
+        added = await store.add_to_inbox_many(
+            session, notices, title=rendered.title, body=rendered.body, now=now
+        )
+        for notice, notification_id in added:
+            sent = NotificationSent(
+                notification_id=notification_id,
+                user_id=notice.user_id,
+                channel="inbox",
+                trigger=notice.trigger,
+                claim_id=notice.claim_id,
+                at=now,
+            )
+            await self.outbox.add(session, sent)
+        # Each channel due a moment before the next (none later than now): a user's WeChat
+        # message (free, and read first) goes before their SMS, and a daily cap keeps it.
+        channels = list(channels)
+        for order, channel in enumerate(channels):
+            await store.add_deliveries(
+                session,
+                notices,
+                channel=channel,
+                now=now,
+                due_at=now - (len(channels) - 1 - order) * CHANNEL_STAGGER,
+                expires_at=expires_at,
+                lane=lane,
+            )
+        return len(added)
 
     async def start_reminder(
         self, session: AsyncSession, notice: Notice, *, event_at: datetime, now: datetime
