@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from lipei.runtime import ServiceRuntime
@@ -50,9 +51,14 @@ class Dispatcher:
         self.outcomes = Outcomes(runtime.outbox, settings, self.ladder)
 
     async def run(self) -> None:
+        """The claim lane and the bulk lane, each in a loop of its own: a reminder never waits
+        for a batch of a regional alert to finish."""
+        await asyncio.gather(self._loop(self.claim_round), self._loop(self.bulk_round))
+
+    async def _loop(self, round_: Callable[[], Awaitable[None]]) -> None:
         while True:
             try:
-                await self.tick()
+                await round_()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -60,15 +66,25 @@ class Dispatcher:
             await asyncio.sleep(self.settings.dispatch_poll_seconds)
 
     async def tick(self) -> None:
-        """Due steps, stale claims, then due messages a batch at a time until none is left:
-        each batch is chosen afresh, claim messages first, so a reminder that falls due while
-        an alert fans out goes in the next batch."""
+        """One round of each lane."""
+        await self.claim_round()
+        await self.bulk_round()
+
+    async def claim_round(self) -> None:
+        """Due steps, stale claims, then the claim lane's due messages."""
         await self.escalate_due()
         await self.release_stale_claims()
+        await self.drain(("claim",))
+
+    async def bulk_round(self) -> None:
+        await self.drain(("bulk",))
+
+    async def drain(self, lanes: tuple[str, ...]) -> None:
+        """The lanes' due messages, a batch at a time until none is left."""
         while True:
             async with self.runtime.sessionmaker() as session:
                 ids = await store.due_delivery_ids(
-                    session, self._now(), self.settings.dispatch_batch
+                    session, self._now(), self.settings.dispatch_batch, lanes
                 )
             if ids:
                 await self.process_batch(ids)
@@ -99,47 +115,47 @@ class Dispatcher:
     async def process_batch(self, delivery_ids: list[str]) -> None:
         """Plan each message; claim those that go now (one transaction), send them side by side
         (at most `dispatch_concurrency` calls in flight, each channel at its pace), and record
-        what happened to each (one transaction)."""
+        what happened to them (one transaction)."""
         claimed = await self._claim(delivery_ids)
         if not claimed:
             return
         limit = asyncio.Semaphore(self.settings.dispatch_concurrency)
 
-        async def one(row: Record, address: str) -> Outcome:
+        async def one(row: Record, address: str) -> tuple[Record, Outcome]:
             async with limit:
-                return await send(self.senders, self.settings, row, address)
+                return row, await send(self.senders, self.settings, row, address)
 
-        outcomes = await asyncio.gather(*(one(row, address) for row, address in claimed))
+        results = await asyncio.gather(*(one(row, address) for row, address in claimed))
         async with self.runtime.unit_of_work() as session:
-            for (row, _), outcome in zip(claimed, outcomes, strict=True):
-                await self.outcomes.record(session, row, outcome, self._now())
+            await self.outcomes.record_many(session, list(results), self._now())
 
     async def _claim(self, delivery_ids: list[str]) -> list[tuple[Record, str]]:
         """pending → sending for each message its plan sends now, with its address; the others
         deferred or let go. A user's messages claimed earlier in the batch count against their
         daily cap as if sent."""
         now = self._now()
-        day_start = local_day_start(now)
-        claimed: list[tuple[Record, str]] = []
+        going: list[tuple[Record, str]] = []
         in_batch: Counter[str] = Counter()
         async with self.runtime.unit_of_work() as session:
-            for delivery_id in delivery_ids:
-                row = await store.pending_delivery(session, delivery_id)
-                if row is None:
-                    continue
-                sent_today = await store.sent_since(session, row.user_id, day_start)
+            rows = await store.pending_deliveries(session, delivery_ids)
+            users = {row.user_id for row in rows}
+            contacts = await store.recipients_of(session, users)
+            sent_today = await store.sent_counts_since(session, users, local_day_start(now))
+            for row in rows:
                 decision = plan(
                     row,
-                    await store.recipient(session, row.user_id),
+                    contacts.get(row.user_id),
                     now=now,
-                    sent_today=sent_today + in_batch[row.user_id],
+                    sent_today=sent_today.get(row.user_id, 0) + in_batch[row.user_id],
                     default_cap=self.settings.default_daily_cap,
                     ops_phone=self.settings.ops_phone_number,
                 )
                 if decision.action != "send" or decision.address is None:
                     await self.outcomes.not_sent(session, row, decision, now)
                     continue
-                if await store.claim_delivery(session, row, claimed_at=datetime.now(UTC)):
-                    in_batch[row.user_id] += 1
-                    claimed.append((row, decision.address))
-        return claimed
+                in_batch[row.user_id] += 1
+                going.append((row, decision.address))
+            claimed = await store.claim_deliveries(
+                session, [row for row, _ in going], claimed_at=datetime.now(UTC)
+            )
+        return [(row, address) for row, address in going if row.delivery_id in claimed]

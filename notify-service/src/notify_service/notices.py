@@ -74,11 +74,15 @@ class Notices:
             await self.outbox.add(session, sent)
         # Each channel due a moment before the next (none later than now): a user's WeChat
         # message (free, and read first) goes before their SMS, and a daily cap keeps it.
+        # A message only on channels the user can be reached on now: most of a region gave no
+        # phone number, and a row per user to skip would only slow the alert down.
         channels = list(channels)
+        users = [n.user_id for n in notices]
         for order, channel in enumerate(channels):
+            reachable = await store.reachable(session, users, channel)
             await store.add_deliveries(
                 session,
-                notices,
+                [n for n in notices if n.user_id in reachable],
                 channel=channel,
                 now=now,
                 due_at=now - (len(channels) - 1 - order) * CHANNEL_STAGGER,

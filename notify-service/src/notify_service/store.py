@@ -374,10 +374,12 @@ async def add_deliveries(
     return len(rows)
 
 
-async def due_delivery_ids(session: AsyncSession, now: datetime, limit: int) -> list[str]:
-    """Due messages, the claim lane's first: bulk alerts only fill what room is left."""
+async def due_delivery_ids(
+    session: AsyncSession, now: datetime, limit: int, lanes: Sequence[str] = LANES
+) -> list[str]:
+    """Due messages of the lanes, in the lanes' order: the claim lane's first."""
     ids: list[str] = []
-    for lane in LANES:
+    for lane in lanes:
         if len(ids) >= limit:
             break
         found = await session.execute(
@@ -394,36 +396,95 @@ async def due_delivery_ids(session: AsyncSession, now: datetime, limit: int) -> 
     return ids
 
 
-async def pending_delivery(session: AsyncSession, delivery_id: str) -> Record | None:
-    found = await session.execute(
-        select(deliveries).where(
-            deliveries.c.delivery_id == delivery_id, deliveries.c.status == "pending"
+async def pending_deliveries(session: AsyncSession, delivery_ids: list[str]) -> list[Record]:
+    """Those of the messages still pending, in the order asked."""
+    found: dict[str, Record] = {}
+    for start in range(0, len(delivery_ids), KEYS_PER_QUERY):
+        chunk = delivery_ids[start : start + KEYS_PER_QUERY]
+        rows = await session.execute(
+            select(deliveries).where(
+                deliveries.c.delivery_id.in_(chunk), deliveries.c.status == "pending"
+            )
         )
-    )
-    return found.first()
+        found.update((r.delivery_id, r) for r in rows)
+    return [found[i] for i in delivery_ids if i in found]
 
 
-async def sent_since(session: AsyncSession, user_id: str, since: datetime) -> int:
-    result = await session.execute(
-        select(func.count())
-        .select_from(deliveries)
-        .where(
-            deliveries.c.user_id == user_id,
-            deliveries.c.status == "sent",
-            deliveries.c.sent_at >= since,
+async def recipients_of(session: AsyncSession, user_ids: set[str]) -> dict[str, Record]:
+    found: dict[str, Record] = {}
+    users = sorted(user_ids)
+    for start in range(0, len(users), KEYS_PER_QUERY):
+        chunk = users[start : start + KEYS_PER_QUERY]
+        rows = await session.execute(select(recipients).where(recipients.c.user_id.in_(chunk)))
+        found.update((r.user_id, r) for r in rows)
+    return found
+
+
+async def sent_counts_since(
+    session: AsyncSession, user_ids: set[str], since: datetime
+) -> dict[str, int]:
+    """`sent_since` for many users at once."""
+    counts: dict[str, int] = {}
+    users = sorted(user_ids)
+    for start in range(0, len(users), KEYS_PER_QUERY):
+        chunk = users[start : start + KEYS_PER_QUERY]
+        rows = await session.execute(
+            select(deliveries.c.user_id, func.count())
+            .where(
+                deliveries.c.user_id.in_(chunk),
+                deliveries.c.status == "sent",
+                deliveries.c.sent_at >= since,
+            )
+            .group_by(deliveries.c.user_id)
         )
-    )
-    return int(result.scalar_one())
+        counts.update((str(user), int(count)) for user, count in rows)
+    return counts
 
 
-async def claim_delivery(session: AsyncSession, row: Record, *, claimed_at: datetime) -> bool:
-    """pending → sending; False when another replica claimed it first."""
-    claimed = await session.execute(
-        update(deliveries)
-        .where(deliveries.c.delivery_id == row.delivery_id, deliveries.c.status == "pending")
-        .values(status="sending", claimed_at=claimed_at, attempts=row.attempts + 1)
-    )
-    return getattr(claimed, "rowcount", 0) == 1
+async def reachable(session: AsyncSession, user_ids: list[str], channel: str) -> set[str]:
+    """The users with a way to get a message on `channel` now (a WeChat subscription, a
+    phone number) and the channel on."""
+    wanted = {
+        "wechat": (
+            recipients.c.wechat_openid.is_not(None),
+            recipients.c.wechat_refused_at.is_(None),
+            recipients.c.wechat_on.is_(True),
+        ),
+        "sms": (recipients.c.phone_number.is_not(None), recipients.c.sms_on.is_(True)),
+        "voice": (recipients.c.phone_number.is_not(None), recipients.c.voice_on.is_(True)),
+    }[channel]
+    found: set[str] = set()
+    for start in range(0, len(user_ids), KEYS_PER_QUERY):
+        chunk = user_ids[start : start + KEYS_PER_QUERY]
+        rows = await session.execute(
+            select(recipients.c.user_id).where(recipients.c.user_id.in_(chunk), *wanted)
+        )
+        found.update(r[0] for r in rows)
+    return found
+
+
+async def claim_deliveries(
+    session: AsyncSession, rows: Sequence[Record], *, claimed_at: datetime
+) -> set[str]:
+    """`claim_delivery` for many: returns the ids this call claimed (not another replica)."""
+    claimed: set[str] = set()
+    for start in range(0, len(rows), KEYS_PER_QUERY):
+        chunk = rows[start : start + KEYS_PER_QUERY]
+        ids = [r.delivery_id for r in chunk]
+        await session.execute(
+            update(deliveries)
+            .where(deliveries.c.delivery_id.in_(ids), deliveries.c.status == "pending")
+            .values(status="sending", claimed_at=claimed_at, attempts=deliveries.c.attempts + 1)
+        )
+        mine = await session.execute(
+            select(deliveries.c.delivery_id).where(
+                deliveries.c.delivery_id.in_(ids),
+                deliveries.c.status == "sending",
+                deliveries.c.claimed_at == claimed_at,
+            )
+        )
+        claimed.update(r[0] for r in mine)
+    return claimed
 
 
 async def stale_claims(session: AsyncSession, claimed_before: datetime) -> Sequence[Record]:
@@ -465,6 +526,16 @@ async def settled(
 
 async def sent(session: AsyncSession, delivery_id: str, *, at: datetime) -> None:
     await _set(session, delivery_id, status="sent", sent_at=at, last_error=None)
+
+
+async def sent_many(session: AsyncSession, delivery_ids: list[str], *, at: datetime) -> None:
+    for start in range(0, len(delivery_ids), KEYS_PER_QUERY):
+        chunk = delivery_ids[start : start + KEYS_PER_QUERY]
+        await session.execute(
+            update(deliveries)
+            .where(deliveries.c.delivery_id.in_(chunk))
+            .values(status="sent", sent_at=at, last_error=None)
+        )
 
 
 async def retry_at(session: AsyncSession, delivery_id: str, due_at: datetime, error: str) -> None:
