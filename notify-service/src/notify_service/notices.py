@@ -63,15 +63,7 @@ class Notices:
             session, notices, title=rendered.title, body=rendered.body, now=now
         )
         for notice, notification_id in added:
-            sent = NotificationSent(
-                notification_id=notification_id,
-                user_id=notice.user_id,
-                channel="inbox",
-                trigger=notice.trigger,
-                claim_id=notice.claim_id,
-                at=now,
-            )
-            await self.outbox.add(session, sent)
+            await self._log_inbox(session, notice, notification_id, now)
         # Each channel due a moment before the next (none later than now): a user's WeChat
         # message (free, and read first) goes before their SMS, and a daily cap keeps it.
         # A message only on channels the user can be reached on now: most of a region gave no
@@ -141,6 +133,12 @@ class Notices:
         notification_id = await store.add_to_inbox(
             session, notice, title=rendered.title, body=rendered.body, now=now
         )
+        await self._log_inbox(session, notice, notification_id, now)
+
+    async def _log_inbox(
+        self, session: AsyncSession, notice: Notice, notification_id: str, now: datetime
+    ) -> None:
+        """The inbox entry on the delivery log."""
         sent = NotificationSent(
             notification_id=notification_id,
             user_id=notice.user_id,
