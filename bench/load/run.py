@@ -52,11 +52,11 @@ def _env_int(name: str, default: int) -> int:
 
 
 STEPS = [int(s) for s in os.environ.get("LOAD_STEPS", "1,2,4,8").split(",") if s.strip()]
-STEP_SECONDS = float(os.environ.get("LOAD_STEP_SECONDS", "90"))
+STEP_SECONDS = float(os.environ.get("LOAD_STEP_SECONDS", "120"))
 INVOICES = _env_int("LOAD_INVOICES", 24)
 FANOUT_USERS = _env_int("LOAD_FANOUT_USERS", 10_000)
 PHONE_EVERY = _env_int("LOAD_FANOUT_PHONE_EVERY", 10)
-WECHAT_RATE = float(os.environ.get("LOAD_WECHAT_RATE", "500"))
+WECHAT_RATE = float(os.environ.get("LOAD_WECHAT_RATE", "50"))
 # How long the alert may take before the bench reports what arrived by then.
 PATIENCE = float(os.environ.get("LOAD_FANOUT_PATIENCE", "1800"))
 VAR = Path(os.environ.get("LOAD_VAR_DIR") or ROOT / "var" / "load")
