@@ -12,6 +12,7 @@ from sampler import Window
 CORES = os.cpu_count() or 1
 GROWTH = 1.10  # a step that adds less than 10% claims per minute has passed the knee
 MAX_ERROR_RATE = 0.01
+BREAKING_ERROR_RATE = 0.05
 
 
 @dataclass
@@ -57,7 +58,8 @@ def knee(steps: list[Step]) -> int | None:
 
 
 def broken(steps: list[Step]) -> bool:
-    return knee(steps) is not None
+    """Past the knee and failing: no point loading it further."""
+    return knee(steps) is not None and steps[-1].error_rate > BREAKING_ERROR_RATE
 
 
 def step_line(step: Step) -> str:
