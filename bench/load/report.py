@@ -83,8 +83,8 @@ def steps_table(steps: list[Step]) -> list[str]:
         "| users | claims decided | claims/min | claims/min per core | requests/s | errors "
         "| p95 all routes (ms) | upload → verdict p95 (s) | submit → package p95 (s) "
         "| submit → instant decision p95 (s) | busiest process (CPU of one core) "
-        "| peak OCR lag | peak outbox backlog |",
-        "| " + " | ".join(["---"] * 13) + " |",
+        "| peak OCR lag | peak outbox backlog | machine load average |",
+        "| " + " | ".join(["---"] * 14) + " |",
     ]
     for step in steps:
         r, w = step.recorder, step.window
@@ -95,7 +95,8 @@ def steps_table(steps: list[Step]) -> list[str]:
             f"| {_ms(step.p95_all())} | {_s(percentile(r.upload_to_verdict, 0.95))} "
             f"| {_s(percentile(r.submit_to_package, 0.95))} "
             f"| {_s(percentile(r.submit_to_instant, 0.95))} | {_busiest(w)} "
-            f"| {w.peak_lag.get('ocr', 0):.0f} | {max(w.peak_outbox.values(), default=0):.0f} |"
+            f"| {w.peak_lag.get('ocr', 0):.0f} | {max(w.peak_outbox.values(), default=0):.0f} "
+            f"| {w.load_average:.1f} |"
         )
     return lines
 
@@ -169,6 +170,7 @@ def alert_table(alert: Any, wechat_rate: float) -> list[str]:
     mib = 1024 * 1024
     rows = [
         ("policyholders in the region", f"{alert.users:,}"),
+        ("machine load average meanwhile (2 cores)", f"{window.load_average:.1f}"),
         ("seeded (bulk SQL into intake and notify)", f"{alert.seed_seconds:.1f} s"),
         ("alert → every message queued", f"{alert.queued_seconds:.1f} s"),
         ("alert → every WeChat message at the stand-in", f"{alert.wechat_seconds:.1f} s"),

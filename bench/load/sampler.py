@@ -56,6 +56,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
 
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
 def rss_bytes(pid: int) -> int:
     try:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
@@ -72,6 +76,12 @@ class Window:
     peak_lag: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     peak_outbox: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     seconds: float = 0.0
+    # The machine's 1-minute load average, sampled: how much else wanted the cores meanwhile.
+    loads: list[float] = field(default_factory=list)
+
+    @property
+    def load_average(self) -> float:
+        return sum(self.loads) / len(self.loads) if self.loads else float("nan")
 
 
 class Sampler:
@@ -106,6 +116,7 @@ class Sampler:
     async def run(self, client: httpx.AsyncClient, every: float = 1.0) -> None:
         """Peaks of memory, lag and backlog, sampled until cancelled."""
         while True:
+            self.window.loads.append(load_average())
             for pid, name in list(self.pids.items()):
                 rss = rss_bytes(pid)
                 self.window.peak_rss[name] = max(self.window.peak_rss[name], rss)
