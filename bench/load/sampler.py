@@ -15,7 +15,7 @@ import httpx
 TICK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 _SAMPLE = re.compile(
-    r"^(lipei_consumer_lag_messages|lipei_outbox_pending_events)\{([^}]*)\}\s+(\S+)"
+    r"^(lipei_consumer_lag_messages|lipei_outbox_pending_events)(?:\{([^}]*)\})?\s+(\S+)"
 )
 _LABEL = re.compile(r'(\w+)="([^"]*)"')
 
@@ -134,7 +134,7 @@ class Sampler:
             match = _SAMPLE.match(line)
             if not match:
                 continue
-            labels = dict(_LABEL.findall(match.group(2)))
+            labels = dict(_LABEL.findall(match.group(2) or ""))
             value = float(match.group(3))
             if match.group(1) == "lipei_consumer_lag_messages":
                 lag[labels.get("group", service)] += value
