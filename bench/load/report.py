@@ -219,7 +219,7 @@ def render(steps: list[Step], alert: Any, wechat_rate: float) -> str:
         if at:
             growth = steps[at].claims_per_minute / max(best.claims_per_minute, 1e-9) - 1
             out.append(
-                f"Knee: {best.concurrency} concurrent policyholders, "
+                f"Knee: {best.concurrency} concurrent users, "
                 f"{best.claims_per_minute:.1f} claims/min; at {steps[at].concurrency} "
                 f"claims/min grew {growth:+.0%} "
                 f"while p95 went {_ms(best.p95_all())} → {_ms(steps[at].p95_all())} ms "
