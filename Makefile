@@ -11,7 +11,7 @@ TOOL_PACKAGES := tools/lipei-dev tools/lipei-testing tools/ocr-synth
 PACKAGES := $(SERVICE_PACKAGES) $(TOOL_PACKAGES)
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint fmt bench fuzz lock asyncapi clean
+.PHONY: install run test lint fmt bench load fuzz lock asyncapi clean
 
 install: $(STAMP)
 
@@ -44,6 +44,11 @@ fmt: install
 bench: install
 	bash scripts/ensure-tools.sh
 	$(BIN)/python bench/run.py
+
+# The whole platform under rising load until the knee, then a disaster alert to a region
+# (sizes: LOAD_* variables, see bench/load/run.py; ports LIPEI_PORT_BASE, LIPEI_BROKER_PORT).
+load: install
+	$(BIN)/python bench/load/run.py
 
 # schemathesis over the gateway's merged OpenAPI document, deeper than the pass in `make test`.
 fuzz: install

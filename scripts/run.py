@@ -2,8 +2,10 @@
 
 Starts the local broker (unless KAFKA_BOOTSTRAP_SERVERS names one), the provider stand-ins, the
 services on SQLite and local storage under ./var, the gateway and the web console, seeds the dev
-insurer, and prints the gateway's and the console's URLs. Ctrl-C stops every child; a second run
-finds its data again in ./var.
+insurer, and prints the gateway's and the console's URLs. Ctrl-C stops every child; a second run finds its data again in ./var.
+
+LIPEI_PORT_BASE (default 8000) moves every port, LIPEI_BROKER_PORT (default 9092) the broker's,
+and LIPEI_VAR_DIR (default ./var) the data: several platforms can run side by side.
 """
 
 from __future__ import annotations
@@ -19,20 +21,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
-PYTHON = sys.executable
-GATEWAY_URL = "http://127.0.0.1:8000"
-CONSOLE_PORT = 8007
+from lipei_dev.ports import Ports
 
-SERVICES = {  # package: port
-    "intake_service": 8001,
-    "ocr_service": 8002,
-    "tracking_service": 8003,
-    "notify_service": 8004,
-    "butler_service": 8006,
-    "assessment_service": 8005,
-}
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("LIPEI_VAR_DIR") or ROOT / "var").resolve()
+PYTHON = sys.executable
+PORTS = Ports.from_env()
+GATEWAY_URL = PORTS.gateway_url
 
 
 def dev_keys() -> dict[str, str]:
@@ -84,7 +79,7 @@ class Children:
             preexec_fn=lambda: die_with_parent(parent),
         )
         self.procs.append((name, proc))
-        print(f"  started {name} (pid {proc.pid}, log var/logs/{name}.log)")
+        print(f"  started {name} (pid {proc.pid}, log {VAR / 'logs' / name}.log)")
 
     def run_once(self, name: str, args: list[str], env: dict[str, str]) -> None:
         result = subprocess.run(
@@ -114,7 +109,7 @@ def wait_healthy(url: str, children: Children, timeout: float = 90) -> None:
     while time.monotonic() < deadline:
         dead = children.exited()
         if dead:
-            raise SystemExit(f"{', '.join(dead)} stopped during start-up; see var/logs/")
+            raise SystemExit(f"{', '.join(dead)} stopped during start-up; see {VAR / 'logs'}")
         try:
             with urllib.request.urlopen(url, timeout=1) as response:
                 if response.status == 200:
@@ -122,7 +117,7 @@ def wait_healthy(url: str, children: Children, timeout: float = 90) -> None:
         except OSError:
             pass
         time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer within {timeout:.0f} s; see var/logs/")
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s; see {VAR / 'logs'}")
 
 
 def main() -> int:
@@ -141,18 +136,21 @@ def main() -> int:
         if not bootstrap:
             from lipei_dev.broker import port_open
 
-            if port_open("127.0.0.1", 9092):
+            if port_open("127.0.0.1", PORTS.broker):
                 raise SystemExit(
-                    "port 9092 is taken: stop what uses it, or set "
-                    "KAFKA_BOOTSTRAP_SERVERS to use that Kafka"
+                    f"port {PORTS.broker} is taken: stop what uses it, set LIPEI_BROKER_PORT, "
+                    "or set KAFKA_BOOTSTRAP_SERVERS to use that Kafka"
                 )
-            bootstrap = "127.0.0.1:9092"
-            children.start("broker", [PYTHON, "-m", "lipei_dev.broker", "--port", "9092"], {})
+            bootstrap = f"127.0.0.1:{PORTS.broker}"
+            children.start(
+                "broker", [PYTHON, "-m", "lipei_dev.broker", "--port", str(PORTS.broker)], {}
+            )
         common = {
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "STORAGE_URL": str(VAR / "documents"),
             "FIELDS_PRIVATE_KEY": keys["fields_private_key"],
             "FIELDS_PUBLIC_KEY": keys["fields_public_key"],
+            **PORTS.provider_env(),
         }
         if has_module("lipei_dev.standins.__main__"):
             children.start(
@@ -162,13 +160,13 @@ def main() -> int:
                     "-m",
                     "lipei_dev.standins",
                     "--wechat-port",
-                    "8010",
+                    str(PORTS.wechat),
                     "--tencentcloud-port",
-                    "8011",
+                    str(PORTS.tencentcloud),
                 ],
                 {},
             )
-        for package, port in SERVICES.items():
+        for package, port in PORTS.services.items():
             env = {
                 **common,
                 "PORT": str(port),
@@ -178,12 +176,12 @@ def main() -> int:
                 children.run_once("intake migrate", [PYTHON, "-m", package, "migrate"], env)
                 children.run_once("seed", [PYTHON, "-m", "intake_service.seed"], env)
             children.start(package, [PYTHON, "-m", package, "serve"], env)
-        gateway_env = {**common, "PORT": "8000"}
+        gateway_env = {**common, **PORTS.gateway_env()}
         children.start("gateway", [PYTHON, "-m", "gateway"], gateway_env)
         # the console keeps no data: it calls the gateway with the logged-in person's token
-        console_env = {"PORT": str(CONSOLE_PORT), "GATEWAY_URL": GATEWAY_URL}
+        console_env = {"PORT": str(PORTS.console), "GATEWAY_URL": GATEWAY_URL}
         children.start("console", [PYTHON, "-m", "console", "serve"], console_env)
-        for port in (*SERVICES.values(), CONSOLE_PORT):
+        for port in (*PORTS.services.values(), PORTS.console):
             wait_healthy(f"http://127.0.0.1:{port}/healthz", children)
         wait_healthy(f"{GATEWAY_URL}/healthz", children)
         print(f"\nLipei is up: {GATEWAY_URL}  (OpenAPI: {GATEWAY_URL}/openapi.json)")
@@ -193,13 +191,14 @@ def main() -> int:
         )
         print('Log in with POST /api/v1/session {"code": "dev:alice"}. Ctrl-C stops everything.')
         print(
-            "Metrics: http://127.0.0.1:<port>/metrics of each service, the gateway's on :8009; "
-            "JSON log lines in var/logs/ (LOG_FORMAT=text for plain ones)."
+            "Metrics: http://127.0.0.1:<port>/metrics of each service, the gateway's on "
+            f":{PORTS.gateway_metrics}; JSON log lines in {VAR / 'logs'} (LOG_FORMAT=text for "
+            "plain ones)."
         )
         while True:
             dead = children.exited()
             if dead:
-                print(f"{', '.join(dead)} stopped unexpectedly; see var/logs/. Stopping.")
+                print(f"{', '.join(dead)} stopped unexpectedly; see {VAR / 'logs'}. Stopping.")
                 return 1
             time.sleep(1)
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@ bad values, outages (retried, then reported as transient) and signatures."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -165,3 +166,27 @@ async def test_an_http_4xx_is_permanent_and_not_retried(world: World) -> None:
     assert (outcome.ok, outcome.permanent) == (False, True)
     assert (outcome.error or "").startswith("HTTP 404")
     await senders.close()
+
+
+async def test_over_wechats_rate_limit_a_send_is_refused_and_a_paced_sender_keeps_under_it(
+    world: World,
+) -> None:
+    world.wechat.rate_limit_per_second = 5
+    unpaced = world.senders(provider_retries=0)
+    outcomes = await asyncio.gather(
+        *(unpaced.wechat(openid=f"o-{n}", template_id="t-1", data=DATA) for n in range(20))
+    )
+    refused = [o for o in outcomes if not o.ok]
+    assert refused and all("45011" in (o.error or "") and not o.permanent for o in refused)
+    await unpaced.close()
+
+    await asyncio.sleep(1.2)  # the stand-in's second of allowance comes back
+    world.wechat.rate_limited = 0
+    paced = world.senders(provider_retries=0, wechat_rate_per_second=5)
+    outcomes = await asyncio.gather(
+        *(paced.wechat(openid=f"p-{n}", template_id="t-1", data=DATA) for n in range(10))
+    )
+    assert all(o.ok for o in outcomes)
+    assert world.wechat.rate_limited == 0
+    assert len({m.touser for m in world.wechat.messages if m.touser.startswith("p-")}) == 10
+    await paced.close()

@@ -16,6 +16,7 @@ from notify_service.api import router
 from notify_service.channels.senders import Senders
 from notify_service.dispatcher import Dispatcher
 from notify_service.domain.escalation import EscalationPolicy
+from notify_service.fanout import FanOut
 from notify_service.handlers import Handlers
 from notify_service.intake_client import IntakeClient
 from notify_service.notices import Notices
@@ -33,13 +34,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         voice_after=timedelta(hours=settings.escalate_voice_after_hours),
     )
     intake = IntakeClient.from_settings(settings)
-    handlers = Handlers(runtime, settings, Notices(runtime.outbox, policy), intake)
+    notices = Notices(runtime.outbox, policy)
+    handlers = Handlers(runtime, settings, notices, intake)
     runtime.add_consumer(CONSUMER, handlers.subscriptions())
+    fanout = FanOut(runtime, settings, notices, intake)
+    runtime.add_loop("notify-alert-fanout", fanout.run)
     senders = Senders(settings)
     dispatcher = Dispatcher(runtime, settings, policy, senders)
     runtime.add_loop("notify-dispatch", dispatcher.run)
     app = service_app(title="Lipei notify-service", runtime=runtime, routers=[router])
     app.state.dispatcher = dispatcher
+    app.state.fanout = fanout
 
     async def hold_clients() -> None:
         """Keeps the HTTP clients for the service's lifetime and closes them when it stops."""

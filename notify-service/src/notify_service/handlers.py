@@ -17,7 +17,6 @@ from lipei.events import (
     ConversationMessagePosted,
     DocumentRejected,
 )
-from lipei.messaging.consumer import PermanentError
 from lipei.messaging.envelope import Envelope
 from lipei.messaging.subscriptions import Subscriptions
 from lipei.runtime import ServiceRuntime
@@ -32,7 +31,7 @@ from notify_service.domain.labels import (
 from notify_service.domain.masking import short_ref
 from notify_service.domain.notice import Notice
 from notify_service.domain.status_notices import status_notice
-from notify_service.intake_client import IntakeClient, IntakeRefused
+from notify_service.intake_client import IntakeClient
 from notify_service.notices import Notices
 from notify_service.settings import Settings
 
@@ -183,26 +182,17 @@ class Handlers:
             "tips": alert_tips(event.kind),
             "valid_until": local_text(event.valid_until),
         }
-        try:
-            users = await self.intake.policyholders(event.region_codes)
-        except IntakeRefused as exc:
-            raise PermanentError(str(exc)) from exc
-        for user_id in users:
-            notice = Notice(
-                source_event_id=envelope.id,
-                user_id=user_id,
-                template="disaster_alert",
-                params=params,
-                trigger=envelope.type,
-                claim_id=None,
-            )
-            await self.notices.notify(
-                session,
-                notice,
-                channels=["wechat", "sms"],
-                now=now,
-                expires_at=event.valid_until,
-            )
+        # The policyholders are reached by the fan-out loop, a chunk per transaction: a whole
+        # region in this one would hold up every claim event behind it.
+        await store.add_fanout(
+            session,
+            source_event_id=envelope.id,
+            region_codes=list(event.region_codes),
+            params=params,
+            trigger=envelope.type,
+            valid_until=event.valid_until,
+            now=now,
+        )
 
     async def message_posted(
         self, session: AsyncSession, event: ConversationMessagePosted, envelope: Envelope

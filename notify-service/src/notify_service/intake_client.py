@@ -9,6 +9,9 @@ import httpx
 from lipei.web import INTERNAL_TOKEN_HEADER
 from notify_service.settings import Settings
 
+# intake's largest page.
+PAGE_SIZE = 100
+
 
 class IntakeRefused(Exception):
     """intake answered 4xx: asking again will not help."""
@@ -38,9 +41,15 @@ class IntakeClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def policyholder_page(self, region_code: str, cursor: str | None) -> PolicyholderPage:
-        """One page of the users whose policies cover `region_code` today."""
-        params = {"region_code": region_code, **({"cursor": cursor} if cursor else {})}
+    async def policyholder_page(
+        self, region_code: str, cursor: str | None, limit: int = PAGE_SIZE
+    ) -> PolicyholderPage:
+        """One page (up to `limit`) of the users whose policies cover `region_code` today."""
+        params = {
+            "region_code": region_code,
+            "limit": str(min(limit, PAGE_SIZE)),
+            **({"cursor": cursor} if cursor else {}),
+        }
         response = await self._http.get(
             "/internal/v1/policyholders", params=params, headers=self._headers
         )
@@ -52,16 +61,3 @@ class IntakeClient:
             user_ids=[str(item["user_id"]) for item in page.get("items", [])],
             next_cursor=page.get("next_cursor") or None,
         )
-
-    async def policyholders(self, region_codes: list[str]) -> list[str]:
-        """Users whose policies cover any of the regions, each once, in the order found."""
-        users: dict[str, None] = {}
-        for region in region_codes:
-            cursor: str | None = None
-            while True:
-                page = await self.policyholder_page(region, cursor)
-                users.update(dict.fromkeys(page.user_ids))
-                cursor = page.next_cursor
-                if not cursor:
-                    break
-        return list(users)

@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Index,
     Integer,
     MetaData,
     String,
@@ -82,6 +83,9 @@ deliveries = Table(
     Column("reminder_id", String(64), nullable=True, index=True),
     # pending → sending → sent | failed; or skipped, cancelled, expired.
     Column("status", String(16), nullable=False, index=True),
+    # "claim" (reminders and claim news) goes before "bulk" (regional alerts): a fan-out to a
+    # whole region never holds back the message a user is waiting for.
+    Column("lane", String(8), nullable=False, default="claim", server_default="claim"),
     Column("due_at", UtcDateTime, nullable=False, index=True),
     Column("expires_at", UtcDateTime, nullable=True),
     Column("attempts", Integer, nullable=False, default=0),
@@ -89,6 +93,26 @@ deliveries = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("claimed_at", UtcDateTime, nullable=True),
     Column("sent_at", UtcDateTime, nullable=True),
+    Index("ix_deliveries_lane_due", "status", "lane", "due_at"),
+)
+
+# A regional alert on its way to the region's policyholders, a chunk per transaction: where it
+# got to (region, intake's cursor) is committed with each chunk's notices, so a restart goes on
+# from there and the alert's Kafka consumer is free again at once.
+alert_fanouts = Table(
+    "alert_fanouts",
+    metadata,
+    Column("source_event_id", String(64), primary_key=True),
+    Column("region_codes", JSON, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("trigger", String(128), nullable=False),
+    Column("valid_until", UtcDateTime, nullable=False),
+    Column("region_index", Integer, nullable=False, default=0),
+    Column("cursor", String(200), nullable=True),
+    # Users given the alert so far (each once, whichever regions list them).
+    Column("users_reached", Integer, nullable=False, default=0),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True, index=True),
 )
 
 # The in-app inbox: every notice, whatever the channels.

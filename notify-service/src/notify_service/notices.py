@@ -4,8 +4,8 @@ or republished event adds nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,8 @@ from notify_service import store
 from notify_service.domain.escalation import EscalationPolicy, Reminder, next_due_at, resolves
 from notify_service.domain.notice import Notice
 from notify_service.domain.templates import render
+
+CHANNEL_STAGGER = timedelta(milliseconds=1)
 
 
 class Notices:
@@ -41,6 +43,45 @@ class Notices:
             await store.add_delivery(
                 session, notice, channel=channel, now=now, expires_at=expires_at
             )
+
+    async def notify_many(
+        self,
+        session: AsyncSession,
+        notices: Sequence[Notice],
+        *,
+        channels: Iterable[str],
+        now: datetime,
+        expires_at: datetime | None,
+        lane: str,
+    ) -> int:
+        """`notify` for many users of one notice text (a regional alert) in a few statements;
+        a user who already has it gets nothing more. Returns how many users are new to it."""
+        if not notices:
+            return 0
+        rendered = render(notices[0].template, notices[0].params)
+        added = await store.add_to_inbox_many(
+            session, notices, title=rendered.title, body=rendered.body, now=now
+        )
+        for notice, notification_id in added:
+            await self._log_inbox(session, notice, notification_id, now)
+        # Each channel due a moment before the next (none later than now): a user's WeChat
+        # message (free, and read first) goes before their SMS, and a daily cap keeps it.
+        # A message only on channels the user can be reached on now: most of a region gave no
+        # phone number, and a row per user to skip would only slow the alert down.
+        channels = list(channels)
+        users = [n.user_id for n in notices]
+        for order, channel in enumerate(channels):
+            reachable = await store.reachable(session, users, channel)
+            await store.add_deliveries(
+                session,
+                [n for n in notices if n.user_id in reachable],
+                channel=channel,
+                now=now,
+                due_at=now - (len(channels) - 1 - order) * CHANNEL_STAGGER,
+                expires_at=expires_at,
+                lane=lane,
+            )
+        return len(added)
 
     async def start_reminder(
         self, session: AsyncSession, notice: Notice, *, event_at: datetime, now: datetime
@@ -92,6 +133,12 @@ class Notices:
         notification_id = await store.add_to_inbox(
             session, notice, title=rendered.title, body=rendered.body, now=now
         )
+        await self._log_inbox(session, notice, notification_id, now)
+
+    async def _log_inbox(
+        self, session: AsyncSession, notice: Notice, notification_id: str, now: datetime
+    ) -> None:
+        """The inbox entry on the delivery log."""
         sent = NotificationSent(
             notification_id=notification_id,
             user_id=notice.user_id,

@@ -53,21 +53,36 @@ class Outcomes:
             )
             await self.ladder.unreachable(session, row, decision.reason or "not sent", now)
 
+    async def record_many(
+        self, session: AsyncSession, results: list[tuple[Record, Outcome]], now: datetime
+    ) -> None:
+        """`record` for a batch: the sent ones in one statement, the others one by one."""
+        sent = [row for row, outcome in results if outcome.ok]
+        await store.sent_many(session, [row.delivery_id for row in sent], at=now)
+        for row in sent:
+            await self.outbox.add(session, self._sent_event(row, now))
+        for row, outcome in results:
+            if not outcome.ok:
+                await self.record(session, row, outcome, now)
+
+    @staticmethod
+    def _sent_event(row: Record, now: datetime) -> NotificationSent:
+        return NotificationSent(
+            notification_id=row.delivery_id,
+            user_id=row.user_id,
+            channel=row.channel,
+            trigger=row.trigger,
+            claim_id=row.claim_id,
+            at=now,
+        )
+
     async def record(
         self, session: AsyncSession, row: Record, outcome: Outcome, now: datetime
     ) -> None:
         """The provider's answer to the attempt that claimed `row`."""
         if outcome.ok:
             await store.sent(session, row.delivery_id, at=now)
-            sent = NotificationSent(
-                notification_id=row.delivery_id,
-                user_id=row.user_id,
-                channel=row.channel,
-                trigger=row.trigger,
-                claim_id=row.claim_id,
-                at=now,
-            )
-            await self.outbox.add(session, sent)
+            await self.outbox.add(session, self._sent_event(row, now))
             return
         error = outcome.error or "unknown error"
         if outcome.consent_refused:

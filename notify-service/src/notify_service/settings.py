@@ -66,6 +66,16 @@ class Settings(ServiceSettings):
     ops_phone_number: str = Field(default="", validation_alias="NOTIFY_OPS_PHONE_NUMBER")
 
     dispatch_poll_seconds: float = 1.0
+    # Messages planned and claimed per round, and provider calls in flight at once.
+    dispatch_batch: int = Field(default=100, ge=1, le=2000)
+    dispatch_concurrency: int = Field(default=16, ge=1, le=256)
+    # Sends per second each provider allows this application (0: no pacing). Paced sends wait
+    # their turn rather than run into the provider's rate-limit error.
+    wechat_rate_per_second: float = Field(default=0.0, ge=0)
+    sms_rate_per_second: float = Field(default=0.0, ge=0)
+    voice_rate_per_second: float = Field(default=0.0, ge=0)
+    # Policyholders written per transaction while a regional alert fans out.
+    alert_chunk: int = Field(default=250, ge=1, le=10000)
 
     @model_validator(mode="after")
     def _voice_after_sms(self) -> "Settings":

@@ -14,10 +14,21 @@ from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_service.domain.notice import Notice
-from notify_service.models import claim_owners, deliveries, inbox, recipients, reminders
+from notify_service.models import (
+    alert_fanouts,
+    claim_owners,
+    deliveries,
+    inbox,
+    recipients,
+    reminders,
+)
 
 # A stored row, read by column name.
 Record = Row[*tuple[Any, ...]]
+# Dispatch order: claim reminders and claim news, then regional alerts.
+LANES = ("claim", "bulk")
+# Bound parameters per `IN (...)` (SQLite allows 32,766; PostgreSQL 65,535).
+KEYS_PER_QUERY = 900
 
 
 class RecipientChanges(TypedDict, total=False):
@@ -125,6 +136,36 @@ async def add_to_inbox(
         )
     )
     return notification_id
+
+
+async def add_to_inbox_many(
+    session: AsyncSession, notices: Sequence[Notice], *, title: str, body: str, now: datetime
+) -> list[tuple[Notice, str]]:
+    """`add_to_inbox` for many notices of one rendered text, skipping those already in;
+    returns each new one with its notification id."""
+    keys = [dedupe_key(n.source_event_id, "inbox", n.user_id) for n in notices]
+    known = await _existing_keys(session, inbox.c.dedupe_key, keys)
+    added = [
+        (n, str(uuid.uuid4())) for n, key in zip(notices, keys, strict=True) if key not in known
+    ]
+    if added:
+        await session.execute(
+            inbox.insert(),
+            [
+                {
+                    "notification_id": notification_id,
+                    "dedupe_key": dedupe_key(n.source_event_id, "inbox", n.user_id),
+                    "user_id": n.user_id,
+                    "template": n.template,
+                    "title": title,
+                    "body": body,
+                    "claim_id": n.claim_id,
+                    "created_at": now,
+                }
+                for n, notification_id in added
+            ],
+        )
+    return added
 
 
 async def inbox_page(
@@ -268,65 +309,182 @@ async def add_delivery(
         return False
     await session.execute(
         deliveries.insert().values(
-            delivery_id=str(uuid.uuid4()),
-            dedupe_key=key,
-            user_id=notice.user_id,
-            channel=channel,
-            template=notice.template,
-            params=notice.params,
-            trigger=notice.trigger,
-            claim_id=notice.claim_id,
-            reminder_id=reminder_id,
-            status="pending",
-            due_at=now,
-            expires_at=expires_at,
-            attempts=0,
-            created_at=now,
+            _delivery_values(notice, channel, now, reminder_id=reminder_id, expires_at=expires_at)
         )
     )
     return True
 
 
-async def due_delivery_ids(session: AsyncSession, now: datetime, limit: int) -> list[str]:
-    found = await session.execute(
-        select(deliveries.c.delivery_id)
-        .where(deliveries.c.status == "pending", deliveries.c.due_at <= now)
-        .order_by(deliveries.c.due_at)
-        .limit(limit)
-    )
-    return [r.delivery_id for r in found]
+def _delivery_values(
+    notice: Notice,
+    channel: str,
+    now: datetime,
+    *,
+    reminder_id: str | None = None,
+    expires_at: datetime | None = None,
+    lane: str = "claim",
+) -> dict[str, Any]:
+    return {
+        "delivery_id": str(uuid.uuid4()),
+        "dedupe_key": dedupe_key(notice.source_event_id, channel, notice.user_id),
+        "user_id": notice.user_id,
+        "channel": channel,
+        "template": notice.template,
+        "params": notice.params,
+        "trigger": notice.trigger,
+        "claim_id": notice.claim_id,
+        "reminder_id": reminder_id,
+        "status": "pending",
+        "lane": lane,
+        "due_at": now,
+        "expires_at": expires_at,
+        "attempts": 0,
+        "created_at": now,
+    }
 
 
-async def pending_delivery(session: AsyncSession, delivery_id: str) -> Record | None:
-    found = await session.execute(
-        select(deliveries).where(
-            deliveries.c.delivery_id == delivery_id, deliveries.c.status == "pending"
+async def _existing_keys(session: AsyncSession, column: Any, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        found.update(r[0] for r in await session.execute(select(column).where(column.in_(chunk))))
+    return found
+
+
+async def add_deliveries(
+    session: AsyncSession,
+    notices: Sequence[Notice],
+    *,
+    channel: str,
+    now: datetime,
+    due_at: datetime,
+    expires_at: datetime | None,
+    lane: str,
+) -> int:
+    """`add_delivery` for many notices in a few statements; returns how many were new."""
+    keys = [dedupe_key(n.source_event_id, channel, n.user_id) for n in notices]
+    known = await _existing_keys(session, deliveries.c.dedupe_key, keys)
+    rows = [
+        {**_delivery_values(n, channel, now, expires_at=expires_at, lane=lane), "due_at": due_at}
+        for n, key in zip(notices, keys, strict=True)
+        if key not in known
+    ]
+    if rows:
+        await session.execute(deliveries.insert(), rows)
+    return len(rows)
+
+
+async def due_delivery_ids(
+    session: AsyncSession, now: datetime, limit: int, lanes: Sequence[str] = LANES
+) -> list[str]:
+    """Due messages of the lanes, in the lanes' order: the claim lane's first."""
+    ids: list[str] = []
+    for lane in lanes:
+        if len(ids) >= limit:
+            break
+        found = await session.execute(
+            select(deliveries.c.delivery_id)
+            .where(
+                deliveries.c.status == "pending",
+                deliveries.c.lane == lane,
+                deliveries.c.due_at <= now,
+            )
+            .order_by(deliveries.c.due_at)
+            .limit(limit - len(ids))
         )
-    )
-    return found.first()
+        ids.extend(r.delivery_id for r in found)
+    return ids
 
 
-async def sent_since(session: AsyncSession, user_id: str, since: datetime) -> int:
-    result = await session.execute(
-        select(func.count())
-        .select_from(deliveries)
-        .where(
-            deliveries.c.user_id == user_id,
-            deliveries.c.status == "sent",
-            deliveries.c.sent_at >= since,
+async def pending_deliveries(session: AsyncSession, delivery_ids: list[str]) -> list[Record]:
+    """Those of the messages still pending, in the order asked."""
+    found: dict[str, Record] = {}
+    for start in range(0, len(delivery_ids), KEYS_PER_QUERY):
+        chunk = delivery_ids[start : start + KEYS_PER_QUERY]
+        rows = await session.execute(
+            select(deliveries).where(
+                deliveries.c.delivery_id.in_(chunk), deliveries.c.status == "pending"
+            )
         )
-    )
-    return int(result.scalar_one())
+        found.update((r.delivery_id, r) for r in rows)
+    return [found[i] for i in delivery_ids if i in found]
 
 
-async def claim_delivery(session: AsyncSession, row: Record, *, claimed_at: datetime) -> bool:
-    """pending → sending; False when another replica claimed it first."""
-    claimed = await session.execute(
-        update(deliveries)
-        .where(deliveries.c.delivery_id == row.delivery_id, deliveries.c.status == "pending")
-        .values(status="sending", claimed_at=claimed_at, attempts=row.attempts + 1)
-    )
-    return getattr(claimed, "rowcount", 0) == 1
+async def recipients_of(session: AsyncSession, user_ids: set[str]) -> dict[str, Record]:
+    found: dict[str, Record] = {}
+    users = sorted(user_ids)
+    for start in range(0, len(users), KEYS_PER_QUERY):
+        chunk = users[start : start + KEYS_PER_QUERY]
+        rows = await session.execute(select(recipients).where(recipients.c.user_id.in_(chunk)))
+        found.update((r.user_id, r) for r in rows)
+    return found
+
+
+async def sent_counts_since(
+    session: AsyncSession, user_ids: set[str], since: datetime
+) -> dict[str, int]:
+    """`sent_since` for many users at once."""
+    counts: dict[str, int] = {}
+    users = sorted(user_ids)
+    for start in range(0, len(users), KEYS_PER_QUERY):
+        chunk = users[start : start + KEYS_PER_QUERY]
+        rows = await session.execute(
+            select(deliveries.c.user_id, func.count())
+            .where(
+                deliveries.c.user_id.in_(chunk),
+                deliveries.c.status == "sent",
+                deliveries.c.sent_at >= since,
+            )
+            .group_by(deliveries.c.user_id)
+        )
+        counts.update((str(user), int(count)) for user, count in rows)
+    return counts
+
+
+async def reachable(session: AsyncSession, user_ids: list[str], channel: str) -> set[str]:
+    """The users with a way to get a message on `channel` now (a WeChat subscription, a
+    phone number) and the channel on."""
+    wanted = {
+        "wechat": (
+            recipients.c.wechat_openid.is_not(None),
+            recipients.c.wechat_refused_at.is_(None),
+            recipients.c.wechat_on.is_(True),
+        ),
+        "sms": (recipients.c.phone_number.is_not(None), recipients.c.sms_on.is_(True)),
+        "voice": (recipients.c.phone_number.is_not(None), recipients.c.voice_on.is_(True)),
+    }[channel]
+    found: set[str] = set()
+    for start in range(0, len(user_ids), KEYS_PER_QUERY):
+        chunk = user_ids[start : start + KEYS_PER_QUERY]
+        rows = await session.execute(
+            select(recipients.c.user_id).where(recipients.c.user_id.in_(chunk), *wanted)
+        )
+        found.update(r[0] for r in rows)
+    return found
+
+
+async def claim_deliveries(
+    session: AsyncSession, rows: Sequence[Record], *, claimed_at: datetime
+) -> set[str]:
+    """`claim_delivery` for many: returns the ids this call claimed (not another replica)."""
+    claimed: set[str] = set()
+    for start in range(0, len(rows), KEYS_PER_QUERY):
+        chunk = rows[start : start + KEYS_PER_QUERY]
+        ids = [r.delivery_id for r in chunk]
+        await session.execute(
+            update(deliveries)
+            .where(deliveries.c.delivery_id.in_(ids), deliveries.c.status == "pending")
+            .values(status="sending", claimed_at=claimed_at, attempts=deliveries.c.attempts + 1)
+        )
+        mine = await session.execute(
+            select(deliveries.c.delivery_id).where(
+                deliveries.c.delivery_id.in_(ids),
+                deliveries.c.status == "sending",
+                deliveries.c.claimed_at == claimed_at,
+            )
+        )
+        claimed.update(r[0] for r in mine)
+    return claimed
 
 
 async def stale_claims(session: AsyncSession, claimed_before: datetime) -> Sequence[Record]:
@@ -370,5 +528,88 @@ async def sent(session: AsyncSession, delivery_id: str, *, at: datetime) -> None
     await _set(session, delivery_id, status="sent", sent_at=at, last_error=None)
 
 
+async def sent_many(session: AsyncSession, delivery_ids: list[str], *, at: datetime) -> None:
+    for start in range(0, len(delivery_ids), KEYS_PER_QUERY):
+        chunk = delivery_ids[start : start + KEYS_PER_QUERY]
+        await session.execute(
+            update(deliveries)
+            .where(deliveries.c.delivery_id.in_(chunk))
+            .values(status="sent", sent_at=at, last_error=None)
+        )
+
+
 async def retry_at(session: AsyncSession, delivery_id: str, due_at: datetime, error: str) -> None:
     await _set(session, delivery_id, status="pending", due_at=due_at, last_error=error)
+
+
+# --- regional alert fan-outs -----------------------------------------------------------------
+
+
+async def add_fanout(
+    session: AsyncSession,
+    *,
+    source_event_id: str,
+    region_codes: list[str],
+    params: dict[str, str],
+    trigger: str,
+    valid_until: datetime,
+    now: datetime,
+) -> bool:
+    """An alert to fan out, unless this event already started one."""
+    known = select(alert_fanouts.c.source_event_id).where(
+        alert_fanouts.c.source_event_id == source_event_id
+    )
+    if await _exists(session, known):
+        return False
+    await session.execute(
+        alert_fanouts.insert().values(
+            source_event_id=source_event_id,
+            region_codes=region_codes,
+            params=params,
+            trigger=trigger,
+            valid_until=valid_until,
+            region_index=0,
+            cursor=None,
+            users_reached=0,
+            created_at=now,
+        )
+    )
+    return True
+
+
+async def open_fanouts(session: AsyncSession) -> Sequence[Record]:
+    found = await session.execute(
+        select(alert_fanouts)
+        .where(alert_fanouts.c.finished_at.is_(None))
+        .order_by(alert_fanouts.c.created_at)
+    )
+    return found.all()
+
+
+async def fanout_moved(
+    session: AsyncSession,
+    row: Record,
+    *,
+    region_index: int,
+    cursor: str | None,
+    reached: int,
+    finished_at: datetime | None,
+) -> bool:
+    """Where the fan-out got to, unless another replica moved it first (False then)."""
+    moved = await session.execute(
+        update(alert_fanouts)
+        .where(
+            alert_fanouts.c.source_event_id == row.source_event_id,
+            alert_fanouts.c.region_index == row.region_index,
+            alert_fanouts.c.cursor.is_(None)
+            if row.cursor is None
+            else alert_fanouts.c.cursor == row.cursor,
+        )
+        .values(
+            region_index=region_index,
+            cursor=cursor,
+            users_reached=row.users_reached + reached,
+            finished_at=finished_at,
+        )
+    )
+    return getattr(moved, "rowcount", 0) == 1

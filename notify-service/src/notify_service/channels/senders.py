@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import httpx
 
 from notify_service.channels.base import Outcome, with_retries
 from notify_service.channels.tencentcloud import SmsSender, TencentCloudClient, VoiceSender
 from notify_service.channels.wechat import WeChatSender
+from notify_service.pacing import Pacer
 from notify_service.settings import Settings
 
 
@@ -19,6 +22,11 @@ class Senders:
             httpx.AsyncClient(base_url=settings.tencentcloud_vms_url, timeout=timeout),
         ]
         wechat_client, sms_client, vms_client = self._clients
+        self._pacers = {
+            "wechat": Pacer(settings.wechat_rate_per_second),
+            "sms": Pacer(settings.sms_rate_per_second),
+            "voice": Pacer(settings.voice_rate_per_second),
+        }
         self._retries = settings.provider_retries
         self._backoff = settings.provider_backoff_seconds
         self._wechat = WeChatSender(
@@ -46,29 +54,36 @@ class Senders:
     async def wechat(
         self, *, openid: str, template_id: str, data: dict[str, dict[str, str]]
     ) -> Outcome:
-        return await with_retries(
+        return await self._paced(
+            "wechat",
             lambda: self._wechat.send(openid=openid, template_id=template_id, data=data),
-            retries=self._retries,
-            backoff_seconds=self._backoff,
         )
 
     async def sms(self, *, phone_number: str, template_id: str, params: list[str]) -> Outcome:
-        return await with_retries(
+        return await self._paced(
+            "sms",
             lambda: self._sms.send(
                 phone_number=phone_number, template_id=template_id, params=params
             ),
-            retries=self._retries,
-            backoff_seconds=self._backoff,
         )
 
     async def voice(self, *, phone_number: str, template_id: str, params: list[str]) -> Outcome:
-        return await with_retries(
+        return await self._paced(
+            "voice",
             lambda: self._voice.send(
                 phone_number=phone_number, template_id=template_id, params=params
             ),
-            retries=self._retries,
-            backoff_seconds=self._backoff,
         )
+
+    async def _paced(self, channel: str, call: Callable[[], Awaitable[Outcome]]) -> Outcome:
+        """The call with the shared retries, each attempt in its turn under the channel's pace."""
+        pacer = self._pacers[channel]
+
+        async def attempt() -> Outcome:
+            await pacer.wait()
+            return await call()
+
+        return await with_retries(attempt, retries=self._retries, backoff_seconds=self._backoff)
 
     async def close(self) -> None:
         for client in self._clients:

@@ -42,8 +42,9 @@ def _configure_logging() -> None:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(), handlers=[handler])
 
 
-async def _serve(host: str, wechat_port: int, tencentcloud_port: int) -> None:
-    apps = [(WeChatStandIn().app, wechat_port), (TencentCloudStandIn().app, tencentcloud_port)]
+async def _serve(host: str, wechat_port: int, tencentcloud_port: int, wechat_rate: float) -> None:
+    wechat = WeChatStandIn(rate_limit_per_second=wechat_rate)
+    apps = [(wechat.app, wechat_port), (TencentCloudStandIn().app, tencentcloud_port)]
     servers = [
         uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None))
         for app, port in apps
@@ -56,9 +57,16 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--wechat-port", type=int, default=8010)
     parser.add_argument("--tencentcloud-port", type=int, default=8011)
+    parser.add_argument(
+        "--wechat-rate-limit",
+        type=float,
+        default=float(os.environ.get("WECHAT_STANDIN_RATE_LIMIT", "0")),
+        help="subscription messages accepted per second, then errcode 45011 "
+        "(env WECHAT_STANDIN_RATE_LIMIT; 0: no limit)",
+    )
     args = parser.parse_args()
     _configure_logging()
-    asyncio.run(_serve(args.host, args.wechat_port, args.tencentcloud_port))
+    asyncio.run(_serve(args.host, args.wechat_port, args.tencentcloud_port, args.wechat_rate_limit))
 
 
 if __name__ == "__main__":

@@ -74,6 +74,12 @@ class WeChatStandIn:
     _tokens: dict[str, float] = field(default_factory=dict)
     _outage_until: float = 0.0
     login_calls: int = 0
+    # Subscription messages accepted per second (0: no limit); beyond it WeChat's frequency
+    # error 45011, as the real API answers an application over its quota.
+    rate_limit_per_second: float = 0.0
+    rate_limited: int = 0
+    _bucket: float = 0.0
+    _bucket_at: float = 0.0
     app: FastAPI = field(init=False)
 
     def __post_init__(self) -> None:
@@ -106,6 +112,35 @@ class WeChatStandIn:
 
     def in_outage(self) -> bool:
         return time.monotonic() < self._outage_until
+
+    def _over_rate(self) -> bool:
+        """A token bucket holding one second's worth of sends."""
+        if self.rate_limit_per_second <= 0:
+            return False
+        now = time.monotonic()
+        rate = self.rate_limit_per_second
+        self._bucket = min(rate, self._bucket + (now - self._bucket_at) * rate)
+        self._bucket_at = now
+        if self._bucket < 1:
+            self.rate_limited += 1
+            return True
+        self._bucket -= 1
+        return False
+
+    def stats(self, template_id: str | None = None) -> dict[str, Any]:
+        """Counts for a load run: messages, distinct recipients, the most any one got."""
+        chosen = [m for m in self.messages if template_id is None or m.template_id == template_id]
+        per_user: dict[str, int] = {}
+        for message in chosen:
+            per_user[message.touser] = per_user.get(message.touser, 0) + 1
+        return {
+            "messages": len(chosen),
+            "recipients": len(per_user),
+            "most_to_one": max(per_user.values(), default=0),
+            "first_at": min((m.at for m in chosen), default=None),
+            "last_at": max((m.at for m in chosen), default=None),
+            "rate_limited": self.rate_limited,
+        }
 
     # --- behaviour -------------------------------------------------------------------------
     def session(self, appid: str, secret: str, code: str, grant_type: str) -> dict[str, Any]:
@@ -148,6 +183,8 @@ class WeChatStandIn:
             return {"errcode": 40037, "errmsg": "invalid template_id"}
         if not isinstance(data, dict):
             return {"errcode": 47001, "errmsg": "data format error"}
+        if self._over_rate():
+            return {"errcode": 45011, "errmsg": CODE_ERRORS["ratelimit-"][1]}
         values: dict[str, str] = {}
         for key, item in data.items():
             value = item.get("value") if isinstance(item, dict) else None
@@ -203,8 +240,12 @@ def _build_app(state: WeChatStandIn) -> FastAPI:
             return {"errcode": 47001, "errmsg": "data format error"}
         return state.send(access_token, body)
 
+    @app.get("/_standin/stats")
+    async def stats(template_id: str | None = None) -> dict[str, Any]:
+        return state.stats(template_id)
+
     @app.get("/_standin/messages")
-    async def messages() -> dict[str, Any]:
+    async def messages(touser: str | None = None) -> dict[str, Any]:
         return {
             "items": [
                 {
@@ -215,6 +256,7 @@ def _build_app(state: WeChatStandIn) -> FastAPI:
                     "at": m.at,
                 }
                 for m in state.messages
+                if touser is None or m.touser == touser
             ]
         }
 
