@@ -142,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in report.table(report.families[family]):
             print(line)
     verdicts = [miss for miss in report.misses if ": verdict " in miss]
-    print(f"\nWrong verdicts ({len(verdicts)}; files t-… tuned, h-… held-out, h2-… held-out-2):")
+    tags = ", ".join(f"{FAMILY_TAGS[family]}-… {family}" for family in (TUNED, *HELD_OUT_FAMILIES))
+    print(f"\nWrong verdicts ({len(verdicts)}; files {tags}):")
     for miss in verdicts:
         print(f"- {miss}")
 

@@ -10,7 +10,11 @@ The `tuned` family and the held-out ones draw from disjoint pools on every axis:
 - `held-out-2`: a second such family, added later and fixed the same way before the reader was run
   on it, once the first had been looked at: its wordings, faces, paper, card colours, camera and
   faults (a lens out of focus, a backlit room) are its own. Its layouts, date and amount forms are
-  drawn from the other two families' pools together, in combinations neither prints.
+  drawn from the other two families' pools together, in combinations neither prints;
+- `held-out-3`: a third, fixed the same way once the second had been looked at: labels spaced out
+  (姓  名) and worded as settlement slips, receipts and e-invoice viewers print them, a serif-less
+  face in weights no other family prints, a date spaced as typed (2025 年 5 月 17 日), amounts
+  after 人民币, paper and card colours of its own, and a shaken hand and a dim room as faults.
 
 `classic` is the original generator (one wording, one layout), a member of the tuned family.
 """
@@ -26,8 +30,9 @@ CLASSIC = "classic"
 TUNED = "tuned"
 HELD_OUT = "held-out"
 HELD_OUT_2 = "held-out-2"
-FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2)
-HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2)
+HELD_OUT_3 = "held-out-3"
+FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2, HELD_OUT_3)
+HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2, HELD_OUT_3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +251,84 @@ HELD_OUT_2_LABEL_INKS = ((0, 100, 60), (110, 40, 120))
 # Dark blue, red, and a cream card with dark print.
 HELD_OUT_2_CARD_COLOURS = ((22, 44, 112), (168, 30, 40), (232, 226, 208))
 
+# --- third held-out family: fixed before the reader was run on it; never tuned on ---------------
+
+HELD_OUT_3_INVOICE_WORDINGS = (
+    # A medical insurance settlement slip (医保结算单) as a hospital's cashier prints it.
+    InvoiceWording(
+        "{hospital}{kind}费用结算单",
+        "票据代码",
+        "电子票据号码",
+        "结算时间",
+        "姓  名",
+        "定点医疗机构",
+        "费用总额(大写)",
+        "费用总额",
+        "基本医疗保险统筹基金支付",
+        "现金支付金额",
+        extras=("医保类别", "结算方式", "{kind}号"),
+    ),
+    # A hospital's own receipt (收据) for a visit.
+    InvoiceWording(
+        "{hospital}{kind}收据",
+        "发票代码",
+        "收据号",
+        "收费时间",
+        "病员姓名",
+        "开具医院",
+        "金额(大写)",
+        "金额(小写)",
+        "医保统筹",
+        "个人付款",
+        extras=("科室", "收费员"),
+    ),
+    # An e-invoice as a provincial viewer prints it.
+    InvoiceWording(
+        "{region}{kind}医疗收费票据(电子)",
+        "票据代码",
+        "票据号码",
+        "开票时间",
+        "交费人",
+        "收款单位名称",
+        "合计金额大写",
+        "合计金额小写",
+        "医保统筹金额",
+        "个人缴费金额",
+        extras=("医保类型", "校验码"),
+        hospital_at_foot=True,
+    ),
+)
+HELD_OUT_3_RECORD_WORDINGS = (
+    RecordWording(
+        "诊 断 证 明 书",
+        "出院小结",
+        "姓  名",
+        "诊断及建议",
+        "开具时间",
+        "入院时间",
+        "出院时间",
+    ),
+    RecordWording(
+        "疾病证明书",
+        "出院记录",
+        "病员姓名",
+        "出院诊断",
+        "日  期",
+        "入院日期",
+        "出院日期",
+        colon=False,
+    ),
+)
+HELD_OUT_3_LAYOUTS = ("inline", "offset", "grid")
+HELD_OUT_3_DATES = ("cn_spaced", "cn_padded", "iso")
+HELD_OUT_3_AMOUNTS = ("rmb", "yen", "thousands")
+HELD_OUT_3_EFFECTS = ("none", "dot_matrix")
+# Cream, pale blue and mint stock.
+HELD_OUT_3_PAPERS = ((252, 248, 232), (236, 244, 252), (232, 248, 240))
+HELD_OUT_3_LABEL_INKS = ((190, 40, 40), (30, 30, 90))
+# Teal, purple and a white card with dark print.
+HELD_OUT_3_CARD_COLOURS = ((20, 110, 90), (90, 40, 120), (246, 246, 242))
+
 
 def tuned_faces() -> list[Face]:
     """Noto Sans SC in three weights and WenQuanYi Micro Hei: the original generator's faces."""
@@ -257,6 +340,14 @@ def held_out_2_faces() -> list[Face]:
     return [
         noto_face(region, weight)
         for region, weight in (("KR", "Medium"), ("JP", "Bold"), ("TC", "Regular"))
+    ]
+
+
+def held_out_3_faces() -> list[Face]:
+    """Noto Sans CJK SC, KR and HK in weights no other family prints them in."""
+    return [
+        noto_face(region, weight)
+        for region, weight in (("SC", "DemiLight"), ("SC", "Black"), ("KR", "Light"))
     ]
 
 
@@ -284,6 +375,7 @@ TUNED_CAMERA = Camera(3.5, (1.0, 3.0), (70, 92), 0.0, (1.0, 1.0), 0.0)
 TUNED_SOFT_CAMERA = Camera(3.5, (1.5, 3.5), (55, 80), 0.0, (0.9, 1.2), 0.8)
 HELD_OUT_CAMERA = Camera(6.5, (2.0, 5.0), (45, 70), 0.03, (0.85, 1.6), 0.7)
 HELD_OUT_2_CAMERA = Camera(5.0, (1.5, 4.0), (50, 82), 0.05, (0.8, 1.3), 0.5)
+HELD_OUT_3_CAMERA = Camera(4.5, (1.0, 3.5), (58, 88), 0.04, (0.9, 1.45), 0.6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,8 +462,26 @@ POOLS = {
         held_out_people=True,
         card_colours=HELD_OUT_2_CARD_COLOURS,
     ),
+    HELD_OUT_3: Pools(
+        HELD_OUT_3_INVOICE_WORDINGS,
+        HELD_OUT_3_RECORD_WORDINGS,
+        HELD_OUT_3_LAYOUTS,
+        HELD_OUT_3_DATES,
+        HELD_OUT_3_AMOUNTS,
+        HELD_OUT_3_EFFECTS,
+        HELD_OUT_3_PAPERS,
+        HELD_OUT_3_LABEL_INKS,
+        (HELD_OUT_3_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_3_CARD_COLOURS,
+    ),
 }
-FACES = {TUNED: tuned_faces, HELD_OUT: held_out_faces, HELD_OUT_2: held_out_2_faces}
+FACES = {
+    TUNED: tuned_faces,
+    HELD_OUT: held_out_faces,
+    HELD_OUT_2: held_out_2_faces,
+    HELD_OUT_3: held_out_3_faces,
+}
 
 
 def style_for(family: str, rng: random.Random) -> Style:

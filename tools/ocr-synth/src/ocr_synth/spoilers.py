@@ -223,3 +223,10 @@ HELD_OUT_2_SPOILERS: dict[str, tuple[Spoiler, str]] = {
     "blurry": (out_of_focus, "reject:blurry"),
     "dark": (backlit, "reject:dark"),
 }
+
+# The third held-out family's: a shaken hand and a dim room, with its own camera and paper.
+HELD_OUT_3_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (shake, "reject:blurry"),
+    "dark": (underexpose, "reject:dark"),
+}

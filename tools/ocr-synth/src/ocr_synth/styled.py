@@ -30,6 +30,7 @@ def date_text(day: date, style: str) -> str:
         "slash": f"{day:%Y/%m/%d}",
         "compact": f"{day:%Y%m%d}",
         "cn_padded": f"{day:%Y}年{day:%m}月{day:%d}日",
+        "cn_spaced": f"{day.year} 年 {day.month} 月 {day.day} 日",
     }
     return forms[style]
 
@@ -43,6 +44,7 @@ def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
         "thousands": grouped,
         "yuan": plain + "元",
         "yen_thousands_yuan": rng.choice(("¥", "￥")) + grouped + rng.choice(("元", "")),
+        "rmb": "人民币" + rng.choice((plain, grouped)) + "元",
     }
     return forms[style]
 
