@@ -2,9 +2,9 @@
 
 Both on generated documents (tools/ocr-synth, families.py), read as `auto` the way
 `lipei-ocr extract --doc-type auto` reads them:
-- accuracy: a tuned set and a held-out set, each scored by the evaluator, by document type. The
-  held-out family's wordings, layouts, fonts, date and amount forms, paper and cameras are never
-  tuned on: its figures are what the reader does on documents it has never seen;
+- accuracy: a tuned set and a set of each held-out family, scored by the evaluator, by family and
+  by document type. The held-out families' wordings, fonts, paper, cameras and faults are never
+  tuned on: their figures are what the reader does on documents it has never seen;
 - speed: the held-out images (clean and spoiled, as users send them) read by the raw RapidOCR
   engine's default call (`RapidOCR()(bytes)`, the service's engine settings, nothing else) and by
   `Pipeline.process(bytes, "auto")` (decode, quality gate, OCR, type, fields, verdict), document by
@@ -29,7 +29,8 @@ from ocr_service.ocr.engine import default_engine, rapidocr_params
 from ocr_service.ocr.pipeline import AUTO, Pipeline
 from ocr_synth import ANCHOR_DATE, Sample, make_sample
 from ocr_synth.evaluate import Case, Report, score
-from ocr_synth.families import HELD_OUT, TUNED
+from ocr_synth.families import HELD_OUT_FAMILIES, TUNED
+from ocr_synth.generate import FAMILY_TAGS
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class Timing:
 
 
 def _tagged(sample: Sample) -> Sample:
-    """The sample with its family's initial before its file name: h-… held-out, t-… tuned."""
-    return replace(sample, file=f"{sample.family[0]}-{sample.file}")
+    """The sample with its family's tag before its file name (t-…, h-…, h2-…)."""
+    return replace(sample, file=f"{FAMILY_TAGS[sample.family]}-{sample.file}")
 
 
 def _case(sample: Sample) -> Case:
@@ -124,19 +125,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     pipeline = Pipeline(default_engine())
     report = Report(auto=True)
     held_out = [
-        _tagged(make_sample(args.seed, index, HELD_OUT)) for index in range(args.per_family)
+        _tagged(make_sample(args.seed, index, family))
+        for family in HELD_OUT_FAMILIES
+        for index in range(args.per_family)
     ]
     raw_times, full_times = side_by_side(held_out, pipeline, report)
     for index in range(args.per_family):
         sample = _tagged(make_sample(args.seed, index, TUNED))
         score(report, TUNED, _case(sample), pipeline.process(sample.data, AUTO, today=ANCHOR_DATE))
 
-    for family in (TUNED, HELD_OUT):
-        print(f"\nAccuracy, {family} family ({args.per_family} documents, read as `auto`):\n")
+    print(f"\nAccuracy by family ({args.per_family} documents each, read as `auto`):\n")
+    for line in report.summary():
+        print(line)
+    for family in (TUNED, *HELD_OUT_FAMILIES):
+        print(f"\nAccuracy, {family} family, by document type:\n")
         for line in report.table(report.families[family]):
             print(line)
     verdicts = [miss for miss in report.misses if ": verdict " in miss]
-    print(f"\nWrong verdicts ({len(verdicts)}; files h-… are of the held-out family):")
+    tags = ", ".join(f"{FAMILY_TAGS[family]}-… {family}" for family in (TUNED, *HELD_OUT_FAMILIES))
+    print(f"\nWrong verdicts ({len(verdicts)}; files {tags}):")
     for miss in verdicts:
         print(f"- {miss}")
 
@@ -152,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pool_docs = [sample.data for sample in held_out[: args.pool_docs]]
     rows += [pooled(1, pool_docs), pooled(2, pool_docs)]
     print(
-        f"\nSpeed on the held-out images, {os.cpu_count()} cores"
+        f"\nSpeed on the held-out families' images, {os.cpu_count()} cores"
         f" (pool rows: the first {len(pool_docs)}):\n"
     )
     _print_speed(rows)

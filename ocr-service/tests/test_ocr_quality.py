@@ -34,6 +34,34 @@ def test_blur():
     assert reasons(cv2.GaussianBlur(page(), (0, 0), 3.5)) == [Reason.BLURRY]
 
 
+@pytest.mark.parametrize("degrees", [0, 30, 90, 135])
+def test_a_photo_smeared_along_one_direction_is_blurry(degrees: int):
+    """A shaken hand: sharp across the shake, blurred along it."""
+    length = 15
+    line = np.zeros((length, length), np.float32)
+    line[length // 2, :] = 1
+    turn = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), degrees, 1)
+    smear = cv2.warpAffine(line, turn, (length, length))
+    assert reasons(cv2.filter2D(page(), -1, smear / smear.sum())) == [Reason.BLURRY]
+
+
+def test_a_card_with_a_large_flat_face_and_little_print_is_sharp():
+    """A gold card: one line of light print on a mid-tone face, on a white desk."""
+    image = np.full((700, 1000, 3), 250, np.uint8)
+    cv2.rectangle(image, (60, 80), (940, 640), (52, 136, 176), -1)
+    cv2.putText(
+        image,
+        "6222 0210 0112 3456",
+        (110, 420),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        1.6,
+        (245, 245, 245),
+        3,
+        cv2.LINE_AA,
+    )
+    assert reasons(image, "bank_card") == []
+
+
 def test_glare_is_a_blown_out_patch_above_the_paper():
     image = page()
     cv2.circle(image, (500, 350), 90, (255, 255, 255), -1)

@@ -8,6 +8,7 @@ import pytest
 
 from ocr_service.ocr.engine import OcrLine
 from ocr_service.ocr.extract import detect_doc_type, extract_fields, missing_fields
+from ocr_service.ocr.extract.layout import carries_label, stands_alone
 from ocr_service.ocr.extract.normalize import (
     find_dates,
     parse_amount,
@@ -466,3 +467,99 @@ def test_a_hospital_heading_a_paper_is_named_in_full():
     ]
     fields = extract_fields("diagnosis_certificate", certificate, today=TODAY)
     assert fields["hospital"] == "宁波市医疗中心李惠利医院"
+
+
+def test_a_short_label_inside_a_longer_unknown_one_reads_nothing():
+    # 诊断依照 and 住院日期 are no wordings of 诊断 or of the issue date: nothing is read from them
+    certificate = [
+        line("中山大学附属第一医院", 280, 60),
+        line("诊断证明书", 370, 130),
+        line("姓名：韦洋", 80, 260),
+        line("诊断依照：社区获得性肺炎", 80, 430),
+        line("住院日期：2025.03.01", 80, 600),
+    ]
+    fields = extract_fields("diagnosis_certificate", certificate, today=TODAY)
+    assert "diagnosis" not in fields
+    assert "issue_date" not in fields
+    # printed alone above its value, the longer label ends in a word labels end in
+    stacked = [
+        line("诊断证明书", 370, 130),
+        line("诊断类别", 80, 430, height=22),
+        line("社区获得性肺炎", 80, 460),
+    ]
+    assert "diagnosis" not in extract_fields("diagnosis_certificate", stacked, today=TODAY)
+
+
+def test_a_date_label_qualified_by_the_stay_is_not_the_issue_date():
+    lines = invoice_lines(date="出院日期：2025年5月10日")
+    lines.append(line("日期：2025-05-17", 670, 140))
+    fields = extract_fields("medical_invoice", lines, today=TODAY)
+    assert fields["issue_date"] == "2025-05-17"
+    qualified_only = invoice_lines(date="住院日期：2025年5月10日")
+    assert "issue_date" not in extract_fields("medical_invoice", qualified_only, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "alone"),
+    [
+        ("诊断:肺炎", 0, 2, True),
+        ("诊断肺炎", 0, 2, True),  # a label printed without a colon, its value right after it
+        ("诊断名称:肺炎", 0, 2, False),
+        ("诊断依照:肺炎", 0, 2, False),  # label characters up to a colon
+        ("住院日期:2025-05-10", 2, 4, False),
+        ("姓名:韦洋性别:女", 7, 9, True),  # after a value closed by a colon
+        ("姓名韦洋性别:女", 0, 2, True),  # a value and the next label before the colon
+    ],
+)
+def test_a_label_counts_only_where_it_stands_on_its_own(
+    text: str, start: int, end: int, alone: bool
+):
+    assert stands_alone(text, start, end, ("姓名", "性别")) is alone
+
+
+def test_a_value_that_still_carries_label_words_is_no_value():
+    assert carries_label("名称社区获得性肺炎") and carries_label("日期2025-05-10")
+    assert not carries_label("社区获得性肺炎") and not carries_label("人民币壹佰元整")
+
+
+@pytest.mark.parametrize(
+    ("rows", "field", "value"),
+    [
+        (["就诊人：罗静磊"], "payer_name", "罗静磊"),
+        (["患者：罗静磊"], "payer_name", "罗静磊"),
+        (["收费单位(章)：复旦大学附属华山医院"], "hospital", "复旦大学附属华山医院"),
+        (["开具日期：2025-05-17", "入院日期：2025-05-01"], "issue_date", "2025-05-17"),
+        (["实收金额：¥4,092.38"], "total_amount", "4092.38"),
+        (["小写金额：4092.38元"], "total_amount", "4092.38"),
+        (["统筹支付金额：2864.66", "个人负担：1227.72"], "self_paid", "1227.72"),
+        (["医保报销金额：2864.66", "个人承担金额：1227.72"], "insurance_paid", "2864.66"),
+    ],
+)
+def test_wordings_of_the_national_template_and_hospital_print_outs(
+    rows: list[str], field: str, value: str
+):
+    lines = [line("复旦大学附属华山医院门诊收费票据", 200, 30)]
+    lines += [line(text, 40, 100 + 45 * index) for index, text in enumerate(rows)]
+    if field in {"total_amount", "self_paid", "insurance_paid"}:
+        lines.append(line("大写金额：肆仟零玖拾贰元叁角捌分", 40, 500))
+    if field in {"self_paid", "insurance_paid"}:
+        lines.append(line("合计：4092.38", 40, 545))
+    assert extract_fields("medical_invoice", lines, today=TODAY)[field] == value
+
+
+def test_record_wordings_of_hospital_print_outs():
+    summary = [
+        line("北京协和医院", 280, 60),
+        line("出院记录", 370, 130),
+        line("患者：韦华燕", 80, 260),
+        line("住院日期：2025-03-01", 80, 340),
+        line("出院日：2025-03-12", 80, 420),
+        line("诊断名称：胃恶性肿瘤", 80, 500),
+    ]
+    assert extract_fields("discharge_summary", summary, today=TODAY) == {
+        "patient_name": "韦华燕",
+        "hospital": "北京协和医院",
+        "diagnosis": "胃恶性肿瘤",
+        "admission_date": "2025-03-01",
+        "discharge_date": "2025-03-12",
+    }

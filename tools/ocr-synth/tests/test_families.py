@@ -27,7 +27,36 @@ def test_held_out_pools_share_nothing_with_the_tuned_ones():
     assert families.TUNED_CAMERA != families.HELD_OUT_CAMERA
 
 
-@pytest.mark.parametrize("family", [families.TUNED, families.HELD_OUT])
+def test_the_second_held_out_family_has_wordings_faces_paper_and_camera_of_its_own():
+    tuned, first, second = (
+        families.POOLS[families.TUNED],
+        families.POOLS[families.HELD_OUT],
+        families.POOLS[families.HELD_OUT_2],
+    )
+    for axis in ("invoices", "records", "papers", "label_inks", "cameras", "card_colours"):
+        others = set(getattr(tuned, axis)) | set(getattr(first, axis))
+        assert not set(getattr(second, axis)) & others, axis
+    faces = set(families.tuned_faces()) | set(families.held_out_faces())
+    assert not set(families.held_out_2_faces()) & faces
+
+
+def test_the_third_held_out_family_has_wordings_faces_paper_and_camera_of_its_own():
+    others = [families.POOLS[family] for family in (families.TUNED, *families.HELD_OUT_FAMILIES)]
+    third = families.POOLS[families.HELD_OUT_3]
+    for axis in ("invoices", "records", "papers", "label_inks", "cameras", "card_colours"):
+        seen = {value for pools in others if pools is not third for value in getattr(pools, axis)}
+        assert not set(getattr(third, axis)) & seen, axis
+    faces = (
+        set(families.tuned_faces())
+        | set(families.held_out_faces())
+        | set(families.held_out_2_faces())
+    )
+    assert not set(families.held_out_3_faces()) & faces
+
+
+@pytest.mark.parametrize(
+    "family", [families.TUNED, families.HELD_OUT, families.HELD_OUT_2, families.HELD_OUT_3]
+)
 def test_a_family_set_is_the_same_whenever_it_is_made(family: str):
     first, again = make_sample(5, 6, family), make_sample(5, 6, family)
     assert first.data == again.data and first.fields == again.fields

@@ -1,8 +1,10 @@
 """Idempotent consumers: each `ce_id` is applied at most once per consumer.
 
 The processed-event row is written in the same transaction as the handler's effect, so a
-redelivered event (Kafka delivers at least once) changes nothing. A handler that keeps failing
-sends the message to `<topic>.dlq` with the error, and the partition moves on.
+redelivered event (Kafka delivers at least once) changes nothing. A subscriber's `prepare` step
+(slow work needing no database) runs before that transaction opens, holding no connection. A
+handler that keeps failing sends the message to `<topic>.dlq` with the error, and the partition
+moves on.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from lipei.events import Event, UnknownEventType, dead_letter_topic, parse_event
 from lipei.logs import claim_context
 from lipei.messaging.envelope import Envelope
 from lipei.messaging.kafka import make_consumer, make_producer
-from lipei.messaging.subscriptions import Handler, Subscriptions
+from lipei.messaging.subscriptions import Subscriber, Subscriptions
 from lipei.messaging.tables import processed_events_table
 from lipei.metrics import ServiceMetrics
 from lipei.settings import ServiceSettings
@@ -161,8 +163,8 @@ class IdempotentConsumer:
         except ValueError as exc:
             await self._dead_letter(record, f"unreadable message: {exc}")
             return
-        handler = self._subscriptions.handler_for(envelope.type)
-        if handler is None:
+        subscriber = self._subscriptions.subscriber_for(envelope.type)
+        if subscriber is None:
             return  # another consumer's business
         try:
             event = parse_event(envelope.type, envelope.data)
@@ -170,20 +172,20 @@ class IdempotentConsumer:
             await self._dead_letter(record, f"invalid {envelope.type}: {exc}")
             return
         with claim_context(getattr(event, "claim_id", None)):
-            await self._apply_with_retries(record, envelope, event, handler)
+            await self._apply_with_retries(record, envelope, event, subscriber)
 
     async def _apply_with_retries(
         self,
         record: ConsumerRecord[bytes, bytes],
         envelope: Envelope,
         event: Event,
-        handler: Handler,
+        subscriber: Subscriber,
     ) -> None:
         attempt = 0
         while True:
             attempt += 1
             try:
-                await self.apply(envelope, event, handler)
+                await self.apply(envelope, event, subscriber)
                 return
             except PermanentError as exc:
                 await self._dead_letter(record, str(exc))
@@ -200,21 +202,36 @@ class IdempotentConsumer:
                 log.warning("%s: %s failed (%s), attempt %d", self.name, envelope.id, exc, attempt)
                 await asyncio.sleep(self._retry_base * 2 ** (attempt - 1))
 
-    async def apply(self, envelope: Envelope, event: Event, handler: Handler) -> bool:
+    async def apply(self, envelope: Envelope, event: Event, subscriber: Subscriber) -> bool:
         """Apply once: returns False for an event this consumer has already applied."""
+        if subscriber.prepare is not None and await self._already_applied(envelope):
+            self.duplicates += 1  # skip the slow step; the transaction would refuse it anyway
+            return False
+        with self._process_span(envelope):
+            prepared = None
+            if subscriber.prepare is not None:
+                prepared = await subscriber.prepare(event, envelope)  # no connection held
+            applied = await self._apply_in_transaction(envelope, event, subscriber, prepared)
+        if not applied:
+            self.duplicates += 1
+            return False
+        self.applied += 1
+        if self._after_commit is not None:
+            self._after_commit()
+        return True
+
+    async def _already_applied(self, envelope: Envelope) -> bool:
+        async with self._sessionmaker() as session:
+            return await _seen(session, self.name, envelope.id)
+
+    async def _apply_in_transaction(
+        self, envelope: Envelope, event: Event, subscriber: Subscriber, prepared: object
+    ) -> bool:
         try:
             async with self._sessionmaker() as session, session.begin():
-                seen = await session.execute(
-                    select(processed_events_table.c.event_id).where(
-                        processed_events_table.c.consumer == self.name,
-                        processed_events_table.c.event_id == envelope.id,
-                    )
-                )
-                if seen.first() is not None:
-                    self.duplicates += 1
+                if await _seen(session, self.name, envelope.id):
                     return False
-                with self._process_span(envelope):
-                    await handler(session, event, envelope)
+                await subscriber.apply(session, event, envelope, prepared)
                 await session.execute(
                     processed_events_table.insert().values(
                         consumer=self.name,
@@ -225,11 +242,7 @@ class IdempotentConsumer:
                 )
         except IntegrityError:
             # A concurrent delivery of the same event won the race; its effect stands.
-            self.duplicates += 1
             return False
-        self.applied += 1
-        if self._after_commit is not None:
-            self._after_commit()
         return True
 
     def _process_span(self, envelope: Envelope) -> Any:
@@ -266,6 +279,16 @@ class IdempotentConsumer:
         if self._metrics is not None:
             self._metrics.dead_letters.labels(topic=dead_letter_topic(record.topic)).inc()
         log.error("%s: dead-lettered a message from %s: %s", self.name, record.topic, error)
+
+
+async def _seen(session: AsyncSession, consumer: str, event_id: str) -> bool:
+    seen = await session.execute(
+        select(processed_events_table.c.event_id).where(
+            processed_events_table.c.consumer == consumer,
+            processed_events_table.c.event_id == event_id,
+        )
+    )
+    return seen.first() is not None
 
 
 async def _quietly_stop(client: AIOKafkaConsumer | AIOKafkaProducer) -> None:

@@ -153,8 +153,31 @@ class Report:
                 + (f" {_share(tally.types_right, tally.clean)} |" if self.auto else "")
             )
 
+    def summary(self) -> Iterator[str]:
+        """One row per family: the figures the bar is set on, side by side."""
+        yield (
+            "| family | documents | verdicts right | fields right (clean) | wrong | absent"
+            " | clean refused | clean sent to review |"
+            + (" type recognised |" if self.auto else "")
+        )
+        yield "| --- |" + " ---: |" * (7 + self.auto)
+        for family in sorted(self.families):
+            tally = self.family_overall(family)
+            count = tally.accepted_fields
+            wrong = count.wrong + count.extra
+            absent = count.expected - count.right - count.wrong
+            yield (
+                f"| {family} | {tally.documents} | {_share(tally.verdicts_right, tally.documents)}"
+                f" | {_share(count.right, count.expected)} | {_share(wrong, count.expected)}"
+                f" | {_share(absent, count.expected)} | {tally.refused_clean}"
+                f" | {_share(tally.to_review, tally.clean)} |"
+                + (f" {_share(tally.types_right, tally.clean)} |" if self.auto else "")
+            )
+
     def lines(self) -> Iterator[str]:
         named = len(self.families) > 1 or "all" not in self.families
+        if named:
+            yield from self.summary()
         for family, by_type in sorted(self.families.items()):
             if named:
                 yield f"\nfamily: {family}\n"

@@ -1,12 +1,20 @@
 """Variant families of synthetic documents: how a document is worded, laid out, printed and
 photographed, each axis with a pool of variants.
 
-Two families draw from disjoint pools on every axis:
+The `tuned` family and the held-out ones draw from disjoint pools on every axis:
 - `tuned`: the variants the reader's rules and thresholds may be developed and checked against;
 - `held-out`: variants kept out of all tuning. They were fixed here, with the wordings taken from
   real invoices, certificates and cards, before the reader was ever run on them, and no rule,
   label list or threshold of the reader is changed on what they show. Figures on this family are
-  what the reader does on documents it has never seen.
+  what the reader does on documents it has never seen;
+- `held-out-2`: a second such family, added later and fixed the same way before the reader was run
+  on it, once the first had been looked at: its wordings, faces, paper, card colours, camera and
+  faults (a lens out of focus, a backlit room) are its own. Its layouts, date and amount forms are
+  drawn from the other two families' pools together, in combinations neither prints;
+- `held-out-3`: a third, fixed the same way once the second had been looked at: labels spaced out
+  (姓  名) and worded as settlement slips, receipts and e-invoice viewers print them, a serif-less
+  face in weights no other family prints, a date spaced as typed (2025 年 5 月 17 日), amounts
+  after 人民币, paper and card colours of its own, and a shaken hand and a dim room as faults.
 
 `classic` is the original generator (one wording, one layout), a member of the tuned family.
 """
@@ -21,7 +29,10 @@ from ocr_synth.fonts import Face, cjk_faces, noto_face
 CLASSIC = "classic"
 TUNED = "tuned"
 HELD_OUT = "held-out"
-FAMILIES = (CLASSIC, TUNED, HELD_OUT)
+HELD_OUT_2 = "held-out-2"
+HELD_OUT_3 = "held-out-3"
+FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2, HELD_OUT_3)
+HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2, HELD_OUT_3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,11 +201,154 @@ HELD_OUT_EFFECTS = ("none", "condensed", "dot_matrix")
 # Tinted stock: pink, blue, yellow and green paper of printed invoices.
 HELD_OUT_PAPERS = ((250, 232, 232), (228, 238, 250), (250, 246, 220), (230, 246, 232))
 HELD_OUT_LABEL_INKS = ((150, 30, 30), (20, 60, 150), (90, 90, 90))
+# Card faces: gold, black and a light silver with dark print.
+HELD_OUT_CARD_COLOURS = ((176, 136, 52), (32, 32, 36), (200, 202, 208))
+
+# --- second held-out family: fixed before the reader was run on it; never tuned on --------------
+
+HELD_OUT_2_INVOICE_WORDINGS = (
+    InvoiceWording(
+        "{region}医疗收费票据({kind})",
+        "票据代码",
+        "票据号",
+        "缴费日期",
+        "就诊人",
+        "收费单位",
+        "合计(人民币大写)",
+        "实收金额",
+        "统筹支付金额",
+        "个人负担",
+        extras=("病历号", "收费员", "医保卡号"),
+    ),
+    InvoiceWording(
+        "{hospital}{kind}收费专用票据",
+        "票据代码",
+        "票据号码",
+        "开具日期",
+        "病人姓名",
+        "收费单位(章)",
+        "大写金额",
+        "小写金额",
+        "医保报销金额",
+        "个人承担金额",
+        extras=("{kind}号", "经办人"),
+        hospital_at_foot=True,
+    ),
+)
+HELD_OUT_2_RECORD_WORDINGS = (
+    RecordWording("医疗诊断证明", "出院记录", "患者", "诊断名称", "证明日期", "入院日", "出院日"),
+    RecordWording(
+        "诊断证明", "出院小结", "就诊人", "临床诊断", "日期", "住院日期", "出院日期", colon=False
+    ),
+)
+HELD_OUT_2_LAYOUTS = ("inline", "grid", "stacked", "offset")
+HELD_OUT_2_DATES = ("iso", "cn", "slash", "compact")
+HELD_OUT_2_AMOUNTS = ("yen", "thousands", "yuan")
+HELD_OUT_2_EFFECTS = ("none", "condensed")
+# Recycled grey, peach and lavender stock.
+HELD_OUT_2_PAPERS = ((234, 234, 226), (252, 238, 224), (238, 232, 248))
+HELD_OUT_2_LABEL_INKS = ((0, 100, 60), (110, 40, 120))
+# Dark blue, red, and a cream card with dark print.
+HELD_OUT_2_CARD_COLOURS = ((22, 44, 112), (168, 30, 40), (232, 226, 208))
+
+# --- third held-out family: fixed before the reader was run on it; never tuned on ---------------
+
+HELD_OUT_3_INVOICE_WORDINGS = (
+    # A medical insurance settlement slip (医保结算单) as a hospital's cashier prints it.
+    InvoiceWording(
+        "{hospital}{kind}费用结算单",
+        "票据代码",
+        "电子票据号码",
+        "结算时间",
+        "姓  名",
+        "定点医疗机构",
+        "费用总额(大写)",
+        "费用总额",
+        "基本医疗保险统筹基金支付",
+        "现金支付金额",
+        extras=("医保类别", "结算方式", "{kind}号"),
+    ),
+    # A hospital's own receipt (收据) for a visit.
+    InvoiceWording(
+        "{hospital}{kind}收据",
+        "发票代码",
+        "收据号",
+        "收费时间",
+        "病员姓名",
+        "开具医院",
+        "金额(大写)",
+        "金额(小写)",
+        "医保统筹",
+        "个人付款",
+        extras=("科室", "收费员"),
+    ),
+    # An e-invoice as a provincial viewer prints it.
+    InvoiceWording(
+        "{region}{kind}医疗收费票据(电子)",
+        "票据代码",
+        "票据号码",
+        "开票时间",
+        "交费人",
+        "收款单位名称",
+        "合计金额大写",
+        "合计金额小写",
+        "医保统筹金额",
+        "个人缴费金额",
+        extras=("医保类型", "校验码"),
+        hospital_at_foot=True,
+    ),
+)
+HELD_OUT_3_RECORD_WORDINGS = (
+    RecordWording(
+        "诊 断 证 明 书",
+        "出院小结",
+        "姓  名",
+        "诊断及建议",
+        "开具时间",
+        "入院时间",
+        "出院时间",
+    ),
+    RecordWording(
+        "疾病证明书",
+        "出院记录",
+        "病员姓名",
+        "出院诊断",
+        "日  期",
+        "入院日期",
+        "出院日期",
+        colon=False,
+    ),
+)
+HELD_OUT_3_LAYOUTS = ("inline", "offset", "grid")
+HELD_OUT_3_DATES = ("cn_spaced", "cn_padded", "iso")
+HELD_OUT_3_AMOUNTS = ("rmb", "yen", "thousands")
+HELD_OUT_3_EFFECTS = ("none", "dot_matrix")
+# Cream, pale blue and mint stock.
+HELD_OUT_3_PAPERS = ((252, 248, 232), (236, 244, 252), (232, 248, 240))
+HELD_OUT_3_LABEL_INKS = ((190, 40, 40), (30, 30, 90))
+# Teal, purple and a white card with dark print.
+HELD_OUT_3_CARD_COLOURS = ((20, 110, 90), (90, 40, 120), (246, 246, 242))
 
 
 def tuned_faces() -> list[Face]:
     """Noto Sans SC in three weights and WenQuanYi Micro Hei: the original generator's faces."""
     return list(cjk_faces())
+
+
+def held_out_2_faces() -> list[Face]:
+    """Noto Sans CJK KR, JP and TC in weights neither other family prints them in."""
+    return [
+        noto_face(region, weight)
+        for region, weight in (("KR", "Medium"), ("JP", "Bold"), ("TC", "Regular"))
+    ]
+
+
+def held_out_3_faces() -> list[Face]:
+    """Noto Sans CJK SC, KR and HK in weights no other family prints them in."""
+    return [
+        noto_face(region, weight)
+        for region, weight in (("SC", "DemiLight"), ("SC", "Black"), ("KR", "Light"))
+    ]
 
 
 def held_out_faces() -> list[Face]:
@@ -217,7 +371,11 @@ class Camera:
 
 
 TUNED_CAMERA = Camera(3.5, (1.0, 3.0), (70, 92), 0.0, (1.0, 1.0), 0.0)
+# A cheaper phone: a little soft, noisier, compressed harder; a photo a person still reads.
+TUNED_SOFT_CAMERA = Camera(3.5, (1.5, 3.5), (55, 80), 0.0, (0.9, 1.2), 0.8)
 HELD_OUT_CAMERA = Camera(6.5, (2.0, 5.0), (45, 70), 0.03, (0.85, 1.6), 0.7)
+HELD_OUT_2_CAMERA = Camera(5.0, (1.5, 4.0), (50, 82), 0.05, (0.8, 1.3), 0.5)
+HELD_OUT_3_CAMERA = Camera(4.5, (1.0, 3.5), (58, 88), 0.04, (0.9, 1.45), 0.6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +393,7 @@ class Style:
     label_ink: tuple[int, int, int]
     camera: Camera
     held_out_people: bool  # names and institutions from pools the tuned family never uses
+    card_colours: tuple[tuple[int, int, int], ...] = ()  # bank cards; () = the bank's own
 
     def describe(self) -> dict[str, str]:
         return {
@@ -247,23 +406,103 @@ class Style:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Pools:
+    """What a family draws each axis of a style from."""
+
+    invoices: tuple[InvoiceWording, ...]
+    records: tuple[RecordWording, ...]
+    layouts: tuple[str, ...]
+    dates: tuple[str, ...]
+    amounts: tuple[str, ...]
+    effects: tuple[str, ...]
+    papers: tuple[tuple[int, int, int], ...]
+    label_inks: tuple[tuple[int, int, int], ...]
+    cameras: tuple[Camera, ...]
+    held_out_people: bool
+    card_colours: tuple[tuple[int, int, int], ...] = ()
+
+
+POOLS = {
+    TUNED: Pools(
+        TUNED_INVOICE_WORDINGS,
+        TUNED_RECORD_WORDINGS,
+        TUNED_LAYOUTS,
+        TUNED_DATES,
+        TUNED_AMOUNTS,
+        TUNED_EFFECTS,
+        TUNED_PAPERS,
+        TUNED_LABEL_INKS,
+        (TUNED_CAMERA, TUNED_SOFT_CAMERA),
+        held_out_people=False,
+    ),
+    HELD_OUT: Pools(
+        HELD_OUT_INVOICE_WORDINGS,
+        HELD_OUT_RECORD_WORDINGS,
+        HELD_OUT_LAYOUTS,
+        HELD_OUT_DATES,
+        HELD_OUT_AMOUNTS,
+        HELD_OUT_EFFECTS,
+        HELD_OUT_PAPERS,
+        HELD_OUT_LABEL_INKS,
+        (HELD_OUT_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_CARD_COLOURS,
+    ),
+    HELD_OUT_2: Pools(
+        HELD_OUT_2_INVOICE_WORDINGS,
+        HELD_OUT_2_RECORD_WORDINGS,
+        HELD_OUT_2_LAYOUTS,
+        HELD_OUT_2_DATES,
+        HELD_OUT_2_AMOUNTS,
+        HELD_OUT_2_EFFECTS,
+        HELD_OUT_2_PAPERS,
+        HELD_OUT_2_LABEL_INKS,
+        (HELD_OUT_2_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_2_CARD_COLOURS,
+    ),
+    HELD_OUT_3: Pools(
+        HELD_OUT_3_INVOICE_WORDINGS,
+        HELD_OUT_3_RECORD_WORDINGS,
+        HELD_OUT_3_LAYOUTS,
+        HELD_OUT_3_DATES,
+        HELD_OUT_3_AMOUNTS,
+        HELD_OUT_3_EFFECTS,
+        HELD_OUT_3_PAPERS,
+        HELD_OUT_3_LABEL_INKS,
+        (HELD_OUT_3_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_3_CARD_COLOURS,
+    ),
+}
+FACES = {
+    TUNED: tuned_faces,
+    HELD_OUT: held_out_faces,
+    HELD_OUT_2: held_out_2_faces,
+    HELD_OUT_3: held_out_3_faces,
+}
+
+
 def style_for(family: str, rng: random.Random) -> Style:
     """A random style of the family (not `classic`, which the original renderers print)."""
-    held = family == HELD_OUT
-    faces = held_out_faces() if held else tuned_faces()
+    pools = POOLS[family]
+    faces = FACES[family]()
     face = rng.choice(faces)
     return Style(
         family=family,
-        invoice=rng.choice(HELD_OUT_INVOICE_WORDINGS if held else TUNED_INVOICE_WORDINGS),
-        record=rng.choice(HELD_OUT_RECORD_WORDINGS if held else TUNED_RECORD_WORDINGS),
-        layout=rng.choice(HELD_OUT_LAYOUTS if held else TUNED_LAYOUTS),
-        dates=rng.choice(HELD_OUT_DATES if held else TUNED_DATES),
-        amounts=rng.choice(HELD_OUT_AMOUNTS if held else TUNED_AMOUNTS),
+        invoice=rng.choice(pools.invoices),
+        record=rng.choice(pools.records),
+        layout=rng.choice(pools.layouts),
+        dates=rng.choice(pools.dates),
+        amounts=rng.choice(pools.amounts),
         face=face,
         value_face=rng.choice(faces),
-        effect=rng.choice(HELD_OUT_EFFECTS if held else TUNED_EFFECTS),
-        paper=rng.choice(HELD_OUT_PAPERS if held else TUNED_PAPERS),
-        label_ink=rng.choice(HELD_OUT_LABEL_INKS if held else TUNED_LABEL_INKS),
-        camera=HELD_OUT_CAMERA if held else TUNED_CAMERA,
-        held_out_people=held,
+        effect=rng.choice(pools.effects),
+        paper=rng.choice(pools.papers),
+        label_ink=rng.choice(pools.label_inks),
+        # (one camera draws nothing: a family's sets stay as they were before a second came)
+        camera=pools.cameras[0] if len(pools.cameras) == 1 else rng.choice(pools.cameras),
+        held_out_people=pools.held_out_people,
+        card_colours=pools.card_colours,
     )

@@ -13,12 +13,28 @@ import cv2
 import numpy as np
 
 from ocr_synth.documents import RENDERERS, Rendered, id_card_front, medical_invoice
-from ocr_synth.families import CLASSIC, HELD_OUT, style_for
+from ocr_synth.families import CLASSIC, HELD_OUT, HELD_OUT_2, HELD_OUT_3, TUNED, style_for
 from ocr_synth.fonts import cjk_faces
-from ocr_synth.spoilers import HELD_OUT_SPOILERS, SPOILERS, photograph, photograph_with
+from ocr_synth.spoilers import (
+    HELD_OUT_2_SPOILERS,
+    HELD_OUT_3_SPOILERS,
+    HELD_OUT_SPOILERS,
+    SPOILERS,
+    TUNED_SPOILERS,
+    photograph,
+    photograph_with,
+)
 from ocr_synth.styled import STYLED
 
 FAMILIES_FILE = "families.jsonl"
+FAMILY_SPOILERS = {
+    TUNED: TUNED_SPOILERS,
+    HELD_OUT: HELD_OUT_SPOILERS,
+    HELD_OUT_2: HELD_OUT_2_SPOILERS,
+    HELD_OUT_3: HELD_OUT_3_SPOILERS,
+}
+# File names of a set of several families start with the family's tag.
+FAMILY_TAGS = {CLASSIC: "c", TUNED: "t", HELD_OUT: "h", HELD_OUT_2: "h2", HELD_OUT_3: "h3"}
 # Documents are dated up to this day, so a set made from a seed is the same whenever it is made
 # and none of its dates is ever in the future.
 ANCHOR_DATE = date(2025, 12, 31)
@@ -100,7 +116,7 @@ def make_sample(seed: int, index: int, family: str = CLASSIC) -> Sample:
         rendered = STYLED[shown_type](rng, style, ANCHOR_DATE)
         photo = photograph_with(rendered, rng, style.camera)
         jpeg_quality = style.camera.jpeg_quality
-    spoilers = HELD_OUT_SPOILERS if family == HELD_OUT else SPOILERS
+    spoilers = FAMILY_SPOILERS.get(family, SPOILERS)
     image = photo.image
     quality = "accept"
     if condition in spoilers:
@@ -150,8 +166,7 @@ def generate(
         for index in range(count):
             sample = make_sample(seed, index, family)
             if len(families) > 1:
-                prefix = "h" if family == HELD_OUT else family[0]
-                sample = replace(sample, file=f"{prefix}-{sample.file}")
+                sample = replace(sample, file=f"{FAMILY_TAGS[family]}-{sample.file}")
             samples.append(sample)
     with (
         (out_dir / "truth.jsonl").open("w", encoding="utf-8") as truth,

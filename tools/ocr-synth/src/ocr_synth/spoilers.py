@@ -158,6 +158,25 @@ def motion_blur(photo: Rendered, rng: random.Random) -> np.ndarray:
     return cv2.filter2D(photo.image, -1, weights)
 
 
+def shake(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A hand that moved while the shutter was open: the picture smeared along a short, wavering
+    path (a blur along one direction more than the other)."""
+    size = 25
+    kernel = np.zeros((size, size), np.float32)
+    x = y = size / 2
+    heading = rng.uniform(0, 2 * np.pi)
+    for _ in range(rng.randint(9, 16)):
+        kernel[int(y), int(x)] += 1
+        heading += rng.uniform(-0.35, 0.35)
+        x = min(size - 1.0, max(0.0, x + np.cos(heading)))
+        y = min(size - 1.0, max(0.0, y + np.sin(heading)))
+    return cv2.filter2D(photo.image, -1, kernel / kernel.sum())
+
+
+def defocus_or_shake(photo: Rendered, rng: random.Random) -> np.ndarray:
+    return blur(photo, rng) if rng.random() < 0.5 else shake(photo, rng)
+
+
 def underexpose(photo: Rendered, rng: random.Random) -> np.ndarray:
     """A photo in a dim room: little light, and the sensor's gain noise over it."""
     dim = photo.image.astype(np.float32) * rng.uniform(0.07, 0.14)
@@ -165,10 +184,49 @@ def underexpose(photo: Rendered, rng: random.Random) -> np.ndarray:
     return np.clip(dim + noise, 0, 255).astype(np.uint8)
 
 
+# The tuned family's: a defocused lens or a shaken hand.
+TUNED_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (defocus_or_shake, "reject:blurry"),
+}
+
 # The held-out family's faults, fixed with the family and never tuned on: a shaken hand instead of
 # a defocused lens, a dim room instead of a darkened picture; the others as for the tuned family.
 HELD_OUT_SPOILERS: dict[str, tuple[Spoiler, str]] = {
     **SPOILERS,
     "blurry": (motion_blur, "reject:blurry"),
+    "dark": (underexpose, "reject:dark"),
+}
+
+
+def out_of_focus(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A lens focused past the page: every point spread over a disc."""
+    radius = rng.randint(4, 7)
+    size = 2 * radius + 1
+    disc = np.zeros((size, size), np.float32)
+    cv2.circle(disc, (radius, radius), radius, 1.0, -1)
+    return cv2.filter2D(photo.image, -1, disc / disc.sum())
+
+
+def backlit(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A page against a bright window: exposed for the window, the page itself near black, and a
+    warm cast over it."""
+    dim = photo.image.astype(np.float32) * rng.uniform(0.06, 0.13)
+    dim *= np.array([0.8, 0.95, 1.15], np.float32)  # BGR: warm light
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 2.0, dim.shape)
+    return np.clip(dim + noise, 0, 255).astype(np.uint8)
+
+
+# The second held-out family's: a lens out of focus and a backlit page.
+HELD_OUT_2_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (out_of_focus, "reject:blurry"),
+    "dark": (backlit, "reject:dark"),
+}
+
+# The third held-out family's: a shaken hand and a dim room, with its own camera and paper.
+HELD_OUT_3_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (shake, "reject:blurry"),
     "dark": (underexpose, "reject:dark"),
 }

@@ -30,6 +30,7 @@ def date_text(day: date, style: str) -> str:
         "slash": f"{day:%Y/%m/%d}",
         "compact": f"{day:%Y%m%d}",
         "cn_padded": f"{day:%Y}年{day:%m}月{day:%d}日",
+        "cn_spaced": f"{day.year} 年 {day.month} 月 {day.day} 日",
     }
     return forms[style]
 
@@ -43,6 +44,7 @@ def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
         "thousands": grouped,
         "yuan": plain + "元",
         "yen_thousands_yuan": rng.choice(("¥", "￥")) + grouped + rng.choice(("元", "")),
+        "rmb": "人民币" + rng.choice((plain, grouped)) + "元",
     }
     return forms[style]
 
@@ -473,15 +475,11 @@ def id_card_back(rng: random.Random, style: Style, today: date) -> Rendered:
     return sheet.done("id_card_back", fields)
 
 
-# Card faces the held-out family prints: gold, black and a light silver with dark print.
-HELD_OUT_CARD_COLOURS = ((176, 136, 52), (32, 32, 36), (200, 202, 208))
-
-
 def bank_card(rng: random.Random, style: Style, today: date) -> Rendered:
     bank = rng.choice(data.BANKS)
     number = data.card_number(rng, bank)
     fields = {"card_number": number, "bank_name": bank.name}
-    colour = rng.choice(HELD_OUT_CARD_COLOURS) if style.held_out_people else bank.colour
+    colour = rng.choice(style.card_colours) if style.card_colours else bank.colour
     sheet = StyledSheet(_CARD, style)
     sheet.image.paste(colour, (0, 0, *_CARD))
     light = sum(colour) / 3 > 150

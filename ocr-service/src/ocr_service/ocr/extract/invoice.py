@@ -34,11 +34,17 @@ NUMBER = ("票据号码", "发票号码", "票据号", "发票号", "票号", "N
 PAYER = (
     "交款人",
     "缴款人",
+    "缴费人",
     "付款人",
     "患者姓名",
     "病人姓名",
+    "病员姓名",
+    "就诊人姓名",
     "就诊人",
+    "就诊者",
     "姓名",
+    "患者",
+    "病人",
 )
 HOSPITAL = (
     "医疗机构名称",
@@ -46,18 +52,37 @@ HOSPITAL = (
     "收款单位",
     "开票单位",
     "收费单位",
+    "收费机构",
+    "开具单位",
     "医院名称",
     "就诊医院",
     "就诊机构",
+    "定点医疗机构",
 )
-ISSUE_DATE = ("开票日期", "收费日期", "结算日期", "缴费日期", "填开日期", "日期")
+ISSUE_DATE = (
+    "开票日期",
+    "开具日期",
+    "收费日期",
+    "结算日期",
+    "缴费日期",
+    "交款日期",
+    "填开日期",
+    "出票日期",
+    "日期",
+)
 TOTAL_IN_WORDS = (
     "金额合计(大写)",
     "合计金额(大写)",
     "总金额(大写)",
     "费用合计(大写)",
     "人民币(大写)",
+    "合计(人民币大写)",
     "合计(大写)",
+    "金额(大写)",
+    "大写金额",
+    "人民币大写",
+    "(人民币大写)",
+    "(大写)",
     "大写",
 )
 TOTAL = (
@@ -66,8 +91,15 @@ TOTAL = (
     "总金额(小写)",
     "费用合计(小写)",
     "合计(小写)",
+    "金额(小写)",
+    "小写金额",
     "(小写)",
     "小写",
+    "实收金额",
+    "实收合计",
+    "应收金额",
+    "费用总额",
+    "医疗费用总额",
     "金额合计",
     "合计金额",
     "费用合计",
@@ -77,6 +109,13 @@ TOTAL = (
 )
 INSURANCE = (
     "基本医疗保险统筹基金支付",
+    "医保统筹基金支付金额",
+    "统筹基金支付金额",
+    "统筹支付金额",
+    "医保基金支付金额",
+    "医保支付金额",
+    "医保报销金额",
+    "基金支付金额",
     "医保统筹基金支付",
     "医保统筹支付",
     "统筹基金支付",
@@ -89,7 +128,14 @@ INSURANCE = (
     "统筹报销",
 )
 SELF = (
+    "个人现金支付金额",
     "个人现金支付",
+    "个人负担金额",
+    "个人承担金额",
+    "个人自负金额",
+    "个人承担",
+    "个人自负",
+    "个人应付",
     "个人支付金额",
     "个人自付金额",
     "个人自付",
@@ -111,9 +157,13 @@ OTHER_LABELS = (
     "出院日期",
     "住院日期",
     "住院时间",
+    "入院时间",
+    "出院时间",
     "打印日期",
     "个人账户支付",
     "个人自费",
+    "自费金额",
+    "个人账户余额",
     "其他支付",
     "性别",
     "项目名称",
@@ -126,6 +176,10 @@ OTHER_LABELS = (
     "住院号",
     "医保类型",
     "医保编号",
+    "医保卡号",
+    "病历号",
+    "收费员",
+    "经办人",
 )
 
 LABELS = (
@@ -146,6 +200,8 @@ _OUTPATIENT = re.compile(r"[门内]诊")
 _INSTITUTION = re.compile(
     r"[\u4e00-\u9fff()]{2,36}(?:" + "|".join(map(re.escape, HOSPITAL_SUFFIXES)) + ")"
 )
+# Words that label a date: a date beside one is that label's, never an unlabelled issue date.
+_DATE_LABEL = re.compile(r"日期|时间|[入出]院日")
 
 
 def _digits(low: int, high: int) -> Callable[[str], str | None]:
@@ -208,8 +264,16 @@ def _payer_beside_gender(page: Page) -> str | None:
 
 
 def _only_date(page: Page, today: date) -> str | None:
-    """The issue date where its label was not read: the page's one date, if it prints only one."""
-    dates = {day for cell in page.cells for day in find_dates(cell.text)}
+    """The issue date where its label was not read: the page's one date, if it prints only one
+    and nothing labels it as another date (住院日期 beside it, or before it in its line)."""
+    dates = set()
+    for cell in page.cells:
+        found = find_dates(cell.text)
+        left = page.left_of(cell)
+        labelled = _DATE_LABEL.search(cell.text) or (left and _DATE_LABEL.search(left.text))
+        if found and labelled:
+            return None
+        dates.update(found)
     if len(dates) != 1:
         return None
     (day,) = dates

@@ -123,6 +123,83 @@ def to_cells(lines: Sequence[OcrLine]) -> list[Cell]:
     return cells
 
 
+# Marks that close a label.
+_CLOSERS = ":;,、|)]】>"
+# Label characters between a label and a colon that make it a longer label: at most this many.
+_LABEL_TAIL_CHARS = 6
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+# Words that qualify a label into another one's (住院日期, 出生日期, 门诊号): a label right after
+# one of them is that other label, whatever lists know it.
+QUALIFIERS = (
+    "住院",
+    "入院",
+    "出院",
+    "就诊",
+    "出生",
+    "门诊",
+    "打印",
+    "手术",
+    "发病",
+    "挂号",
+)
+# Words that end a label (名称, 日期, 金额…): a label followed by one is only the head of a longer
+# label (诊断名称), and a value that begins with one is a label's remnant, not a value.
+LABEL_TAILS = (
+    "名称",
+    "日期",
+    "时间",
+    "金额",
+    "号码",
+    "编号",
+    "代码",
+    "编码",
+    "类型",
+    "类别",
+    "单位",
+    "机构",
+    "结果",
+    "意见",
+    "结论",
+    "依据",
+    "姓名",
+    "方式",
+    "情况",
+    "天数",
+)
+
+
+def carries_label(value: str) -> bool:
+    """Whether a value still begins with a label's own words (名称…, 日期…): what follows a label
+    read short, never a value."""
+    return value.startswith(LABEL_TAILS) or value.startswith(QUALIFIERS)
+
+
+def stands_alone(text: str, start: int, end: int, labels: Iterable[str] = ()) -> bool:
+    """Whether text[start:end] is a label on its own there: not qualified by the word before it
+    (住院 before 日期), and followed by a mark, the end of the line, or a value, not by more of a
+    label (名称 after 诊断) up to a colon, unless those characters hold another of the `labels`
+    (a value and the next label: 姓名张三性别:男).
+
+    Before it, a mark is not required: a cell's spaces are gone, so labels printed one after the
+    other on a line without colons (姓名 张三 性别 男) meet their neighbour's value directly.
+    """
+    if text[:start].endswith(QUALIFIERS):
+        return False
+    after = text[end:]
+    if not after or after[0] in _CLOSERS:
+        return True
+    if after.startswith(LABEL_TAILS):
+        return False
+    # A colon a few characters on that closes more label characters: 诊断名称: … is no 诊断.
+    colon = after.find(":")
+    between = after[:colon]
+    return not (
+        0 < colon <= _LABEL_TAIL_CHARS
+        and _HAN.fullmatch(between)
+        and not any(label in between for label in labels)
+    )
+
+
 class Page:
     """Cells of one document with the label vocabulary of its type."""
 
@@ -142,10 +219,12 @@ class Page:
         return strip_separators(rest[:end])
 
     def _label_end(self, text: str, label: str, variants: Sequence[str]) -> int | None:
-        """Where the label ends in the text, unless it is only part of another field's label
-        (诊断 inside 入院诊断, 日期 inside 出生日期)."""
+        """Where the label ends in the text, where it stands there as a label on its own: not
+        part of another field's label (诊断 inside 入院诊断, 日期 inside 出生日期) nor of a
+        longer one that no list knows (诊断 in 诊断类别, 日期 in 住院日期)."""
         start = text.find(label)
         while start >= 0:
+            end = start + len(label)
             inside_other = any(
                 other not in variants
                 and label in other
@@ -153,8 +232,8 @@ class Page:
                 for other in self.labels
                 if len(other) > len(label)
             )
-            if not inside_other:
-                return start + len(label)
+            if not inside_other and stands_alone(text, start, end, self.labels):
+                return end
             start = text.find(label, start + 1)
         return None
 
@@ -188,6 +267,8 @@ class Page:
     def read(self, label_variants: Sequence[str], parse: Callable[[str], T | None]) -> T | None:
         """The first value candidate of the label that parses."""
         for _, text in self.value_candidates(label_variants):
+            if carries_label(text):
+                continue
             value = parse(text)
             if value is not None:
                 return value

@@ -9,8 +9,8 @@ from ocr_service.ocr.extract.layout import Page
 from ocr_service.ocr.extract.normalize import parse_date, parse_iso_date, strip_separators
 from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
 
-PATIENT = ("患者姓名", "病人姓名", "就诊人", "姓名")
-HOSPITAL = ("医疗机构名称", "医疗机构", "医院名称", "就诊医院")
+PATIENT = ("患者姓名", "病人姓名", "病员姓名", "就诊人", "就诊者", "姓名", "患者", "病人")
+HOSPITAL = ("医疗机构名称", "医疗机构", "医院名称", "就诊医院", "开具单位", "出具单位")
 DIAGNOSIS = (
     "出院诊断",
     "临床诊断",
@@ -20,11 +20,25 @@ DIAGNOSIS = (
     "门诊诊断",
     "初步诊断",
     "最后诊断",
+    "主要诊断",
+    "诊断名称",
+    "诊断结论",
+    "疾病名称",
     "诊断",
 )
-ADMISSION = ("入院日期", "入院时间")
-DISCHARGE = ("出院日期", "出院时间")
-ISSUE_DATE = ("开具日期", "出具日期", "签发日期", "开证日期", "日期")
+# 住院日期 prints the stay, admission first (2025-03-01至2025-03-12).
+ADMISSION = ("入院日期", "入院时间", "入院日", "住院日期")
+DISCHARGE = ("出院日期", "出院时间", "出院日")
+ISSUE_DATE = (
+    "开具日期",
+    "出具日期",
+    "签发日期",
+    "开证日期",
+    "证明日期",
+    "填写日期",
+    "医师签名日期",
+    "日期",
+)
 OTHER_LABELS = (
     "性别",
     "年龄",
@@ -42,6 +56,13 @@ OTHER_LABELS = (
     "诊疗经过",
     "出院情况",
     "出院医嘱",
+    "入院情况",
+    "住院时间",
+    "诊断依据",
+    "出生日期",
+    "就诊日期",
+    "手术日期",
+    "发病日期",
 )
 LABELS = PATIENT + HOSPITAL + DIAGNOSIS + ADMISSION + DISCHARGE + ISSUE_DATE + OTHER_LABELS
 
