@@ -1,8 +1,8 @@
 """Where `make run` listens: every port follows one base, so platforms can run side by side.
 
 `LIPEI_PORT_BASE` (default 8000) places the gateway at base, the services at base+1 … base+6,
-the web console at base+7, the gateway's metrics at base+9 and the provider stand-ins at base+10/+11; `LIPEI_BROKER_PORT`
-(default 9092) places the local broker.
+the web console at base+7, the gateway's metrics at base+9 and the provider stand-ins at
+base+10/+11; `LIPEI_BROKER_PORT` (default 9092) places the local broker.
 """
 
 from __future__ import annotations
