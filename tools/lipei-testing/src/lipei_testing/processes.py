@@ -32,6 +32,7 @@ class ProcessPlatform:
     database_urls: dict[str, str]  # service package: its database
     supervisor: Supervisor
     said: list[str] = field(default_factory=list)
+    replica_ports: dict[str, int] = field(default_factory=dict)  # a second replica: its port
 
     @property
     def gateway_url(self) -> str:
@@ -64,7 +65,10 @@ class ProcessPlatform:
         raise TimeoutError(f"{name} not healthy within {timeout:.0f} s; see {self.log(name)}")
 
     def _health_url(self, name: str) -> str:
-        port = self.ports.gateway if name == "gateway" else self.ports.services[name]
+        if name == "gateway":
+            port = self.ports.gateway
+        else:
+            port = self.replica_ports.get(name) or self.ports.services[name]
         return f"{self.ports.url(port)}/healthz"
 
 
@@ -109,13 +113,18 @@ def running_processes(
         **(env or {}),
     }
     children = _service_children(ports, database_urls, common, service_env or {})
+    # One replay per database: replicas share theirs.
+    databases = {spec.env["DATABASE_URL"]: spec for spec in children}
     replay = partial(
         replay_outboxes,
-        {spec.name: spec.env for spec in children if spec.name in database_urls},
+        {spec.name: spec.env for spec in databases.values()},
         broker_port=ports.broker,
         say=said.append,
     )
-    platform = ProcessPlatform(ports, var, database_urls, supervisor, said)
+    replicas = {
+        spec.name: int(spec.env["PORT"]) for spec in children if spec.name not in ports.services
+    }
+    platform = ProcessPlatform(ports, var, database_urls, supervisor, said, replicas)
     stop = threading.Event()
     watcher = threading.Thread(target=_supervise, args=(supervisor, stop), daemon=True)
     try:
@@ -138,8 +147,7 @@ def running_processes(
         supervisor.start(ChildSpec("gateway", [sys.executable, "-m", "gateway"], gateway_env))
         watcher.start()
         for spec in children:
-            if spec.name in ports.services:
-                platform.wait_healthy(spec.name)
+            platform.wait_healthy(spec.name)
         platform.wait_healthy("gateway")
         yield platform
     finally:

@@ -26,7 +26,7 @@ from lipei_testing.processes import ProcessPlatform
 
 Scenario = Callable[[ProcessPlatform, argparse.Namespace], Awaitable[Row]]
 
-# scenario: (services, database, how to run it)
+# scenario: (services, database, how to run it); "tracking_service_2" is a second replica.
 SCENARIOS: dict[str, tuple[list[str], str, Scenario]] = {
     "1": (
         ["intake_service", "tracking_service"],
@@ -38,7 +38,13 @@ SCENARIOS: dict[str, tuple[list[str], str, Scenario]] = {
         "postgresql",
         lambda p, a: claims.relay_killed(p, n=a.claims, kills=3),
     ),
+    "3": (
+        ["intake_service", "tracking_service", "tracking_service_2"],
+        "postgresql",
+        lambda p, a: claims.replica_churn(p, n=a.claims, period=a.period, duration=a.churn),
+    ),
 }
+REPLICAS = {"tracking_service_2": "tracking_service"}
 
 
 async def run(args: argparse.Namespace) -> list[Row]:
@@ -51,7 +57,11 @@ async def run(args: argparse.Namespace) -> list[Row]:
         started = time.monotonic()
         try:
             async with platform(
-                ports=ports, var=var, services=services, backend=args.database or backend
+                ports=ports,
+                var=var,
+                services=[s for s in services if s not in REPLICAS],
+                backend=args.database or backend,
+                replicas={r: REPLICAS[r] for r in services if r in REPLICAS},
             ) as running:
                 row = await scenario(running, args)
         finally:
@@ -66,6 +76,8 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(SCENARIOS), help="scenarios, e.g. 1,2")
     parser.add_argument("--claims", type=int, default=1000, help="claims drafted in 1 and 2")
     parser.add_argument("--outage", type=float, default=30.0, help="broker outage (s) in 1")
+    parser.add_argument("--period", type=float, default=10.0, help="kill/start period (s) in 3")
+    parser.add_argument("--churn", type=float, default=120.0, help="how long 3 churns (s)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], help="for every scenario")
     args = parser.parse_args()
     print(markdown([]), flush=True)

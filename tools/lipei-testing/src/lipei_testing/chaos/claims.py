@@ -32,6 +32,7 @@ class ClaimsRun:
     platform: ProcessPlatform
     n: int
     concurrency: int = 6
+    pace: float = 0.0  # seconds each drafting task waits between claims
     tally: Tally = field(default_factory=Tally)
     faults: list[Fault] = field(default_factory=list)
     run: str = field(default_factory=lambda: uuid.uuid4().hex[:6])
@@ -41,7 +42,9 @@ class ClaimsRun:
             holders = Policyholders(client, self.run)
             await holders.sign_up()
             drafting = asyncio.create_task(
-                holders.draft(self.n, concurrency=self.concurrency, tally=self.tally)
+                holders.draft(
+                    self.n, concurrency=self.concurrency, tally=self.tally, pace=self.pace
+                )
             )
             try:
                 await inject(self)
@@ -174,3 +177,39 @@ async def relay_killed(platform: ProcessPlatform, *, n: int, kills: int = 3) -> 
         scenario="2 relay killed",
         done=f"intake SIGKILLed {kills}× while its events flow",
     )
+
+
+async def replica_churn(
+    platform: ProcessPlatform, *, n: int, period: float = 10.0, duration: float = 120.0
+) -> Row:
+    """3. Two tracking replicas in one consumer group; the second killed (SIGKILL) and started
+    again every `period` s for `duration` s while the drafted claims' events flow."""
+    databases = Databases(platform.database_urls)
+    watchers: list[asyncio.Task[None]] = []
+    replica = "tracking_service_2"
+
+    async def inject(run: ClaimsRun) -> None:
+        await run.until_drafted(n // 20)
+        end = time.monotonic() + duration
+        while time.monotonic() < end:
+            fault = Fault(start=time.monotonic())
+            run.faults.append(fault)
+            await asyncio.to_thread(platform.supervisor.hold, replica, signal.SIGKILL)
+            await asyncio.sleep(period)
+            platform.supervisor.resume(replica)
+            fault.end = time.monotonic()
+            watchers.append(asyncio.create_task(run.watch_recovery(fault, databases, replica)))
+            await asyncio.sleep(period)
+
+    # Drafting spread over the churn, so events flow through every rebalance.
+    run = ClaimsRun(platform, n, concurrency=4, pace=4 * duration / n)
+    try:
+        await run.drive(inject)
+        await asyncio.wait_for(asyncio.gather(*watchers), 180)
+        return await run.verdict(
+            "3 consumer churn",
+            f"2 tracking replicas, one killed and started every {period:g} s for {duration:g} s",
+            databases,
+        )
+    finally:
+        await databases.close()

@@ -55,12 +55,22 @@ async def platform(
     backend: str = "sqlite",
     service_env: dict[str, dict[str, str]] | None = None,
     standins: bool = False,
+    replicas: dict[str, str] | None = None,
 ) -> AsyncIterator[ProcessPlatform]:
-    """`services` in processes of their own, the gateway and the broker, on `backend`."""
+    """`services` in processes of their own, the gateway and the broker, on `backend`;
+    `replicas`: a second replica's name and the service it runs (on that one's database, on
+    the port base+7, then base+8)."""
     import asyncio
 
     urls = await create_databases(services, backend, var)
     extra = dict(service_env or {})
+    for offset, (name, package) in enumerate((replicas or {}).items(), start=7):
+        urls[name] = urls[package]
+        extra[name] = {
+            **extra.get(package, {}),
+            "PACKAGE": package,
+            "PORT": str(ports.base + offset),
+        }
     extra["gateway"] = {**GATEWAY_ENV, **extra.get("gateway", {})}
     try:
         manager = running_processes(
