@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from lipei_dev.broker import broker_command, port_open, wait_for_port
+from lipei_dev.broker import broker_command, free_port, port_open, wait_for_port
 from lipei_dev.outbox_replay import replay_outboxes
 from lipei_dev.ports import Ports
 from lipei_dev.supervisor import ChildSpec, RestartPolicy, Supervisor, process_launcher
@@ -70,6 +70,15 @@ class ProcessPlatform:
         else:
             port = self.replica_ports.get(name) or self.ports.services[name]
         return f"{self.ports.url(port)}/healthz"
+
+
+def free_ports() -> Ports:
+    """A port base whose twelve ports are free, and a free port for the broker."""
+    for _ in range(50):
+        base = free_port()
+        if base <= 65535 - 11 and not any(port_open("127.0.0.1", base + i) for i in range(12)):
+            return Ports(base=base, broker=free_port())
+    raise RuntimeError("no free range of ports")
 
 
 def _healthy(url: str) -> bool:

@@ -91,7 +91,7 @@ class TencentCloudStandIn:
 
     def draw(self) -> tuple[bool, float]:
         """For one call: whether it fails, and how long its answer is held after sending."""
-        luck = random.random()  # noqa: S311 (a test double's dice, not a secret)
+        luck = random.random()
         if luck < self.fail_rate:
             self.failed_calls += 1
             return True, 0.0

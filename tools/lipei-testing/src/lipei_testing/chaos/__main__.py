@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from lipei_dev.ports import Ports
-from lipei_testing.chaos import claims
+from lipei_testing.chaos import claims, reminders
 from lipei_testing.chaos.report import Row, markdown
 from lipei_testing.chaos.setup import platform
 from lipei_testing.processes import ProcessPlatform
@@ -43,6 +43,11 @@ SCENARIOS: dict[str, tuple[list[str], str, Scenario]] = {
         "postgresql",
         lambda p, a: claims.replica_churn(p, n=a.claims, period=a.period, duration=a.churn),
     ),
+    "6": (
+        ["notify_service"],
+        "sqlite",
+        lambda p, a: reminders.flaky_providers(p, n=a.reminders),
+    ),
 }
 REPLICAS = {"tracking_service_2": "tracking_service"}
 
@@ -62,6 +67,8 @@ async def run(args: argparse.Namespace) -> list[Row]:
                 services=[s for s in services if s not in REPLICAS],
                 backend=args.database or backend,
                 replicas={r: REPLICAS[r] for r in services if r in REPLICAS},
+                service_env={"notify_service": reminders.NOTIFY_ENV},
+                standins="notify_service" in services,
             ) as running:
                 row = await scenario(running, args)
         finally:
@@ -76,6 +83,7 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(SCENARIOS), help="scenarios, e.g. 1,2")
     parser.add_argument("--claims", type=int, default=1000, help="claims drafted in 1 and 2")
     parser.add_argument("--outage", type=float, default=30.0, help="broker outage (s) in 1")
+    parser.add_argument("--reminders", type=int, default=500, help="reminders in 6")
     parser.add_argument("--period", type=float, default=10.0, help="kill/start period (s) in 3")
     parser.add_argument("--churn", type=float, default=120.0, help="how long 3 churns (s)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], help="for every scenario")
