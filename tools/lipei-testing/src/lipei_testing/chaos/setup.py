@@ -56,10 +56,12 @@ async def platform(
     service_env: dict[str, dict[str, str]] | None = None,
     standins: bool = False,
     replicas: dict[str, str] | None = None,
+    proxies: dict[str, int] | None = None,
 ) -> AsyncIterator[ProcessPlatform]:
     """`services` in processes of their own, the gateway and the broker, on `backend`;
     `replicas`: a second replica's name and the service it runs (on that one's database, on
-    the port base+7, then base+8)."""
+    the port base+7, then base+8); `proxies`: a service that reaches its PostgreSQL database
+    through a proxy on the given port (the checks reach it directly)."""
     import asyncio
 
     urls = await create_databases(services, backend, var)
@@ -71,6 +73,9 @@ async def platform(
             "PACKAGE": package,
             "PORT": str(ports.base + offset),
         }
+    for name, port in (proxies or {}).items():
+        via = urls[name].replace("@127.0.0.1:5432/", f"@127.0.0.1:{port}/")
+        extra[name] = {**extra.get(name, {}), "DATABASE_URL": via}
     extra["gateway"] = {**GATEWAY_ENV, **extra.get("gateway", {})}
     try:
         manager = running_processes(
