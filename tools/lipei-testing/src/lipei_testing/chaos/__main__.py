@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lipei_dev.ports import Ports
-from lipei_testing.chaos import claims, reminders, stall, uploads
+from lipei_testing.chaos import claims, reminders, replay, stall, uploads
 from lipei_testing.chaos.proxy import StallingProxy
 from lipei_testing.chaos.report import Row, markdown
 from lipei_testing.chaos.setup import platform
@@ -49,6 +49,12 @@ SCENARIOS = {
         "postgresql",
         lambda p, a, _: claims.replica_churn(p, n=a.claims, period=a.period, duration=a.churn),
         replicas={"tracking_service_2": "tracking_service"},
+    ),
+    "4": Scenario(
+        [*CLAIMS, "notify_service"],
+        "sqlite",
+        lambda p, a, _: replay.replayed_day(p, n=a.day_claims),
+        standins=True,
     ),
     "5": Scenario(
         CLAIMS,
@@ -116,6 +122,7 @@ def main() -> int:
     parser.add_argument("--outage", type=float, default=30.0, help="broker outage (s) in 1")
     parser.add_argument("--period", type=float, default=10.0, help="kill/start period (s) in 3")
     parser.add_argument("--churn", type=float, default=120.0, help="how long 3 churns (s)")
+    parser.add_argument("--day-claims", type=int, default=300, help="claims of the day in 4")
     parser.add_argument("--stall", type=float, default=15.0, help="database stall (s) in 5")
     parser.add_argument("--reminders", type=int, default=500, help="reminders in 6")
     parser.add_argument("--uploads", type=int, default=50, help="uploads in flight in 7")
