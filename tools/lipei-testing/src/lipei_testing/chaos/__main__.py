@@ -2,8 +2,8 @@
 
 Each scenario starts a platform of its own (real broker, real processes, its own databases and
 ports from LIPEI_CHAOS_PORT_BASE, default 18500), injects its fault, prints its row, and
-removes what it made. Exits non-zero when a scenario loses, doubles, or answers a 500 it
-should not have.
+removes what it made (LIPEI_CHAOS_KEEP=1 keeps its folder of logs). Exits non-zero when a
+scenario loses, doubles, or answers a 500 it should not have.
 """
 
 from __future__ import annotations
@@ -100,7 +100,10 @@ async def run_one(key: str, ports: Ports, args: argparse.Namespace) -> Row:
     finally:
         if proxy is not None:
             await proxy.close()
-        shutil.rmtree(var, ignore_errors=True)
+        if os.environ.get("LIPEI_CHAOS_KEEP"):
+            print(f"kept {var}", flush=True)
+        else:
+            shutil.rmtree(var, ignore_errors=True)
 
 
 async def run(args: argparse.Namespace) -> list[Row]:
