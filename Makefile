@@ -11,7 +11,7 @@ TOOL_PACKAGES := tools/lipei-dev tools/lipei-testing tools/ocr-synth
 PACKAGES := $(SERVICE_PACKAGES) $(TOOL_PACKAGES)
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint fmt bench load fuzz lock asyncapi clean
+.PHONY: install run test lint fmt bench load chaos fuzz lock asyncapi clean
 
 install: $(STAMP)
 
@@ -49,6 +49,11 @@ bench: install
 # (sizes: LOAD_* variables, see bench/load/run.py; ports LIPEI_PORT_BASE, LIPEI_BROKER_PORT).
 load: install
 	$(BIN)/python bench/load/run.py
+
+# Faults injected into real processes, a real broker, SQLite and PostgreSQL (127.0.0.1:5432):
+# one row per scenario. `make chaos CHAOS_ARGS="--only 1,2 --claims 200"` runs fewer, smaller.
+chaos: install
+	$(BIN)/python -m lipei_testing.chaos $(CHAOS_ARGS)
 
 # schemathesis over the gateway's merged OpenAPI document, deeper than the pass in `make test`.
 fuzz: install

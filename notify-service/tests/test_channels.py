@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from lipei_dev.broker import free_port
 from lipei_dev.standins.tencentcloud import TencentCloudStandIn
 from lipei_dev.standins.wechat import WeChatStandIn
 from lipei_testing.servers import serving
@@ -83,17 +84,32 @@ async def test_an_outage_is_retried_then_reported_as_transient(world: World) -> 
     await senders.close()
 
 
-async def test_a_provider_that_does_not_answer_in_time_is_retried_then_transient(
+async def test_a_call_the_provider_did_not_answer_in_time_is_never_made_again(
     world: World,
 ) -> None:
-    senders = world.senders(provider_timeout_seconds=0.2, provider_retries=1)
-    world.tencent.delay_seconds = 1.0
+    """The call went through but its answer came too late: a second call would ring the user
+    twice, so the outcome is final and says why."""
+    senders = world.senders(provider_timeout_seconds=0.2, provider_retries=2)
+    world.tencent.late_answer_seconds = 0.5
     outcome = await senders.voice(phone_number=PHONE, template_id="3100001", params=["发票"])
-    assert (outcome.ok, outcome.permanent) == (False, False)
-    assert "Timeout" in (outcome.error or "")
-    assert world.tencent.requests == 2  # the first try and one retry
-    world.tencent.delay_seconds = 0.0
+    assert (outcome.ok, outcome.permanent) == (False, True)
+    assert "may have reached the user" in (outcome.error or "")
+    assert "ReadTimeout" in (outcome.error or "")
+    assert world.tencent.requests == 1
+    assert len(world.tencent.calls_to(PHONE)) == 1  # it did reach the user, once
+    world.tencent.late_answer_seconds = 0.0
     assert (await senders.voice(phone_number=PHONE, template_id="3100001", params=["发票"])).ok
+    await senders.close()
+
+
+async def test_a_provider_that_cannot_be_reached_is_retried_then_transient() -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    senders = World(WeChatStandIn(), TencentCloudStandIn(), closed, closed).senders(
+        provider_retries=1
+    )
+    outcome = await senders.sms(phone_number=PHONE, template_id="2100001", params=["AB12CD"])
+    assert (outcome.ok, outcome.permanent) == (False, False)
+    assert "ConnectError" in (outcome.error or "")
     await senders.close()
 
 

@@ -184,6 +184,11 @@ class Upstreams:
                 response = await client.send(build(), stream=True)
         except (BodyTooLarge, httpx.HTTPError) as exc:
             return self._failure(upstream, exc)
+        except (OSError, AttributeError) as exc:
+            # A connection the service closed as it opened (a service stopping): httpcore and
+            # anyio may raise these instead of an httpx error. Not ours to answer with a 500.
+            log.warning("%s dropped the connection: %r", upstream, exc)
+            return _unavailable(upstream)
         out = StreamingResponse(
             response.aiter_raw(),
             status_code=response.status_code,

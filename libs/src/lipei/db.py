@@ -16,7 +16,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def make_engine(url: str, *, timeout: float | None = None, **kwargs: Any) -> AsyncEngine:
+    """`timeout` (PostgreSQL): seconds a connection, a statement or a pooled connection is
+    waited for; past it a TimeoutError ends the request (503), so a database that stops
+    answering never holds a request past the gateway's own timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -35,6 +38,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
+    if timeout is not None and parsed.get_backend_name() == "postgresql":
+        kwargs.setdefault("pool_timeout", timeout)
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("timeout", timeout)
+        connect_args.setdefault("command_timeout", timeout)
     return create_async_engine(url, **kwargs)
 
 

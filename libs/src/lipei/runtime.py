@@ -38,7 +38,7 @@ class ServiceRuntime:
         self.telemetry = Telemetry.for_service(settings)
         self.metrics = self.telemetry.metrics
         self.tracing = self.telemetry.tracing
-        self.engine = make_engine(settings.database_url)
+        self.engine = make_engine(settings.database_url, timeout=settings.database_timeout_seconds)
         self.tracing.instrument_engine(self.engine)
         self.sessionmaker = make_sessionmaker(self.engine, info={SESSION_KEY: self.telemetry})
         self.relay = make_relay(self.sessionmaker, settings, tracer=self.tracing.tracer)

@@ -37,6 +37,11 @@ class ServiceSettings(BaseSettings):
     # How long a stopping service waits for requests in flight and for its background tasks.
     shutdown_grace_seconds: float = 10.0
     database_url: str = "sqlite+aiosqlite:///./var/lipei.db"
+    # PostgreSQL: how long a connection, a statement or a free pooled connection is waited for
+    # before the request answers 503 with Retry-After. A connection found dead costs up to two
+    # of these (the ping, then a new connection): keep twice it under the gateway's
+    # UPSTREAM_TIMEOUT_SECONDS.
+    database_timeout_seconds: float = Field(default=3.0, gt=0)
     migrate_on_start: bool = Field(
         default=True, description="run Alembic migrations at start-up (off where a Job does it)"
     )

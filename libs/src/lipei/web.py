@@ -14,6 +14,8 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -108,10 +110,30 @@ def install_problem_handlers(app: FastAPI) -> None:
             422, detail or "invalid request", type="validation-error", errors=errors
         )
 
+    async def _database_away(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, DBAPIError) and not _unavailable(exc):
+            return await _unexpected(request, exc)
+        log.warning("unavailable on %s %s: %r", request.method, request.url.path, exc)
+        return problem_response(
+            503,
+            "the database or another dependency did not answer in time; try again shortly",
+            type="dependency-unavailable",
+            headers={"Retry-After": "5"},
+        )
+
+    # A stalled or lost database: the transaction did not commit, so trying again is safe.
+    for unavailable in (TimeoutError, ConnectionError, SQLAlchemyTimeout, DBAPIError):
+        app.add_exception_handler(unavailable, _database_away)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(500, "an unexpected error occurred; it has been logged")
+
+
+def _unavailable(exc: DBAPIError) -> bool:
+    """A database error that says the database is away, not that the statement was wrong."""
+    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
 
 
 ReadinessCheck = Callable[[], Awaitable[None]]

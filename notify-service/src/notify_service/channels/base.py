@@ -34,17 +34,26 @@ def permanent(error: str, *, consent_refused: bool = False) -> Outcome:
     return Outcome(ok=False, error=error, permanent=True, consent_refused=consent_refused)
 
 
+# The request never left: the provider cannot have acted on it.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+UNKNOWN = "no answer: the message may have reached the user, so it is not sent again"
+
+
 async def with_retries(
     call: Callable[[], Awaitable[Outcome]], *, retries: int, backoff_seconds: float
 ) -> Outcome:
-    """Retry a call on 5xx/timeouts (transient outcomes) with exponential backoff; 4xx and
-    provider refusals are returned at once."""
+    """Retry a call on 5xx, 429 and connections that never opened (transient outcomes) with
+    exponential backoff; 4xx and provider refusals are returned at once. A call sent but not
+    answered (read timeout, dropped connection) may have been delivered: trying again could
+    send the message twice, so it fails for good (dead-lettered for a person to check)."""
     attempt = 0
     while True:
         try:
             outcome = await call()
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
+        except NOT_SENT as exc:
             outcome = transient(f"{type(exc).__name__}: {exc}")
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            return permanent(f"{UNKNOWN} ({type(exc).__name__}: {exc})")
         if outcome.ok or outcome.permanent or attempt >= retries:
             return outcome
         attempt += 1

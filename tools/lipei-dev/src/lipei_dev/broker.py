@@ -43,6 +43,22 @@ def broker_binary() -> str:
         ) from exc
 
 
+def broker_command(port: int) -> list[str]:
+    """The command line of a Tansu broker on 127.0.0.1:port (a supervisor may run it itself)."""
+    url = f"tcp://127.0.0.1:{port}"
+    return [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> bool:
+    """True once something listens on 127.0.0.1:port, False after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not port_open("127.0.0.1", port):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def free_port() -> int:
     with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
         s.bind(("127.0.0.1", 0))
@@ -70,12 +86,10 @@ class LocalBroker:
     def start(self, timeout: float = 20.0) -> LocalBroker:
         if port_open("127.0.0.1", self.port):
             raise BrokerUnavailable(f"port {self.port} is already in use")
-        url = f"tcp://127.0.0.1:{self.port}"
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        command = [broker_binary(), "broker", "--listener-url", url]
         try:
             self.process = subprocess.Popen(
-                [*command, "--advertised-listener-url", url],
+                broker_command(self.port),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import random
 import re
 import secrets
 import time
@@ -59,6 +60,16 @@ class TencentCloudStandIn:
     _outage_until: float = 0.0
     # Seconds every answer is held back (a slow provider, for client timeouts).
     delay_seconds: float = 0.0
+    # Seconds the answer is held back after the message went out (the provider acted; its
+    # answer came too late for the caller).
+    late_answer_seconds: float = 0.0
+    # A flaky provider: this share of calls answers 503 (nothing sent), and this share sends
+    # and then answers only after `flaky_hold_seconds`.
+    fail_rate: float = 0.0
+    timeout_rate: float = 0.0
+    flaky_hold_seconds: float = 10.0
+    failed_calls: int = 0
+    late_calls: int = 0
     _refused: dict[str, str] = field(default_factory=dict)
     app: FastAPI = field(init=False)
 
@@ -72,6 +83,22 @@ class TencentCloudStandIn:
 
     def recover(self) -> None:
         self._outage_until = 0.0
+
+    def flaky(self, *, fail_rate: float, timeout_rate: float, hold_seconds: float) -> None:
+        """Fail (503) and answer late (after sending) shares of the calls from now on."""
+        self.fail_rate, self.timeout_rate = fail_rate, timeout_rate
+        self.flaky_hold_seconds = hold_seconds
+
+    def draw(self) -> tuple[bool, float]:
+        """For one call: whether it fails, and how long its answer is held after sending."""
+        luck = random.random()
+        if luck < self.fail_rate:
+            self.failed_calls += 1
+            return True, 0.0
+        if luck < self.fail_rate + self.timeout_rate:
+            self.late_calls += 1
+            return False, self.flaky_hold_seconds
+        return False, self.late_answer_seconds
 
     def in_outage(self) -> bool:
         return time.monotonic() < self._outage_until
@@ -218,7 +245,8 @@ def _build_app(state: TencentCloudStandIn) -> FastAPI:
         state.requests += 1
         if state.delay_seconds:
             await asyncio.sleep(state.delay_seconds)
-        if state.in_outage():
+        fails, hold = state.draw()
+        if state.in_outage() or fails:
             return JSONResponse({"message": "service unavailable"}, status_code=503)
         request_id = secrets.token_hex(16)
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -241,6 +269,8 @@ def _build_app(state: TencentCloudStandIn) -> FastAPI:
                 result = state.send_sms(body)
             else:
                 result = state.send_tts_voice(body)
+        if hold:
+            await asyncio.sleep(hold)
         return JSONResponse({"Response": {**result, "RequestId": request_id}})
 
     @app.get("/_standin/messages")
@@ -263,6 +293,24 @@ def _build_app(state: TencentCloudStandIn) -> FastAPI:
         body = await request.json()
         state.outage(float(body.get("seconds", 0)))
         return {"ok": True}
+
+    @app.post("/_standin/faults")
+    async def faults(request: Request) -> dict[str, Any]:
+        body = await request.json()
+        state.flaky(
+            fail_rate=float(body.get("fail_rate", 0)),
+            timeout_rate=float(body.get("timeout_rate", 0)),
+            hold_seconds=float(body.get("hold_seconds", 10)),
+        )
+        return {"ok": True}
+
+    @app.get("/_standin/faults")
+    async def fault_counts() -> dict[str, Any]:
+        return {
+            "requests": state.requests,
+            "failed": state.failed_calls,
+            "late": state.late_calls,
+        }
 
     @app.post("/_standin/refuse")
     async def refuse(request: Request) -> dict[str, Any]:
