@@ -2,10 +2,10 @@
 
 Starts the local broker (unless KAFKA_BOOTSTRAP_SERVERS names one), the provider stand-ins, the
 services on SQLite and local storage under ./var, the gateway and the web console, seeds the dev
-insurer, and prints the gateway's and the console's URLs. A child that dies is started again after a backoff (lipei_dev.supervisor); after
-the broker restarts, every service's outbox retention window is published again. Ctrl-C stops
-every child, and so does a child that fails at once five times in a row; a second run finds its
-data again in ./var.
+insurer, and prints the gateway's and the console's URLs. A child that dies is started again
+after a backoff (lipei_dev.supervisor); after the broker restarts, every service's outbox
+retention window is published again. Ctrl-C stops every child, and so does a child that fails at
+once five times in a row; a second run finds its data again in ./var.
 
 LIPEI_PORT_BASE (default 8000) moves every port, LIPEI_BROKER_PORT (default 9092) the broker's,
 and LIPEI_VAR_DIR (default ./var) the data: several platforms can run side by side.
