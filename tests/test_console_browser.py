@@ -21,7 +21,15 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    BrowserType,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from gateway.tokens import Identity, TokenIssuer
 from lipei.clock import MovableClock
@@ -66,6 +74,34 @@ POLICY = {
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Debian's chromium: Playwright never downloads a browser here."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+# pytest-playwright keeps one Playwright for the whole session, and with it an event loop running
+# in the main thread: every later test that runs a loop of its own would fail. The browser here
+# lives as long as this module.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser_context_args() -> dict[str, Any]:
+    return {}  # each test sets its own viewport
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    return getattr(playwright, browser_name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def browser(
+    browser_type: BrowserType, browser_type_launch_args: dict[str, Any]
+) -> Iterator[Browser]:
+    browser = browser_type.launch(**browser_type_launch_args)
+    yield browser
+    browser.close()
 
 
 @dataclass
