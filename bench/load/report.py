@@ -212,7 +212,7 @@ def alert_table(alert: Any, wechat_rate: float) -> list[str]:
 
 
 def render(steps: list[Step], alert: Any, wechat_rate: float) -> str:
-    out = [f"Cores: {CORES} (a shared machine: other work ran beside the bench)", ""]
+    out = [f"Cores: {CORES} (the machine load average is in the last column)", ""]
     if steps:
         at = knee(steps)
         best = steps[at - 1] if at else steps[-1]
