@@ -106,8 +106,10 @@ class Dispatcher:
         now = self._now()
         async with self.runtime.unit_of_work() as session:
             for row in await store.stale_claims(session, cutoff):
-                await store.interrupted(session, row.delivery_id, INTERRUPTED)
-                await self.outcomes.dead_letter(session, row, INTERRUPTED, now)
+                # Two rounds may see the same stale claim; only the one that flips it
+                # dead-letters it.
+                if await store.interrupted(session, row.delivery_id, INTERRUPTED):
+                    await self.outcomes.dead_letter(session, row, INTERRUPTED, now)
 
     async def process(self, delivery_id: str) -> None:
         await self.process_batch([delivery_id])

@@ -496,13 +496,15 @@ async def stale_claims(session: AsyncSession, claimed_before: datetime) -> Seque
     return found.fetchall()
 
 
-async def interrupted(session: AsyncSession, delivery_id: str, error: str) -> None:
-    """A claim given up: failed, unless its outcome was recorded meanwhile."""
-    await session.execute(
+async def interrupted(session: AsyncSession, delivery_id: str, error: str) -> bool:
+    """A claim given up: failed, unless its outcome was recorded meanwhile or another round
+    gave it up first. True when this call did."""
+    result = await session.execute(
         update(deliveries)
         .where(deliveries.c.delivery_id == delivery_id, deliveries.c.status == "sending")
         .values(status="failed", last_error=error)
     )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def _set(session: AsyncSession, delivery_id: str, **values: Any) -> None:
