@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             api_keying.router,
             api_partner.router,
         ],
+        hot_reads=api_claims.HOT_READS,
     )
     app.state.intake = intake
     problems.install(app)

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 
+from lipei.hot_reads import HotReads, HotRoute
 from lipei.metrics import EXPOSITION_TYPE
 from lipei.runtime import ServiceRuntime
 from lipei.telemetry import ObservedRequests
@@ -16,10 +17,15 @@ from lipei.web import health_router, install_problem_handlers, install_request_i
 
 
 def service_app(
-    *, title: str, runtime: ServiceRuntime, routers: Iterable[APIRouter], version: str = "0.1.0"
+    *,
+    title: str,
+    runtime: ServiceRuntime,
+    routers: Iterable[APIRouter],
+    hot_reads: tuple[HotRoute, ...] = (),
+    version: str = "0.1.0",
 ) -> FastAPI:
     """Health probes, metrics, problem+json errors, request ids, traces, and the runtime started
-    in the lifespan."""
+    in the lifespan. `hot_reads`: GETs answered ahead of FastAPI's routing (`lipei.hot_reads`)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -33,6 +39,13 @@ def service_app(
     app.state.runtime = runtime
     app.state.settings = runtime.settings
     install_problem_handlers(app)
+    if hot_reads:  # inside the request ids, metrics and traces
+        app.add_middleware(
+            HotReads,
+            routes=hot_reads,
+            internal_token=runtime.settings.internal_token,
+            exception_handlers=app.exception_handlers,
+        )
     install_request_ids(app)
     app.add_middleware(ObservedRequests, telemetry=runtime.telemetry)  # outermost of ours
     runtime.tracing.instrument_app(app)

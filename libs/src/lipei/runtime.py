@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lipei.clock import Clock, SystemClock, utc
-from lipei.db import make_engine, make_sessionmaker, migrate, ping
+from lipei.db import make_engine, make_read_engine, make_sessionmaker, migrate, ping
 from lipei.logs import current_service
 from lipei.messaging.consumer import IdempotentConsumer
 from lipei.messaging.kafka import ensure_topics
@@ -41,6 +41,16 @@ class ServiceRuntime:
         self.engine = make_engine(settings.database_url, timeout=settings.database_timeout_seconds)
         self.tracing.instrument_engine(self.engine)
         self.sessionmaker = make_sessionmaker(self.engine, info={SESSION_KEY: self.telemetry})
+        # Hot reads (a claim, its progress) go through `reader`: the main engine, or on SQLite
+        # connections that read without a thread hop per call.
+        self.read_engine = make_read_engine(settings.database_url)
+        if self.read_engine is not None:
+            self.tracing.instrument_engine(self.read_engine)
+        self.reader = (
+            make_sessionmaker(self.read_engine, info={SESSION_KEY: self.telemetry})
+            if self.read_engine is not None
+            else self.sessionmaker
+        )
         self.relay = make_relay(self.sessionmaker, settings, tracer=self.tracing.tracer)
         self.outbox = Outbox(source=settings.event_source, clock=self.clock)
         self.consumers: list[IdempotentConsumer] = []
@@ -116,6 +126,8 @@ class ServiceRuntime:
         for consumer in self.consumers:
             await consumer.close()
         await self.engine.dispose()
+        if self.read_engine is not None:
+            await self.read_engine.dispose()
         self.tracing.shutdown()
 
     async def sample(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Annotated, Any, Literal
@@ -209,10 +209,32 @@ async def current_caller(
     """The caller as verified by the gateway; identity headers count only with its token.
     (async, as every dependency on a request's path: a sync one costs a thread-pool hop.)"""
     expected: str = request.app.state.settings.internal_token
-    if not token or not secrets.compare_digest(token, expected):
+    return _verified(token, expected, caller_user_id, roles, insurer)
+
+
+def caller_from(headers: Mapping[str, str], expected_token: str) -> Caller:
+    """`current_caller` outside FastAPI's dependencies (`lipei.hot_reads`)."""
+    return _verified(
+        headers.get(INTERNAL_TOKEN_HEADER),
+        expected_token,
+        headers.get(USER_HEADER),
+        headers.get(ROLES_HEADER),
+        headers.get(INSURER_HEADER),
+    )
+
+
+def _verified(
+    token: str | None,
+    expected: str,
+    user_id: str | None,
+    roles: str | None,
+    insurer: str | None,
+) -> Caller:
+    # As bytes: compare_digest refuses a str with characters beyond ASCII.
+    if not token or not secrets.compare_digest(token.encode(), expected.encode()):
         raise Problem(401, "calls must come through the gateway", type="unauthenticated")
     return Caller(
-        user_id=caller_user_id or None,
+        user_id=user_id or None,
         roles=frozenset(r for r in (roles or "").split(",") if r),
         insurer_code=insurer or None,
     )

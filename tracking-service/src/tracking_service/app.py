@@ -32,7 +32,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         "deadline-scanner", deadline_loop(runtime, tracker, settings.deadline_scan_seconds)
     )
     app = service_app(
-        title="Lipei tracking-service", runtime=runtime, routers=[api.router, api_stats.router]
+        title="Lipei tracking-service",
+        runtime=runtime,
+        routers=[api.router, api_stats.router],
+        hot_reads=api.HOT_READS,
     )
     app.state.tracker = tracker
     return app

@@ -137,7 +137,7 @@ async def list_claims(*, intake: Intake, user_id: str, page: Page) -> Listing[Op
 
 
 async def get_claim(*, intake: Intake, user_id: str, claim_id: str) -> OpenClaim:
-    async with intake.runtime.sessionmaker() as s:
+    async with intake.runtime.reader() as s:
         claim = await owned_claim(s, claim_id=claim_id, user_id=user_id)
     return open_claim(intake.keys, claim)
 
