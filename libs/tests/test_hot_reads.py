@@ -122,7 +122,7 @@ async def test_reads_on_sqlite_see_what_was_written_and_cannot_write(tmp_path: P
             await s.execute(text("INSERT INTO notes VALUES ('second')"))
         async with runtime.reader() as s:
             assert len((await s.execute(text("SELECT body FROM notes"))).all()) == 2
-            with pytest.raises(Exception, match="readonly|read-only|query_only"):
+            with pytest.raises(Exception, match=r"readonly|read-only|query_only"):
                 await s.execute(text("INSERT INTO notes VALUES ('sneaked')"))
     finally:
         await runtime.engine.dispose()
