@@ -21,7 +21,7 @@ from console.session import COOKIE_PATH, SESSION_COOKIE
 from console.settings import Settings
 from console.web import HERE, Context, LoginRequired, StaleForm, WrongRole, error_page
 from lipei.metrics import EXPOSITION_TYPE
-from lipei.telemetry import ObservedRequests, Telemetry
+from lipei.telemetry import FASTAPI_TELEMETRY_OFF, ObservedRequests, Telemetry
 from lipei.web import health_router
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (await gateway.client.get("/healthz", timeout=2.0)).raise_for_status()
 
     app = FastAPI(
-        title="Lipei console", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
+        title="Lipei console",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        telemetry=FASTAPI_TELEMETRY_OFF,
     )
     app.state.context = Context(settings=settings, gateway=gateway)
     install_error_pages(app)

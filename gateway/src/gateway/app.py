@@ -13,7 +13,7 @@ from gateway.components import build_components
 from gateway.edge import Edge
 from gateway.fast_reads import FastReads
 from gateway.settings import Settings
-from lipei.telemetry import MetricsPort, ObservedRequests, Telemetry
+from lipei.telemetry import FASTAPI_TELEMETRY_OFF, MetricsPort, ObservedRequests, Telemetry
 from lipei.web import install_problem_handlers
 
 
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        telemetry=FASTAPI_TELEMETRY_OFF,
     )
     app.state.components = parts
     app.state.telemetry = telemetry

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from lipei.hot_reads import HotReads, HotRoute
 from lipei.metrics import EXPOSITION_TYPE
 from lipei.runtime import ServiceRuntime
-from lipei.telemetry import ObservedRequests
+from lipei.telemetry import FASTAPI_TELEMETRY_OFF, ObservedRequests
 from lipei.web import health_router, install_problem_handlers, install_request_ids
 
 
@@ -35,7 +35,7 @@ def service_app(
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, version=version, lifespan=lifespan)
+    app = FastAPI(title=title, version=version, lifespan=lifespan, telemetry=FASTAPI_TELEMETRY_OFF)
     app.state.runtime = runtime
     app.state.settings = runtime.settings
     install_problem_handlers(app)

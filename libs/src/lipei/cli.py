@@ -88,6 +88,8 @@ def _serve(args: argparse.Namespace, settings: ServiceSettings, app_factory: str
     configure_logging(settings.log_level, settings.service_name, settings.log_format)
     import uvicorn
 
+    from lipei.http_protocol import CoalescingHttpToolsProtocol
+
     uvicorn.run(
         app_factory,
         factory=True,
@@ -99,6 +101,7 @@ def _serve(args: argparse.Namespace, settings: ServiceSettings, app_factory: str
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
         workers=settings.workers,
         access_log=settings.access_log,
+        http=CoalescingHttpToolsProtocol,
     )
     return 0
 

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
@@ -32,6 +33,11 @@ log = logging.getLogger(__name__)
 SESSION_KEY = "lipei.telemetry"
 # A route that serves many public paths (the gateway's forwarding) names the template it chose.
 ROUTE_TEMPLATE_KEY = "lipei.route_template"
+
+# FastAPI's own OpenTelemetry layer, off: every app here traces through `Tracing.instrument_app`
+# and counts through `ObservedRequests`. Left on, it would look up the global providers and the
+# environment on every request and, with a global provider set, record each request twice.
+FASTAPI_TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 _CLAIM_IN_PATH = re.compile(r"/claims/([A-Za-z0-9._-]{1,64})(?:/|$)")
 
 
