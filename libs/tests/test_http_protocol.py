@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from lipei.http_protocol import FLUSH_BYTES, CoalescingHttpToolsProtocol, CoalescingTransport
+from lipei.http_protocol import FLUSH_BYTES, CoalescingTransport
+from lipei_testing.servers import serving
 
 
 class RecordingTransport:
@@ -78,24 +77,13 @@ def _app() -> FastAPI:
 
 
 async def test_uvicorn_with_the_protocol_answers_whole() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(
-        _app(), host="127.0.0.1", port=port, http=CoalescingHttpToolsProtocol, log_config=None
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            await asyncio.sleep(0.01)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            for _ in range(3):  # one kept-alive connection, answer after answer
-                small = await client.get("/small")
-                assert small.json() == {"status": "draft"}
-            streamed = await client.get("/stream")
-        expected = b"".join(bytes([65 + i % 26]) * 50_000 for i in range(40))
-        assert streamed.content == expected
-    finally:
-        server.should_exit = True
-        await task
+    async with (
+        serving(_app()) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        for _ in range(3):  # one kept-alive connection, answer after answer
+            small = await client.get("/small")
+            assert small.json() == {"status": "draft"}
+        streamed = await client.get("/stream")
+    expected = b"".join(bytes([65 + i % 26]) * 50_000 for i in range(40))
+    assert streamed.content == expected

@@ -9,6 +9,7 @@ from typing import Any
 
 import uvicorn
 
+from lipei.http_protocol import CoalescingHttpToolsProtocol
 from lipei_dev.broker import free_port
 
 
@@ -26,6 +27,7 @@ async def serving(app: Any, *, port: int | None = None) -> AsyncIterator[str]:
         # As the services run: longer than the gateway keeps its pooled connections.
         timeout_keep_alive=75,
         timeout_graceful_shutdown=10,  # a request still in flight cannot hold up a test's end
+        http=CoalescingHttpToolsProtocol,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
