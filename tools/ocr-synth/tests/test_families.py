@@ -1,14 +1,23 @@
-"""Variant families: the held-out one shares no variant with the tuned one, sets made from a seed
+"""Variant families: the held-out ones share no variant with the tuned one, sets made from a seed
 are the same each time, and the evaluator reports every family apart."""
 
 import json
+import random
+from datetime import date
+from decimal import Decimal
 
+import cv2
+import numpy as np
 import pytest
 
 from ocr_service.ocr import OcrLine, Pipeline
-from ocr_synth import families
+from ocr_service.ocr.extract.validate import id_check_char
+from ocr_synth import data, families, spoilers
+from ocr_synth.documents import Rendered
 from ocr_synth.evaluate import evaluate
 from ocr_synth.generate import FAMILIES_FILE, generate, make_sample
+from ocr_synth.spoilers import photograph_with
+from ocr_synth.styled import STYLED, amount_text, date_text
 
 
 def test_held_out_pools_share_nothing_with_the_tuned_ones():
@@ -54,8 +63,118 @@ def test_the_third_held_out_family_has_wordings_faces_paper_and_camera_of_its_ow
     assert not set(families.held_out_3_faces()) & faces
 
 
+def test_the_fourth_held_out_family_draws_every_axis_from_pools_of_its_own():
+    fourth = families.POOLS[families.HELD_OUT_4]
+    others = [pools for family, pools in families.POOLS.items() if family != families.HELD_OUT_4]
+    axes = ("invoices", "records", "layouts", "dates", "amounts", "papers", "label_inks")
+    for axis in (*axes, "cameras", "card_colours"):
+        seen = {value for pools in others for value in getattr(pools, axis)}
+        assert not set(getattr(fourth, axis)) & seen, axis
+    # Print effects: its own besides plain print.
+    seen_effects = {effect for pools in others for effect in pools.effects}
+    assert set(fourth.effects) & seen_effects == {"none"}
+    faces = {
+        face
+        for make in (
+            families.tuned_faces,
+            families.held_out_faces,
+            families.held_out_2_faces,
+            families.held_out_3_faces,
+        )
+        for face in make()
+    }
+    assert not set(families.held_out_4_faces()) & faces
+
+
+def test_the_fourth_held_out_family_has_people_and_places_no_other_family_prints():
+    people = families.POOLS[families.HELD_OUT_4].people
+    assert people is not None
+    assert not set(people.surnames) & set(data.SURNAMES)
+    assert not set(people.given) & set(data.GIVEN)
+    assert not set(people.compound_surnames) & set(data.COMPOUND_SURNAMES)
+    assert not set(people.hospitals) & (set(data.HOSPITALS) | set(data.HELD_OUT_HOSPITALS))
+    assert not {code for code, _, _ in people.regions} & {code for code, _, _ in data.REGIONS}
+    assert not set(people.streets) & set(data.STREETS)
+    assert not set(people.invoice_regions) & set(data.INVOICE_REGIONS)
+
+
+def test_the_fourth_held_out_family_fills_its_documents_from_its_own_pools():
+    people = data.HELD_OUT_4_PEOPLE
+    surnames = (*people.compound_surnames, *people.surnames)
+    codes = {code for code, _, _ in people.regions}
+    for index in range(12):  # every document type, twice
+        sample = make_sample(3, index, families.HELD_OUT_4)
+        fields = sample.fields
+        for key in ("payer_name", "patient_name", "name"):
+            if key in fields:
+                assert fields[key].startswith(surnames), fields[key]
+                assert all(char in people.given for char in fields[key][-1])
+        if "hospital" in fields:
+            assert fields["hospital"] in people.hospitals
+        if "id_number" in fields:
+            assert fields["id_number"][:6] in codes
+            assert fields["id_number"][-1] == id_check_char(fields["id_number"][:17])
+        if "issuing_authority" in fields:
+            assert fields["issuing_authority"] in {office for _, _, office in people.regions}
+        if "total_amount" in fields:
+            paid = Decimal(fields["insurance_paid"]) + Decimal(fields["self_paid"])
+            assert paid == Decimal(fields["total_amount"])
+
+
+def test_the_fourth_held_out_family_prints_dates_and_amounts_in_forms_of_its_own():
+    day, rng = date(2025, 5, 7), random.Random(1)
+    assert date_text(day, "dot_bare", rng) == "2025.5.7"
+    assert date_text(day, "dash_bare", rng) == "2025-5-7"
+    stamped = date_text(day, "iso_time", rng)
+    assert stamped.startswith("2025-05-07 ") and len(stamped) == len("2025-05-07 09:41:26")
+    value = Decimal("1234.5")
+    assert amount_text(value, "yen_grouped", rng) in ("¥1,234.50", "￥1,234.50")
+    assert amount_text(value, "yen_space", rng) == "￥ 1234.50"
+    assert amount_text(value, "rmb_latin", rng) in ("RMB 1234.50", "RMB 1,234.50")
+
+
+def _photo() -> Rendered:
+    style = families.style_for(families.HELD_OUT_4, random.Random(2))
+    rendered = STYLED["diagnosis_certificate"](random.Random(2), style, date(2025, 12, 31))
+    return photograph_with(rendered, random.Random(2), style.camera)
+
+
+def test_the_fourth_held_out_family_spoils_photos_past_reading():
+    photo = _photo()
+    faults = spoilers.HELD_OUT_4_SPOILERS
+    grey = cv2.cvtColor(photo.image, cv2.COLOR_BGR2GRAY)
+    sharpness = cv2.Laplacian(grey, cv2.CV_64F).var()
+
+    smudged, verdict = faults["blurry"][0](photo, random.Random(4)), faults["blurry"][1]
+    assert verdict == "reject:blurry"
+    smudged_grey = cv2.cvtColor(smudged, cv2.COLOR_BGR2GRAY)
+    assert cv2.Laplacian(smudged_grey, cv2.CV_64F).var() < sharpness / 20
+
+    dark, verdict = faults["dark"][0](photo, random.Random(4)), faults["dark"][1]
+    assert verdict == "reject:dark" and dark.mean() < photo.image.mean() * 0.16
+
+    lit, verdict = faults["glare"][0](photo, random.Random(4)), faults["glare"][1]
+    assert verdict == "reject:glare"
+    blown = (lit.min(axis=2) >= 250).mean() - (photo.image.min(axis=2) >= 250).mean()
+    assert blown > 0.03  # a band of the page washed out to white
+
+    cut, verdict = faults["cut_off"][0](photo, random.Random(4)), faults["cut_off"][1]
+    assert verdict == "reject:cut_off"
+    height, width = photo.image.shape[:2]
+    assert cut.shape[0] < height or cut.shape[1] < width
+    # What is left is the lower or right part of the photo: the top or left was cut.
+    assert np.array_equal(cut, photo.image[height - cut.shape[0] :, width - cut.shape[1] :])
+
+
 @pytest.mark.parametrize(
-    "family", [families.TUNED, families.HELD_OUT, families.HELD_OUT_2, families.HELD_OUT_3]
+    "family",
+    [
+        families.TUNED,
+        families.HELD_OUT,
+        families.HELD_OUT_2,
+        families.HELD_OUT_3,
+        families.HELD_OUT_4,
+    ],
 )
 def test_a_family_set_is_the_same_whenever_it_is_made(family: str):
     first, again = make_sample(5, 6, family), make_sample(5, 6, family)

@@ -92,6 +92,110 @@ HELD_OUT_HOSPITALS = (
     "石家庄市桥西区爱尔眼科医院",
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "慕容")
+
+# --- the fourth held-out family's people, places and institutions, none of them in the pools above
+
+HELD_OUT_4_SURNAMES = "聂鲁葛祝阎晏岳邢牛乔柴骆滕童蓝樊翟蒲庞左盛季凌裴詹车房栾缪倪殷柏"
+HELD_OUT_4_COMPOUND_SURNAMES = ("令狐", "公孙", "夏侯", "宇文", "端木", "呼延")
+HELD_OUT_4_GIVEN = (
+    "瑾璐骁昊珂玥铭煜彤蕊晗芮锐睿琛翊筱岚泽晟钰瑶鑫婕航朗歆恺冉沁潇祎悦诺栋毅蓓骏澜珊"
+)
+HELD_OUT_4_HOSPITALS = (
+    "内蒙古医科大学附属医院",
+    "新疆医科大学第一附属医院",
+    "宁夏医科大学总医院",
+    "福建医科大学附属协和医院",
+    "泉州市丰泽区东海街道社区卫生服务中心",
+    "赣州市南康区唐江镇卫生院",
+    "太原市小店区康泰诊所",
+    "长春市朝阳区德仁门诊部",
+    "温州市妇幼保健院",
+    "海口市人民医院",
+    "徐州市中心医院",
+    "珠海市香洲区拱北医疗中心",
+    "遵义医科大学附属医院",
+    "烟台毓璜顶医院",
+    "大理白族自治州人民医院",
+    "扬州市广陵区湾头镇卫生院",
+    "襄阳市第一人民医院",
+    "岳阳市妇幼保健院",
+)
+HELD_OUT_4_REGIONS = (
+    ("120101", "天津市和平区", "天津市公安局和平分局"),
+    ("130102", "河北省石家庄市长安区", "石家庄市公安局长安分局"),
+    ("210102", "辽宁省沈阳市和平区", "沈阳市公安局和平分局"),
+    ("350203", "福建省厦门市思明区", "厦门市公安局思明分局"),
+    ("340104", "安徽省合肥市蜀山区", "合肥市公安局蜀山分局"),
+    ("410105", "河南省郑州市金水区", "郑州市公安局金水分局"),
+    ("450103", "广西壮族自治区南宁市青秀区", "南宁市公安局青秀分局"),
+    ("530102", "云南省昆明市五华区", "昆明市公安局五华分局"),
+    ("230103", "黑龙江省哈尔滨市南岗区", "哈尔滨市公安局南岗分局"),
+    ("360102", "江西省南昌市东湖区", "南昌市公安局东湖分局"),
+    ("620102", "甘肃省兰州市城关区", "兰州市公安局城关分局"),
+    ("520102", "贵州省贵阳市南明区", "贵阳市公安局南明分局"),
+)
+HELD_OUT_4_STREETS = (
+    "友谊路",
+    "胜利大街",
+    "五一路",
+    "青年大街",
+    "金水路",
+    "民族大道",
+    "北京东路",
+    "湖滨南路",
+    "八一大道",
+    "黄河西路",
+)
+HELD_OUT_4_INVOICE_REGIONS = (
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "河南省",
+    "广西",
+    "海南省",
+    "贵州省",
+    "云南省",
+    "甘肃省",
+    "内蒙古",
+    "宁夏",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """Where a family draws its people, places and institutions from, when it has pools of its
+    own."""
+
+    surnames: str
+    compound_surnames: tuple[str, ...]
+    given: str
+    hospitals: tuple[str, ...]
+    regions: tuple[tuple[str, str, str], ...]  # as REGIONS
+    streets: tuple[str, ...]
+    invoice_regions: tuple[str, ...]
+
+    def name(self, rng: random.Random) -> str:
+        if rng.random() < 0.15:
+            surname = rng.choice(self.compound_surnames)
+        else:
+            surname = rng.choice(self.surnames)
+        return surname + "".join(rng.choice(self.given) for _ in range(rng.choice((1, 2, 2))))
+
+
+HELD_OUT_4_PEOPLE = People(
+    HELD_OUT_4_SURNAMES,
+    HELD_OUT_4_COMPOUND_SURNAMES,
+    HELD_OUT_4_GIVEN,
+    HELD_OUT_4_HOSPITALS,
+    HELD_OUT_4_REGIONS,
+    HELD_OUT_4_STREETS,
+    HELD_OUT_4_INVOICE_REGIONS,
+)
 # Invoice titles name the province or municipality whose format the invoice follows.
 INVOICE_REGIONS = (
     "北京",

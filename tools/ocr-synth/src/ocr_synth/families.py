@@ -16,6 +16,18 @@ The `tuned` family and the held-out ones draw from disjoint pools on every axis:
   (姓  名) and worded as settlement slips, receipts and e-invoice viewers print them, a serif-less
   face in weights no other family prints, a date spaced as typed (2025 年 5 月 17 日), amounts
   after 人民币, paper and card colours of its own, and a shaken hand and a dim room as faults.
+  Its failures have since been looked at, so its figures are no longer those of unseen documents;
+- `held-out-4`: a fourth, fixed the same way before the reader was ever run on it and never tuned
+  on, once the third had been looked at: invoices worded as other provinces' printers print the
+  national e-invoice (full-width brackets, 其他支付 and 个人账户支付 lines, 医疗机构类型,
+  社会保障卡号), older paper slips (收款日期, 统筹支付, 现金支付) and hospitals' insurance
+  settlement sheets (参保人姓名, 医疗费用总额, 基金支付总额, 个人负担总额); certificates and
+  discharge papers worded 就诊者, 疾病诊断, 就诊科别, 接诊医生; people, places and institutions of
+  its own; a Song (serif) face and a monospaced one; values in two aligned columns or on ruled
+  lines; expanded and faded print; dates as 2025.5.17, 2025-5-17 and 2025-05-17 09:41:26; amounts
+  as ¥1,234.50, ￥ 1234.50 and RMB 1234.50; beige, lilac, grey-green and ivory paper; and as faults
+  a smudged lens, a dusky room, a strip-light's reflection and a photo that misses the top or
+  left of the page.
 
 `classic` is the original generator (one wording, one layout), a member of the tuned family.
 """
@@ -25,15 +37,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ocr_synth.fonts import Face, cjk_faces, noto_face
+from ocr_synth.data import HELD_OUT_4_PEOPLE, People
+from ocr_synth.fonts import Face, cjk_faces, noto_face, system_face
 
 CLASSIC = "classic"
 TUNED = "tuned"
 HELD_OUT = "held-out"
 HELD_OUT_2 = "held-out-2"
 HELD_OUT_3 = "held-out-3"
-FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2, HELD_OUT_3)
-HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2, HELD_OUT_3)
+HELD_OUT_4 = "held-out-4"
+FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4)
+HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +68,10 @@ class InvoiceWording:
     # Other lines such templates print: values a reader must not take for a field.
     extras: tuple[str, ...] = ()
     hospital_at_foot: bool = False  # 收款单位(章) under the table, beside the stamp
+    # Other payment lines printed between the fund's share and the patient's (0.00 here).
+    payments: tuple[str, ...] = ()
+    # The seal pressed in a space of its own under the last line, not over the lines above it.
+    stamp_below: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +86,9 @@ class RecordWording:
     admission: str
     discharge: str
     colon: bool = True
+    department: str = "科别"
+    doctor: str = "医师"
+    advice: str = "建议"
 
 
 # --- tuned pools -------------------------------------------------------------------------------
@@ -330,6 +351,106 @@ HELD_OUT_3_LABEL_INKS = ((190, 40, 40), (30, 30, 90))
 # Teal, purple and a white card with dark print.
 HELD_OUT_3_CARD_COLOURS = ((20, 110, 90), (90, 40, 120), (246, 246, 242))
 
+# --- fourth held-out family: fixed before the reader was run on it; never tuned on --------------
+
+HELD_OUT_4_INVOICE_WORDINGS = (
+    # The national e-invoice as another province's platform prints it: full-width brackets, every
+    # payment line of the template, the insured's details.
+    InvoiceWording(
+        "{region}医疗收费电子票据（{kind}）",
+        "票据代码",
+        "票据号码",
+        "开票日期",
+        "交款人",
+        "收款单位（章）",
+        "金额合计（大写）",
+        "（小写）",
+        "医保统筹基金支付",
+        "个人现金支付",
+        extras=(
+            "交款人统一社会信用代码",
+            "业务流水号",
+            "{kind}号",
+            "就诊日期",
+            "医疗机构类型",
+            "医保类型",
+            "社会保障卡号",
+        ),
+        hospital_at_foot=True,
+        payments=("其他支付", "个人账户支付"),
+        stamp_below=True,
+    ),
+    # An older paper slip from a cash desk.
+    InvoiceWording(
+        "{region}{kind}收费票据",
+        "发票代码",
+        "票号",
+        "收款日期",
+        "姓名",
+        "医疗单位",
+        "合计人民币(大写)",
+        "合计金额",
+        "统筹支付",
+        "现金支付",
+        extras=("{kind}号", "收款员"),
+        stamp_below=True,
+    ),
+    # A hospital's settlement sheet for an insured patient.
+    InvoiceWording(
+        "{hospital}{kind}医保结算单",
+        "票据代码",
+        "结算单号",
+        "结账日期",
+        "参保人姓名",
+        "定点医药机构名称",
+        "医疗费用总额(大写)",
+        "医疗费用总额",
+        "基金支付总额",
+        "个人负担总额",
+        extras=("人员类别", "医保类型", "结算流水号", "经办人员"),
+        payments=("个人账户支付",),
+        stamp_below=True,
+    ),
+)
+HELD_OUT_4_RECORD_WORDINGS = (
+    RecordWording(
+        "医学诊断证明书",
+        "出院证明书",
+        "就诊者",
+        "疾病诊断",
+        "出证日期",
+        "入院日期",
+        "出院日期",
+        department="就诊科别",
+        doctor="接诊医生",
+        advice="处理意见",
+    ),
+    RecordWording(
+        "诊断书",
+        "出院小结",
+        "病人",
+        "诊断意见",
+        "出具时间",
+        "入院时间",
+        "出院时间",
+        colon=False,
+        department="科室",
+        doctor="主治医师",
+        advice="医嘱",
+    ),
+)
+# Values in two columns aligned at a tab; values printed on ruled lines, as on pre-printed forms.
+HELD_OUT_4_LAYOUTS = ("columns", "ruled")
+HELD_OUT_4_DATES = ("dot_bare", "dash_bare", "iso_time")
+HELD_OUT_4_AMOUNTS = ("yen_grouped", "yen_space", "rmb_latin")
+# A needle printer's expanded mode and a worn ribbon.
+HELD_OUT_4_EFFECTS = ("none", "wide", "faded")
+# Beige, lilac-white, grey-green recycled and ivory stock.
+HELD_OUT_4_PAPERS = ((242, 236, 222), (248, 244, 250), (238, 242, 236), (255, 252, 244))
+HELD_OUT_4_LABEL_INKS = ((120, 72, 30), (0, 96, 110), (160, 24, 80))
+# Orange, dark green and rose cards.
+HELD_OUT_4_CARD_COLOURS = ((228, 118, 32), (18, 72, 44), (212, 152, 160))
+
 
 def tuned_faces() -> list[Face]:
     """Noto Sans SC in three weights and WenQuanYi Micro Hei: the original generator's faces."""
@@ -361,6 +482,18 @@ def held_out_faces() -> list[Face]:
     ]
 
 
+def held_out_4_faces() -> list[Face]:
+    """Noto Serif CJK SC (a Song face, as most Chinese forms are printed in) in two weights and
+    Noto Sans Mono CJK SC (as cash-desk printers print figures), from the system's fonts; Noto
+    Sans CJK HK in a weight no other family prints where those are missing."""
+    wanted = (
+        ("Noto Serif CJK SC", "Regular"),
+        ("Noto Serif CJK SC", "Bold"),
+        ("Noto Sans Mono CJK SC", "Regular"),
+    )
+    return [system_face(name, weight) or noto_face("HK", "Medium") for name, weight in wanted]
+
+
 @dataclass(frozen=True, slots=True)
 class Camera:
     max_tilt: float
@@ -377,6 +510,7 @@ TUNED_SOFT_CAMERA = Camera(3.5, (1.5, 3.5), (55, 80), 0.0, (0.9, 1.2), 0.8)
 HELD_OUT_CAMERA = Camera(6.5, (2.0, 5.0), (45, 70), 0.03, (0.85, 1.6), 0.7)
 HELD_OUT_2_CAMERA = Camera(5.0, (1.5, 4.0), (50, 82), 0.05, (0.8, 1.3), 0.5)
 HELD_OUT_3_CAMERA = Camera(4.5, (1.0, 3.5), (58, 88), 0.04, (0.9, 1.45), 0.6)
+HELD_OUT_4_CAMERA = Camera(5.5, (1.2, 3.8), (52, 86), 0.045, (0.82, 1.5), 0.55)
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,6 +529,7 @@ class Style:
     camera: Camera
     held_out_people: bool  # names and institutions from pools the tuned family never uses
     card_colours: tuple[tuple[int, int, int], ...] = ()  # bank cards; () = the bank's own
+    people: People | None = None  # the family's own people and places; None = the shared pools
 
     def describe(self) -> dict[str, str]:
         return {
@@ -422,6 +557,7 @@ class Pools:
     cameras: tuple[Camera, ...]
     held_out_people: bool
     card_colours: tuple[tuple[int, int, int], ...] = ()
+    people: People | None = None
 
 
 POOLS = {
@@ -476,12 +612,27 @@ POOLS = {
         held_out_people=True,
         card_colours=HELD_OUT_3_CARD_COLOURS,
     ),
+    HELD_OUT_4: Pools(
+        HELD_OUT_4_INVOICE_WORDINGS,
+        HELD_OUT_4_RECORD_WORDINGS,
+        HELD_OUT_4_LAYOUTS,
+        HELD_OUT_4_DATES,
+        HELD_OUT_4_AMOUNTS,
+        HELD_OUT_4_EFFECTS,
+        HELD_OUT_4_PAPERS,
+        HELD_OUT_4_LABEL_INKS,
+        (HELD_OUT_4_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_4_CARD_COLOURS,
+        people=HELD_OUT_4_PEOPLE,
+    ),
 }
 FACES = {
     TUNED: tuned_faces,
     HELD_OUT: held_out_faces,
     HELD_OUT_2: held_out_2_faces,
     HELD_OUT_3: held_out_3_faces,
+    HELD_OUT_4: held_out_4_faces,
 }
 
 
@@ -506,4 +657,5 @@ def style_for(family: str, rng: random.Random) -> Style:
         camera=pools.cameras[0] if len(pools.cameras) == 1 else rng.choice(pools.cameras),
         held_out_people=pools.held_out_people,
         card_colours=pools.card_colours,
+        people=pools.people,
     )

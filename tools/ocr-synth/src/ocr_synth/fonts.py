@@ -89,6 +89,27 @@ def noto_face(region: str, weight: str) -> Face:
     return Face(str(noto), NOTO_REGIONS[region], weight)
 
 
+@lru_cache(maxsize=16)
+def system_face(family: str, style: str) -> Face | None:
+    """A face the system's fontconfig knows by family and style name (e.g. "Noto Serif CJK SC",
+    "Bold"), or None."""
+    if shutil.which("fc-list") is None:
+        return None
+    listing = subprocess.run(
+        ["fc-list", f"{family}:style={style}", "file", "index"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    # Lines read "/path/to/file.ttc: :index=2".
+    for line in sorted(listing.splitlines()):
+        path, _, rest = line.partition(":")
+        index = rest.strip().lstrip(":").removeprefix("index=")
+        if path.endswith((".ttf", ".ttc", ".otf")) and index.isdigit():
+            return Face(path.strip(), int(index))
+    return None
+
+
 @lru_cache(maxsize=256)
 def font(face: Face, size: int) -> ImageFont.FreeTypeFont:
     loaded = ImageFont.truetype(face.path, size, index=face.index)

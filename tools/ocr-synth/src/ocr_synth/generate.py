@@ -13,11 +13,20 @@ import cv2
 import numpy as np
 
 from ocr_synth.documents import RENDERERS, Rendered, id_card_front, medical_invoice
-from ocr_synth.families import CLASSIC, HELD_OUT, HELD_OUT_2, HELD_OUT_3, TUNED, style_for
+from ocr_synth.families import (
+    CLASSIC,
+    HELD_OUT,
+    HELD_OUT_2,
+    HELD_OUT_3,
+    HELD_OUT_4,
+    TUNED,
+    style_for,
+)
 from ocr_synth.fonts import cjk_faces
 from ocr_synth.spoilers import (
     HELD_OUT_2_SPOILERS,
     HELD_OUT_3_SPOILERS,
+    HELD_OUT_4_SPOILERS,
     HELD_OUT_SPOILERS,
     SPOILERS,
     TUNED_SPOILERS,
@@ -32,9 +41,17 @@ FAMILY_SPOILERS = {
     HELD_OUT: HELD_OUT_SPOILERS,
     HELD_OUT_2: HELD_OUT_2_SPOILERS,
     HELD_OUT_3: HELD_OUT_3_SPOILERS,
+    HELD_OUT_4: HELD_OUT_4_SPOILERS,
 }
 # File names of a set of several families start with the family's tag.
-FAMILY_TAGS = {CLASSIC: "c", TUNED: "t", HELD_OUT: "h", HELD_OUT_2: "h2", HELD_OUT_3: "h3"}
+FAMILY_TAGS = {
+    CLASSIC: "c",
+    TUNED: "t",
+    HELD_OUT: "h",
+    HELD_OUT_2: "h2",
+    HELD_OUT_3: "h3",
+    HELD_OUT_4: "h4",
+}
 # Documents are dated up to this day, so a set made from a seed is the same whenever it is made
 # and none of its dates is ever in the future.
 ANCHOR_DATE = date(2025, 12, 31)

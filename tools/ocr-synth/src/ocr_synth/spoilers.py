@@ -230,3 +230,71 @@ HELD_OUT_3_SPOILERS: dict[str, tuple[Spoiler, str]] = {
     "blurry": (shake, "reject:blurry"),
     "dark": (underexpose, "reject:dark"),
 }
+
+
+def smudged_lens(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A greasy lens: the picture soft all over and veiled by the haze the smear scatters."""
+    soft = cv2.GaussianBlur(photo.image, (0, 0), rng.uniform(3.0, 4.2)).astype(np.float32)
+    haze = cv2.GaussianBlur(photo.image, (0, 0), 25).astype(np.float32)
+    veil = rng.uniform(0.2, 0.35)
+    return np.clip(soft * (1 - veil) + haze * veil + 18 * veil, 0, 255).astype(np.uint8)
+
+
+def dusk(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A photo at dusk by a window: little light, less still away from it, a cold cast and the
+    sensor's gain noise."""
+    height, width = photo.image.shape[:2]
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    cx, cy = rng.choice((0, width)), rng.uniform(0, height)
+    distance = np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2) / np.hypot(width, height)
+    light = (rng.uniform(0.08, 0.14) * (1 - 0.5 * distance))[:, :, None]
+    dim = photo.image.astype(np.float32) * light * np.array([1.15, 1.0, 0.85], np.float32)
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 2.2, dim.shape)
+    return np.clip(dim + noise, 0, 255).astype(np.uint8)
+
+
+def strip_light(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A ceiling strip-light mirrored in glossy paper: a long blown-out band across printed
+    lines."""
+    height, width = photo.image.shape[:2]
+    central = [
+        box
+        for box in photo.text_boxes
+        if width * 0.25 < (box[0] + box[2]) / 2 < width * 0.75
+        and height * 0.25 < (box[1] + box[3]) / 2 < height * 0.75
+    ]
+    x0, y0, x1, y1 = rng.choice(central or photo.text_boxes)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    angle = np.radians(rng.uniform(-25, 25))
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    along = (xs - cx) * np.cos(angle) + (ys - cy) * np.sin(angle)
+    across = -(xs - cx) * np.sin(angle) + (ys - cy) * np.cos(angle)
+    thickness = rng.uniform(0.05, 0.08) * max(height, width)
+    band = np.exp(-(across**2) / (2 * thickness**2) - along**2 / (2 * (0.4 * width) ** 2))
+    strength = np.clip(band * 2.0, 0, 1)[:, :, None]
+    lit = photo.image.astype(np.float32) * (1 - strength) + 255 * strength
+    return lit.astype(np.uint8)
+
+
+def cut_off_top_or_left(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """The frame aimed too low or too far right: the top of the document (cards) or its top or
+    left part (pages) left out, the edge running through printed text."""
+    height, width = photo.image.shape[:2]
+    upper = [box for box in photo.text_boxes if box[3] < height * 0.8 and box[1] > height * 0.05]
+    x0, y0, x1, y1 = rng.choice(upper or photo.text_boxes)
+    if photo.doc_type in CARD_TYPES or rng.random() < 0.5:
+        return photo.image[min((y0 + y1) // 2, height * 2 // 3) :].copy()
+    left = [box for box in photo.text_boxes if box[2] - box[0] > 80 and box[2] < width * 0.95]
+    x0, _, x1, _ = rng.choice(left or photo.text_boxes)
+    return photo.image[:, min((x0 + x1) // 2, width * 2 // 3) :].copy()
+
+
+# The fourth held-out family's: a smudged lens, a dusky room, a strip-light's reflection, and the
+# top or left of the page left out; photos too small as for the others.
+HELD_OUT_4_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (smudged_lens, "reject:blurry"),
+    "dark": (dusk, "reject:dark"),
+    "glare": (strip_light, "reject:glare"),
+    "cut_off": (cut_off_top_or_left, "reject:cut_off"),
+}

@@ -22,7 +22,14 @@ INK = (25, 25, 25)
 MARGIN = 40
 
 
-def date_text(day: date, style: str) -> str:
+def date_text(day: date, style: str, rng: random.Random) -> str:
+    """The day in one of the date forms; `iso_time` adds the time of day a cashier's system stamps
+    (drawn from rng)."""
+    if style == "iso_time":
+        seconds = rng.randint(8 * 3600, 18 * 3600)
+        return (
+            f"{day.isoformat()} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        )
     forms = {
         "iso": day.isoformat(),
         "cn": f"{day.year}年{day.month}月{day.day}日",
@@ -31,6 +38,8 @@ def date_text(day: date, style: str) -> str:
         "compact": f"{day:%Y%m%d}",
         "cn_padded": f"{day:%Y}年{day:%m}月{day:%d}日",
         "cn_spaced": f"{day.year} 年 {day.month} 月 {day.day} 日",
+        "dot_bare": f"{day.year}.{day.month}.{day.day}",
+        "dash_bare": f"{day.year}-{day.month}-{day.day}",
     }
     return forms[style]
 
@@ -38,6 +47,13 @@ def date_text(day: date, style: str) -> str:
 def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
     plain = f"{value:.2f}"
     grouped = f"{value:,.2f}"
+    # Forms added later draw only when chosen, so the sets of the older families stay the same.
+    if style == "yen_grouped":
+        return rng.choice(("¥", "￥")) + grouped
+    if style == "yen_space":
+        return "￥ " + plain
+    if style == "rmb_latin":
+        return "RMB " + rng.choice((plain, grouped))
     forms = {
         "plain": plain,
         "yen": rng.choice(("¥", "￥", "")) + plain,
@@ -49,9 +65,19 @@ def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
     return forms[style]
 
 
+# How much wider than the font draws it each print effect prints a line.
+EFFECT_WIDTHS = {"condensed": 0.82, "wide": 1.18}
+
+
 def _effect_mask(mask: Image.Image, effect: str, size: int) -> Image.Image:
-    if effect == "condensed":
-        return mask.resize((max(1, round(mask.width * 0.82)), mask.height))
+    if effect in EFFECT_WIDTHS:
+        return mask.resize((max(1, round(mask.width * EFFECT_WIDTHS[effect])), mask.height))
+    if effect == "faded":
+        # A worn ribbon: the ink pale, and paler still along every few pin rows.
+        pixels = np.asarray(mask, dtype=np.float32)
+        pitch = max(3, round(size / 7))
+        rows = np.where(np.arange(pixels.shape[0]) % pitch == 0, 0.45, 0.7)
+        return Image.fromarray((pixels * rows[:, None]).astype(np.uint8))
     if effect == "dot_matrix":
         pixels = np.asarray(mask, dtype=np.float32)
         pitch = max(2, round(size / 10))
@@ -95,7 +121,7 @@ class StyledSheet(Sheet):
         self, text: str, size: int, face: Face | None = None, effect: str = "none"
     ) -> float:
         width = self.draw.textlength(text, font=font(face or self.face, size))
-        return width * 0.82 if effect == "condensed" else width
+        return width * EFFECT_WIDTHS.get(effect, 1.0)
 
 
 @dataclass
@@ -109,7 +135,9 @@ class Printer:
     - inline: label, colon and value on one line;
     - grid: label and value in cells of a ruled table;
     - stacked: a small label with its value on the line below;
-    - offset: pre-printed labels, values printed beside them off register, as printers do."""
+    - offset: pre-printed labels, values printed beside them off register, as printers do;
+    - columns: two columns of pairs, each value at a tab after the longest label;
+    - ruled: label, then the value printed on a ruled line, as on a pre-printed form."""
 
     def __init__(self, sheet: StyledSheet, size: int, rng: random.Random, colon: bool = True):
         self.sheet, self.size, self.rng = sheet, size, rng
@@ -135,12 +163,21 @@ class Printer:
             return label + value + 64
         if layout == "stacked":
             return max(label * 0.75, value)
+        if layout == "ruled":
+            return label + value + 60
         return label + value + (30 if layout == "offset" else 6)
 
     def row_height(self) -> float:
         return (
             self.size
-            * {"inline": 1.75, "grid": 2.0, "stacked": 2.9, "offset": 2.0}[self.style.layout]
+            * {
+                "inline": 1.75,
+                "grid": 2.0,
+                "stacked": 2.9,
+                "offset": 2.0,
+                "columns": 1.8,
+                "ruled": 2.0,
+            }[self.style.layout]
         )
 
     def pair(self, x: float, y: float, pair: Pair) -> None:
@@ -162,6 +199,12 @@ class Printer:
         elif layout == "stacked":
             self._label(x, y, pair.label, round(s * 0.75))
             self._value(x, y + s * 1.2, pair.value)
+        elif layout == "ruled":
+            end = self._label(x, y, pair.label + self.colon.rstrip())
+            value_w = self.sheet.measure(pair.value, s, self.style.value_face, self.style.effect)
+            line_y = y + s * 1.4
+            self.sheet.draw.line((end + 4, line_y, end + value_w + 50, line_y), fill=(90, 90, 90))
+            self._value(end + 20, y, pair.value)
         else:  # offset
             end = self._label(x, y, pair.label)
             shift = self.rng.uniform(-0.2, 0.45) * s
@@ -169,6 +212,8 @@ class Printer:
 
     def rows(self, y: float, pairs: list[Pair], width: int) -> float:
         """Print pairs left to right, wrapping at the sheet's width; the y below them."""
+        if self.style.layout == "columns":
+            return self._columns(y, pairs, width)
         x: float = MARGIN
         for pair in pairs:
             needed = self.width(pair)
@@ -177,6 +222,25 @@ class Printer:
             self.pair(x, y, pair)
             x += needed + self.rng.randint(44, 80)
         return y + self.row_height()
+
+    def _columns(self, y: float, pairs: list[Pair], width: int) -> float:
+        """Two pairs a row, each value at a tab after the longest label; a pair too wide for half
+        the sheet takes a row of its own."""
+        s, sheet, style = self.size, self.sheet, self.style
+        half = (width - 2 * MARGIN) / 2
+        tab = max(sheet.measure(pair.label + self.colon.strip(), s) for pair in pairs) + 16
+        column = 0
+        for pair in pairs:
+            wide = tab + sheet.measure(pair.value, s, style.value_face, style.effect) > half - 24
+            if column and wide:
+                y, column = y + self.row_height(), 0
+            x = MARGIN + column * half
+            self._label(x, y, pair.label + self.colon.strip())
+            self._value(x + tab, y, pair.value)
+            column = 0 if wide else column + 1
+            if column in (0, 2):
+                y, column = y + self.row_height(), 0
+        return y + (self.row_height() if column else 0)
 
 
 def _crop(sheet: StyledSheet, bottom: float) -> None:
@@ -197,16 +261,38 @@ def _stamp(sheet: StyledSheet, cx: float, cy: float) -> None:
     )
 
 
+def _person(rng: random.Random, style: Style) -> str:
+    """A patient's or card holder's name from the family's pool."""
+    if style.people:
+        return style.people.name(rng)
+    return data.person_name(rng, held_out=style.held_out_people)
+
+
+def _staff(rng: random.Random, style: Style) -> str:
+    """A cashier's or doctor's name: the family's own pool, or the shared one."""
+    return style.people.name(rng) if style.people else data.person_name(rng)
+
+
+def _hospitals(style: Style) -> tuple[str, ...]:
+    if style.people:
+        return style.people.hospitals
+    return data.HELD_OUT_HOSPITALS if style.held_out_people else data.HOSPITALS
+
+
+def _regions(style: Style) -> tuple[tuple[str, str, str], ...]:
+    return style.people.regions if style.people else data.REGIONS
+
+
 def _invoice_fields(rng: random.Random, style: Style, today: date) -> dict[str, str]:
     inpatient = rng.random() < 0.35
-    hospitals = data.HELD_OUT_HOSPITALS if style.held_out_people else data.HOSPITALS
+    hospitals = _hospitals(style)
     total = Decimal(rng.randint(1_000, 800_000 if inpatient else 150_000)) / 100
     ratio = rng.choice((Decimal(0), Decimal("0.3"), Decimal("0.5"), Decimal("0.7")))
     insurance = (total * ratio).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
     return {
         "invoice_code": _digits(rng, rng.choice((8, 9, 12))),
         "invoice_number": str(rng.randint(1_000_000_000, 9_999_999_999)),
-        "payer_name": data.person_name(rng, held_out=style.held_out_people),
+        "payer_name": _person(rng, style),
         "hospital": rng.choice(hospitals),
         "issue_date": data.random_date(rng, today - timedelta(days=400), today).isoformat(),
         "total_amount": f"{total:.2f}",
@@ -229,22 +315,26 @@ def _split(total: Decimal, parts: int, rng: random.Random) -> list[Decimal]:
 
 def _extra(label: str, kind: str, rng: random.Random, style: Style, issued: date) -> Pair:
     label = label.format(kind=kind)
-    if label.endswith("号") and label != "校验码":
+    if label.endswith("号"):
         value = str(rng.randint(1_000_000, 99_999_999))
     elif label == "校验码":
         value = "".join(rng.choice("0123456789abcdef") for _ in range(6))
     elif label == "交款人统一社会信用代码":
-        region, _, _ = rng.choice(data.REGIONS)
+        region, _, _ = rng.choice(_regions(style))
         born = data.random_date(rng, date(1950, 1, 1), date(2005, 1, 1))
         value = data.id_number(rng, region, born, rng.random() < 0.5)
     elif label == "业务流水号":
         value = str(rng.randint(10**11, 10**12 - 1))
     elif label == "就诊日期":
-        value = date_text(issued - timedelta(days=rng.randint(1, 12)), style.dates)
+        value = date_text(issued - timedelta(days=rng.randint(1, 12)), style.dates, rng)
     elif label == "医保类型":
         value = rng.choice(("城镇职工基本医疗保险", "城乡居民基本医疗保险"))
-    else:  # 收款人, 复核人
-        value = data.person_name(rng)
+    elif label == "医疗机构类型":
+        value = rng.choice(("综合医院", "中医医院", "专科医院", "基层医疗卫生机构"))
+    elif label == "人员类别":
+        value = rng.choice(("在职职工", "退休人员", "城乡居民", "灵活就业人员"))
+    else:  # 收款人, 复核人, 收款员, 经办人员
+        value = _staff(rng, style)
     return Pair(label, value)
 
 
@@ -257,9 +347,8 @@ def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
     s = rng.choice((24, 26, 28))
     sheet = StyledSheet((width, 2400), style)
     printer = Printer(sheet, s, rng)
-    title = wording.title.format(
-        region=rng.choice(data.INVOICE_REGIONS), kind=kind, hospital=fields["hospital"]
-    )
+    regions = style.people.invoice_regions if style.people else data.INVOICE_REGIONS
+    title = wording.title.format(region=rng.choice(regions), kind=kind, hospital=fields["hospital"])
     sheet.centred(28, title, s + 8)
     money = {
         name: amount_text(Decimal(fields[name]), style.amounts, rng)
@@ -272,7 +361,7 @@ def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
         [
             Pair(wording.code, fields["invoice_code"]),
             Pair(wording.number, fields["invoice_number"]),
-            Pair(wording.issue_date, date_text(issued, style.dates)),
+            Pair(wording.issue_date, date_text(issued, style.dates, rng)),
         ],
         width,
     )
@@ -295,6 +384,11 @@ def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
         y,
         [
             Pair(wording.insurance, money["insurance_paid"]),
+            # (nothing was paid by these: the patient's share is all in the next line)
+            *(
+                Pair(label, amount_text(Decimal(0), style.amounts, rng))
+                for label in wording.payments
+            ),
             Pair(wording.self_paid, money["self_paid"]),
         ],
         width,
@@ -304,6 +398,8 @@ def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
         foot.insert(0, Pair(wording.hospital, fields["hospital"]))
     if foot:
         y = printer.rows(y + 10, foot, width)
+    if wording.stamp_below:
+        y += 140
     _stamp(sheet, width - rng.randint(230, 320), y - 90)
     _crop(sheet, y + rng.randint(30, 90))
     return sheet.done("medical_invoice", fields)
@@ -331,10 +427,9 @@ def _record(
     rng: random.Random, style: Style, today: date, summary: bool
 ) -> tuple[StyledSheet, Printer, dict[str, str], float]:
     wording = style.record
-    hospitals = data.HELD_OUT_HOSPITALS if style.held_out_people else data.HOSPITALS
     fields = {
-        "patient_name": data.person_name(rng, held_out=style.held_out_people),
-        "hospital": rng.choice(hospitals),
+        "patient_name": _person(rng, style),
+        "hospital": rng.choice(_hospitals(style)),
         "diagnosis": rng.choice(data.DIAGNOSES),
     }
     width = rng.choice((1000, 1100))
@@ -363,16 +458,16 @@ def diagnosis_certificate(rng: random.Random, style: Style, today: date) -> Rend
     y = printer.rows(
         y + 20,
         [
-            Pair("科别", rng.choice(data.DEPARTMENTS)),
+            Pair(wording.department, rng.choice(data.DEPARTMENTS)),
             Pair("门诊号", str(rng.randint(10_000_000, 99_999_999))),
         ],
         width,
     )
     for pair in (
         Pair(wording.diagnosis, fields["diagnosis"]),
-        Pair("建议", rng.choice(data.ADVICE)),
-        Pair("医师", data.person_name(rng)),
-        Pair(wording.issue_date, date_text(issued, style.dates)),
+        Pair(wording.advice, rng.choice(data.ADVICE)),
+        Pair(wording.doctor, _staff(rng, style)),
+        Pair(wording.issue_date, date_text(issued, style.dates, rng)),
     ):
         y = printer.rows(y + 20, [pair], width)
     _crop(sheet, y + 80)
@@ -397,13 +492,13 @@ def discharge_summary(rng: random.Random, style: Style, today: date) -> Rendered
     )
     for pair in (
         Pair("住院号", str(rng.randint(100_000, 999_999))),
-        Pair(wording.admission, date_text(admitted, style.dates)),
-        Pair(wording.discharge, date_text(discharged, style.dates)),
+        Pair(wording.admission, date_text(admitted, style.dates, rng)),
+        Pair(wording.discharge, date_text(discharged, style.dates, rng)),
         Pair("入院诊断", rng.choice(data.DIAGNOSES)),
         Pair("出院诊断", fields["diagnosis"]),
         Pair("出院医嘱", rng.choice(data.ADVICE)),
-        Pair("医师", data.person_name(rng)),
-        Pair(wording.issue_date, date_text(discharged, style.dates)),
+        Pair(wording.doctor, _staff(rng, style)),
+        Pair(wording.issue_date, date_text(discharged, style.dates, rng)),
     ):
         y = printer.rows(y + 14, [pair], width)
     _crop(sheet, y + 80)
@@ -421,9 +516,10 @@ def _card_paper(style: Style) -> tuple[int, int, int]:
 def id_card_front(rng: random.Random, style: Style, today: date) -> Rendered:
     born = data.random_date(rng, date(1950, 1, 1), today - timedelta(days=18 * 366))
     male = rng.random() < 0.5
-    region, place, _ = rng.choice(data.REGIONS)
-    name = data.person_name(rng, held_out=style.held_out_people)
-    address = f"{place}{rng.choice(data.STREETS)}{rng.randint(1, 300)}号"
+    region, place, _ = rng.choice(_regions(style))
+    name = _person(rng, style)
+    streets = style.people.streets if style.people else data.STREETS
+    address = f"{place}{rng.choice(streets)}{rng.randint(1, 300)}号"
     if rng.random() < 0.6:
         address += f"{rng.randint(1, 30)}栋{rng.randint(101, 2999)}室"
     fields = {
@@ -456,7 +552,7 @@ def id_card_front(rng: random.Random, style: Style, today: date) -> Rendered:
 
 
 def id_card_back(rng: random.Random, style: Style, today: date) -> Rendered:
-    _, _, authority = rng.choice(data.REGIONS)
+    _, _, authority = rng.choice(_regions(style))
     valid_from = data.random_date(rng, today - timedelta(days=365 * 15), today - timedelta(days=30))
     fields = {"issuing_authority": authority, "valid_from": valid_from.isoformat()}
     term_end = "长期"
