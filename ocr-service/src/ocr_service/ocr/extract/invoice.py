@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from ocr_service.ocr.extract.layout import Page
+from ocr_service.ocr.extract import roles
+from ocr_service.ocr.extract.layout import Page, carries_label
 from ocr_service.ocr.extract.normalize import (
     digit_run,
     find_dates,
@@ -21,6 +22,17 @@ from ocr_service.ocr.extract.normalize import (
     parse_chinese_amount,
     parse_iso_date,
 )
+from ocr_service.ocr.extract.roles import (
+    INSURANCE,
+    SELF,
+    TOTAL,
+    TOTAL_IN_WORDS,
+    find_labels,
+    labels_by_role,
+)
+from ocr_service.ocr.extract.roles import HOSPITAL as HOSPITAL_ROLE
+from ocr_service.ocr.extract.roles import ISSUE_DATE as ISSUE_DATE_ROLE
+from ocr_service.ocr.extract.roles import PAYER as PAYER_ROLE
 from ocr_service.ocr.extract.validate import (
     HOSPITAL_SUFFIXES,
     valid_hospital,
@@ -70,7 +82,7 @@ ISSUE_DATE = (
     "出票日期",
     "日期",
 )
-TOTAL_IN_WORDS = (
+TOTAL_IN_WORDS_LABELS = (
     "金额合计(大写)",
     "合计金额(大写)",
     "总金额(大写)",
@@ -85,7 +97,7 @@ TOTAL_IN_WORDS = (
     "(大写)",
     "大写",
 )
-TOTAL = (
+TOTAL_LABELS = (
     "金额合计(小写)",
     "合计金额(小写)",
     "总金额(小写)",
@@ -107,7 +119,7 @@ TOTAL = (
     "总计",
     "合计",
 )
-INSURANCE = (
+INSURANCE_LABELS = (
     "基本医疗保险统筹基金支付",
     "医保统筹基金支付金额",
     "统筹基金支付金额",
@@ -127,7 +139,7 @@ INSURANCE = (
     "医保报销",
     "统筹报销",
 )
-SELF = (
+SELF_LABELS = (
     "个人现金支付金额",
     "个人现金支付",
     "个人负担金额",
@@ -188,10 +200,10 @@ LABELS = (
     + PAYER
     + HOSPITAL
     + ISSUE_DATE
-    + TOTAL
-    + TOTAL_IN_WORDS
-    + INSURANCE
-    + SELF
+    + TOTAL_LABELS
+    + TOTAL_IN_WORDS_LABELS
+    + INSURANCE_LABELS
+    + SELF_LABELS
     + OTHER_LABELS
 )
 
@@ -280,42 +292,89 @@ def _only_date(page: Page, today: date) -> str | None:
     return day.isoformat() if day <= today else None
 
 
-def _amounts(page: Page) -> dict[str, str]:
+def _amounts_read(page: Page, labels: tuple[str, ...]) -> list[Decimal]:
+    """Every amount printed beside one of the labels, nearer readings first."""
+    found: list[Decimal] = []
+    for _, text in page.value_candidates(labels):
+        value = None if carries_label(text) else parse_amount(text)
+        if value is not None and value not in found:
+            found.append(value)
+    return found
+
+
+def _amounts(page: Page, roles: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Total, insurance and self-paid parts, kept only where the printed figures agree.
 
     The total in figures is confirmed by the parts adding up to it or by the total in words. Where
     the parts do not add up, the total in words tells which reading is wrong; if it cannot, the
-    parts are left out rather than one of them guessed.
+    parts are left out rather than one of them guessed. Where a label has more than one amount
+    beside it (a value off register, the next row's figure below), the one reading of the parts
+    that adds up to a printed total is taken, and none where two would.
     """
-    total = page.read(TOTAL, parse_amount)
-    in_words = page.read(TOTAL_IN_WORDS, parse_chinese_amount)
-    insurance = page.read(INSURANCE, parse_amount)
-    paid_self = page.read(SELF, parse_amount)
+    total = page.read(roles[TOTAL], parse_amount)
+    in_words = page.read(roles[TOTAL_IN_WORDS], parse_chinese_amount)
+    insurance = page.read(roles[INSURANCE], parse_amount)
+    paid_self = page.read(roles[SELF], parse_amount)
     parts = insurance + paid_self if insurance is not None and paid_self is not None else None
 
-    if parts is not None and parts in (total, in_words):
-        confirmed: Decimal = parts
+    def agreed(total: Decimal, insurance: Decimal, paid_self: Decimal) -> dict[str, str]:
         return {
-            "total_amount": money(confirmed),
-            "insurance_paid": money(insurance or Decimal(0)),
-            "self_paid": money(paid_self or Decimal(0)),
+            "total_amount": money(total),
+            "insurance_paid": money(insurance),
+            "self_paid": money(paid_self),
         }
+
+    if parts is not None and parts in (total, in_words):
+        return agreed(parts, insurance or Decimal(0), paid_self or Decimal(0))
+    totals = {in_words} if in_words is not None else set(_amounts_read(page, roles[TOTAL]))
+    splits = {
+        (insurer, own)
+        for insurer in _amounts_read(page, roles[INSURANCE])
+        for own in _amounts_read(page, roles[SELF])
+        if insurer + own in totals
+    }
+    if len(splits) == 1:
+        ((insurer, own),) = splits
+        return agreed(insurer + own, insurer, own)
     if total is not None and total == in_words:
         return {"total_amount": money(total)}
     return {}
 
 
+def _roles(page: Page) -> dict[str, tuple[str, ...]]:
+    """The labels of each role: those the templates are known to print, then those found on the
+    page by the words they are made of."""
+    found = labels_by_role(find_labels(cell.text for cell in page.cells))
+    page.learn(label for labels in found.values() for label in labels)
+    known = {
+        roles.CODE: CODE,
+        roles.NUMBER: NUMBER,
+        PAYER_ROLE: PAYER,
+        HOSPITAL_ROLE: HOSPITAL,
+        ISSUE_DATE_ROLE: ISSUE_DATE,
+        TOTAL: TOTAL_LABELS,
+        TOTAL_IN_WORDS: TOTAL_IN_WORDS_LABELS,
+        INSURANCE: INSURANCE_LABELS,
+        SELF: SELF_LABELS,
+    }
+    return {
+        role: listed + tuple(label for label in found.get(role, ()) if label not in listed)
+        for role, listed in known.items()
+    }
+
+
 def extract(page: Page, *, today: date) -> dict[str, str]:
+    labels = _roles(page)
     readers: dict[str, tuple[tuple[str, ...], Callable[[str], str | None]]] = {
-        "invoice_code": (CODE, _digits(8, 12)),
-        "invoice_number": (NUMBER, _digits(6, 20)),
-        "payer_name": (PAYER, _name),
-        "hospital": (HOSPITAL, _hospital),
-        "issue_date": (ISSUE_DATE, lambda text: parse_iso_date(text, today=today)),
+        "invoice_code": (labels[roles.CODE], _digits(8, 12)),
+        "invoice_number": (labels[roles.NUMBER], _digits(6, 20)),
+        "payer_name": (labels[PAYER_ROLE], _name),
+        "hospital": (labels[HOSPITAL_ROLE], _hospital),
+        "issue_date": (labels[ISSUE_DATE_ROLE], lambda text: parse_iso_date(text, today=today)),
     }
     fields: dict[str, str] = {}
-    for name, (labels, parse) in readers.items():
-        value = page.read(labels, parse)
+    for name, (variants, parse) in readers.items():
+        value = page.read(variants, parse)
         if value is not None:
             fields[name] = value
     fallbacks: dict[str, Callable[[], str | None]] = {
@@ -328,7 +387,7 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
             value = fallback()
             if value is not None:
                 fields[name] = value
-    fields.update(_amounts(page))
+    fields.update(_amounts(page, labels))
     kind = visit_type(page, fields.get("hospital"))
     if kind:
         fields["visit_type"] = kind

@@ -200,14 +200,58 @@ def stands_alone(text: str, start: int, end: int, labels: Iterable[str] = ()) ->
     )
 
 
+def join_spaced_labels(cells: list[Cell], labels: Iterable[str]) -> list[Cell]:
+    """Characters of a label printed spaced out (姓  名) that were read as boxes of their own,
+    joined into one cell where together they begin a label."""
+    heads = {label[:length] for label in labels for length in range(2, len(label) + 1)}
+    joined = list(cells)
+    merged = True
+    while merged:
+        merged = False
+        for cell in joined:
+            if not _HAN.fullmatch(cell.text) or len(cell.text) > 1:
+                continue
+            right = min(
+                (
+                    other
+                    for other in joined
+                    if other is not cell
+                    and other.x0 >= cell.x1 - 0.2 * cell.height
+                    and other.x0 - cell.x1 < 2.5 * cell.height
+                    and cell.same_row(other)
+                ),
+                key=lambda other: other.x0,
+                default=None,
+            )
+            if right is None or cell.text + right.text[:1] not in heads:
+                continue
+            both = Cell(
+                cell.text + right.text,
+                cell.x0,
+                min(cell.y0, right.y0),
+                right.x1,
+                max(cell.y1, right.y1),
+            )
+            joined = [other for other in joined if other is not cell and other is not right]
+            joined.append(both)
+            merged = True
+            break
+    joined.sort(key=lambda cell: (cell.cy, cell.x0))
+    return joined
+
+
 class Page:
     """Cells of one document with the label vocabulary of its type."""
 
     def __init__(self, lines: Sequence[OcrLine], labels: Iterable[str] = ()) -> None:
-        self.cells = to_cells(lines)
         # Longest first, so 公民身份号码 wins over 号码 when cutting one cell into parts.
         self.labels = sorted(set(labels), key=len, reverse=True)
+        self.cells = join_spaced_labels(to_cells(lines), self.labels)
         self.text = "".join(cell.text for cell in self.cells)
+
+    def learn(self, labels: Iterable[str]) -> None:
+        """Add labels found on this page to those its type is known to print."""
+        self.labels = sorted({*self.labels, *labels}, key=len, reverse=True)
 
     def _cut_at_next_label(self, rest: str) -> str:
         rest = _STAMP_NOTE.sub("", strip_separators(rest))
