@@ -22,17 +22,6 @@ from ocr_service.ocr.extract.normalize import (
     parse_chinese_amount,
     parse_iso_date,
 )
-from ocr_service.ocr.extract.roles import (
-    INSURANCE,
-    SELF,
-    TOTAL,
-    TOTAL_IN_WORDS,
-    find_labels,
-    labels_by_role,
-)
-from ocr_service.ocr.extract.roles import HOSPITAL as HOSPITAL_ROLE
-from ocr_service.ocr.extract.roles import ISSUE_DATE as ISSUE_DATE_ROLE
-from ocr_service.ocr.extract.roles import PAYER as PAYER_ROLE
 from ocr_service.ocr.extract.validate import (
     HOSPITAL_SUFFIXES,
     valid_hospital,
@@ -302,7 +291,7 @@ def _amounts_read(page: Page, labels: tuple[str, ...]) -> list[Decimal]:
     return found
 
 
-def _amounts(page: Page, roles: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def _amounts(page: Page, labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Total, insurance and self-paid parts, kept only where the printed figures agree.
 
     The total in figures is confirmed by the parts adding up to it or by the total in words. Where
@@ -311,10 +300,10 @@ def _amounts(page: Page, roles: dict[str, tuple[str, ...]]) -> dict[str, str]:
     beside it (a value off register, the next row's figure below), the one reading of the parts
     that adds up to a printed total is taken, and none where two would.
     """
-    total = page.read(roles[TOTAL], parse_amount)
-    in_words = page.read(roles[TOTAL_IN_WORDS], parse_chinese_amount)
-    insurance = page.read(roles[INSURANCE], parse_amount)
-    paid_self = page.read(roles[SELF], parse_amount)
+    total = page.read(labels[roles.TOTAL], parse_amount)
+    in_words = page.read(labels[roles.TOTAL_IN_WORDS], parse_chinese_amount)
+    insurance = page.read(labels[roles.INSURANCE], parse_amount)
+    paid_self = page.read(labels[roles.SELF], parse_amount)
     parts = insurance + paid_self if insurance is not None and paid_self is not None else None
 
     def agreed(total: Decimal, insurance: Decimal, paid_self: Decimal) -> dict[str, str]:
@@ -326,11 +315,11 @@ def _amounts(page: Page, roles: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
     if parts is not None and parts in (total, in_words):
         return agreed(parts, insurance or Decimal(0), paid_self or Decimal(0))
-    totals = {in_words} if in_words is not None else set(_amounts_read(page, roles[TOTAL]))
+    totals = {in_words} if in_words is not None else set(_amounts_read(page, labels[roles.TOTAL]))
     splits = {
         (insurer, own)
-        for insurer in _amounts_read(page, roles[INSURANCE])
-        for own in _amounts_read(page, roles[SELF])
+        for insurer in _amounts_read(page, labels[roles.INSURANCE])
+        for own in _amounts_read(page, labels[roles.SELF])
         if insurer + own in totals
     }
     if len(splits) == 1:
@@ -344,18 +333,18 @@ def _amounts(page: Page, roles: dict[str, tuple[str, ...]]) -> dict[str, str]:
 def _roles(page: Page) -> dict[str, tuple[str, ...]]:
     """The labels of each role: those the templates are known to print, then those found on the
     page by the words they are made of."""
-    found = labels_by_role(find_labels(cell.text for cell in page.cells))
+    found = roles.labels_by_role(roles.find_labels(cell.text for cell in page.cells))
     page.learn(label for labels in found.values() for label in labels)
     known = {
         roles.CODE: CODE,
         roles.NUMBER: NUMBER,
-        PAYER_ROLE: PAYER,
-        HOSPITAL_ROLE: HOSPITAL,
-        ISSUE_DATE_ROLE: ISSUE_DATE,
-        TOTAL: TOTAL_LABELS,
-        TOTAL_IN_WORDS: TOTAL_IN_WORDS_LABELS,
-        INSURANCE: INSURANCE_LABELS,
-        SELF: SELF_LABELS,
+        roles.PAYER: PAYER,
+        roles.HOSPITAL: HOSPITAL,
+        roles.ISSUE_DATE: ISSUE_DATE,
+        roles.TOTAL: TOTAL_LABELS,
+        roles.TOTAL_IN_WORDS: TOTAL_IN_WORDS_LABELS,
+        roles.INSURANCE: INSURANCE_LABELS,
+        roles.SELF: SELF_LABELS,
     }
     return {
         role: listed + tuple(label for label in found.get(role, ()) if label not in listed)
@@ -368,9 +357,9 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
     readers: dict[str, tuple[tuple[str, ...], Callable[[str], str | None]]] = {
         "invoice_code": (labels[roles.CODE], _digits(8, 12)),
         "invoice_number": (labels[roles.NUMBER], _digits(6, 20)),
-        "payer_name": (labels[PAYER_ROLE], _name),
-        "hospital": (labels[HOSPITAL_ROLE], _hospital),
-        "issue_date": (labels[ISSUE_DATE_ROLE], lambda text: parse_iso_date(text, today=today)),
+        "payer_name": (labels[roles.PAYER], _name),
+        "hospital": (labels[roles.HOSPITAL], _hospital),
+        "issue_date": (labels[roles.ISSUE_DATE], lambda text: parse_iso_date(text, today=today)),
     }
     fields: dict[str, str] = {}
     for name, (variants, parse) in readers.items():

@@ -30,7 +30,8 @@ LABEL_WORDS = tuple(
             # the paper
             "票据", "发票", "收据", "电子", "号码", "号", "代码",
             # amounts
-            "合计", "总额", "总计", "总金额", "总费用", "金额", "费用", "实收", "应收", "小写", "大写", "人民币",
+            "合计", "总额", "总计", "总金额", "总费用", "金额", "费用", "实收", "应收", "小写",
+            "大写", "人民币",
             "(小写)", "(大写)", "(人民币大写)", "(元)", "(章)", "元",
             "医保", "统筹", "基金", "支付", "报销", "记账", "基本", "医疗保险", "保险", "社保",
             "个人", "自付", "自费", "自负", "现金", "负担", "承担", "应付", "缴纳",
@@ -94,11 +95,10 @@ def role_of(words: list[str]) -> str | None:
         roles.append(NUMBER)
     if has & {*_PAPER} and words[-1] == "代码":
         roles.append(CODE)
-    if words[-1] == "姓名" or words[-1] in _PATIENT or (
-        words[-1] in ("人", "者") and len(words) > 1 and words[-2] in _PAYER_VERBS
-    ):
-        if not has & {*_PEOPLE_NOT_PAYING}:
-            roles.append(PAYER)
+    payer_verb = len(words) > 1 and words[-2] in _PAYER_VERBS
+    person = words[-1] in ("姓名", *_PATIENT) or (words[-1] in ("人", "者") and payer_verb)
+    if person and not has & {*_PEOPLE_NOT_PAYING}:
+        roles.append(PAYER)
     if words[-1] in _PLACE_HEADS and set(words[:-1]) & {*_PLACE_QUALIFIERS}:
         roles.append(HOSPITAL)
     insurer = bool(has & {*_FUND}) or (bool(has & {*_INSURER}) and bool(has & {*_PAYMENT}))
