@@ -123,6 +123,8 @@ def to_cells(lines: Sequence[OcrLine]) -> list[Cell]:
     return cells
 
 
+# Conjunctions between two labels that share one value.
+_JOINERS = frozenset("及和与/")
 # Marks that close a label.
 _CLOSERS = ":;,、|)]】>"
 # Label characters between a label and a colon that make it a longer label: at most this many.
@@ -281,6 +283,14 @@ class Page:
             start = text.find(label, start + 1)
         return None
 
+    def _joined_label_end(self, text: str, end: int) -> int:
+        """Where a label joined to another one by a conjunction ends (诊断及建议, 诊断/处理):
+        the value of both follows the second."""
+        if text[end : end + 1] not in _JOINERS:
+            return end
+        joined = next((label for label in self.labels if text.startswith(label, end + 1)), None)
+        return end + 1 + len(joined) if joined else end
+
     def value_candidates(self, label_variants: Sequence[str]) -> list[tuple[Cell, str]]:
         """Texts that may be the value of a label: after it in its own cell, the nearest cell to its
         right on the same row, or the cell just below it. Each with the cell the text came from;
@@ -291,7 +301,7 @@ class Page:
                 end = self._label_end(cell.text, label, label_variants)
                 if end is None:
                     continue
-                rest = self._cut_at_next_label(cell.text[end:])
+                rest = self._cut_at_next_label(cell.text[self._joined_label_end(cell.text, end) :])
                 if rest:
                     candidates.append((cell, rest))
                     continue
