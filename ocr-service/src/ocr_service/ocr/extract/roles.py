@@ -16,30 +16,25 @@ from dataclasses import dataclass
 
 from ocr_service.ocr.extract.layout import LABEL_TAILS, QUALIFIERS
 
+_WORDS = (
+    # who issued or paid, and when
+    "开票 开具 收费 结算 收款 缴费 交费 交款 缴款 付款 填开 出票 签发 出具 日期 时间",
+    # the payer, and who bought of whom on e-invoices of the general form
+    "姓名 患者 病人 病员 就诊 参保 人 者 购买方 购方",
+    # the institution
+    "医疗 机构 单位 名称 定点 医院 销售方 销方",
+    # the paper
+    "票据 发票 收据 单据 电子 号码 号 代码",
+    # amounts
+    "合计 总额 总计 总金额 总费用 金额 费用 实收 应收 实付 实缴 应缴 小写 大写 人民币 元",
+    "(小写) (大写) (人民币大写) (元) (章)",
+    "医保 统筹 基金 支付 报销 记账 额 基本 医疗保险 保险 社保",
+    "个人 自付 自费 自负 自理 现金 负担 承担 应付 缴纳",
+)
 # The words labels are made of; longest first where one begins another (医疗保险 before 医疗).
 LABEL_WORDS = tuple(
-    sorted(
-        {
-            # who issued or paid, and when
-            "开票", "开具", "收费", "结算", "收款", "缴费", "交费", "交款", "缴款", "付款", "填开",
-            "出票", "签发", "出具", "日期", "时间",
-            # the payer
-            "姓名", "患者", "病人", "病员", "就诊", "参保", "人", "者",
-            # the institution
-            "医疗", "机构", "单位", "名称", "定点", "医院",
-            # the paper
-            "票据", "发票", "收据", "电子", "号码", "号", "代码",
-            # amounts
-            "合计", "总额", "总计", "总金额", "总费用", "金额", "费用", "实收", "应收", "小写",
-            "大写", "人民币",
-            "(小写)", "(大写)", "(人民币大写)", "(元)", "(章)", "元",
-            "医保", "统筹", "基金", "支付", "报销", "记账", "基本", "医疗保险", "保险", "社保",
-            "个人", "自付", "自费", "自负", "现金", "负担", "承担", "应付", "缴纳",
-        },
-        key=len,
-        reverse=True,
-    )
-)  # fmt: skip
+    sorted({word for line in _WORDS for word in line.split()}, key=len, reverse=True)
+)
 
 # Roles of invoice labels.
 CODE = "code"
@@ -52,19 +47,28 @@ TOTAL_IN_WORDS = "total_in_words"
 INSURANCE = "insurance"
 SELF = "self"
 
-_PAPER = ("票据", "发票", "收据")
+_PAPER = ("票据", "发票", "收据", "单据")
 _DATE_HEADS = ("日期", "时间")
 # Dates of something other than the paper (就诊日期 on a paper dated otherwise, 打印时间).
 _OTHER_DATES = ("就诊", "打印")
 _PAYER_VERBS = ("交款", "缴款", "交费", "缴费", "付款", "就诊", "参保")
 _PATIENT = ("患者", "病人", "病员")
 _PLACE_HEADS = ("单位", "机构", "名称", "医院")
-_PLACE_QUALIFIERS = ("收款", "收费", "开票", "开具", "医疗", "定点", "就诊", "医院", "单位", "出具")
-_TOTAL_HEADS = ("合计", "总额", "总计", "总金额", "总费用", "小写", "(小写)", "实收", "应收")
+_PLACE_QUALIFIERS = (
+    "收款", "收费", "开票", "开具", "医疗", "定点", "就诊", "医院", "单位", "机构", "出具",
+)  # fmt: skip
+_BUYER = ("购买方", "购方")
+_SELLER = ("销售方", "销方")
+# Marks printed after a label that say nothing of its role: 收款单位(章), 金额(元).
+_DECORATIONS = ("(章)", "(元)")
+_TOTAL_HEADS = (
+    "合计", "总额", "总计", "总金额", "总费用", "小写", "(小写)", "实收", "应收", "实付", "实缴",
+    "应缴",
+)  # fmt: skip
 _FUND = ("统筹", "基金")
 _INSURER = ("医保", "医疗保险", "社保")
-_PAYMENT = ("支付", "报销", "记账", "金额", "付款", "负担", "承担", "应付", "缴纳", "缴费")
-_OWN = ("个人", "自付", "自费", "自负", "现金")
+_PAYMENT = ("支付", "报销", "记账", "金额", "额", "付款", "负担", "承担", "应付", "缴纳", "缴费")
+_OWN = ("个人", "自付", "自费", "自负", "自理", "现金")
 # What a label may go on with that makes it another one's (医保类型, 个人账户支付, 门诊号).
 _OTHER_TAILS = (*LABEL_TAILS, "类", "账户", "余额", "卡", "编", "方式", "员", "科")
 _PEOPLE_NOT_PAYING = ("收款", "收费", "复核", "经办", "开票")
@@ -86,6 +90,8 @@ def words_of(text: str, start: int) -> list[str]:
 def role_of(words: list[str]) -> str | None:
     """The role a label made of these words plays on an invoice; None where the words do not say
     one role clearly."""
+    while len(words) > 1 and words[-1] in _DECORATIONS:
+        words = words[:-1]
     label = "".join(words)
     has = set(words)
     roles = []
@@ -97,9 +103,11 @@ def role_of(words: list[str]) -> str | None:
         roles.append(CODE)
     payer_verb = len(words) > 1 and words[-2] in _PAYER_VERBS
     person = words[-1] in ("姓名", *_PATIENT) or (words[-1] in ("人", "者") and payer_verb)
-    if person and not has & {*_PEOPLE_NOT_PAYING}:
+    buyer = words[0] in _BUYER and words[-1] in (words[0], "名称")
+    if (person or buyer) and not has & {*_PEOPLE_NOT_PAYING}:
         roles.append(PAYER)
-    if words[-1] in _PLACE_HEADS and set(words[:-1]) & {*_PLACE_QUALIFIERS}:
+    seller = words[0] in _SELLER and words[-1] in (words[0], "名称")
+    if seller or (words[-1] in _PLACE_HEADS and set(words[:-1]) & {*_PLACE_QUALIFIERS}):
         roles.append(HOSPITAL)
     insurer = bool(has & {*_FUND}) or (bool(has & {*_INSURER}) and bool(has & {*_PAYMENT}))
     own = bool(has & {*_OWN}) and (bool(has & {*_PAYMENT}) or words[-1] != "个人")
