@@ -294,11 +294,11 @@ def _amounts_read(page: Page, labels: tuple[str, ...]) -> list[Decimal]:
 def _amounts(page: Page, labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Total, insurance and self-paid parts, kept only where the printed figures agree.
 
-    The total in figures is confirmed by the parts adding up to it or by the total in words. Where
-    the parts do not add up, the total in words tells which reading is wrong; if it cannot, the
-    parts are left out rather than one of them guessed. Where a label has more than one amount
-    beside it (a value off register, the next row's figure below), the one reading of the parts
-    that adds up to a printed total is taken, and none where two would.
+    The total in figures is confirmed by the parts adding up to it or by the total in words. Each
+    part's label may have more than one amount beside it (its own, one off register, the next
+    row's below): the parts are taken only where exactly one reading of them adds up to a
+    confirmed total, and left out rather than guessed where none or two would. The total alone
+    stands where the figures and the words agree on it.
     """
     total = page.read(labels[roles.TOTAL], parse_amount)
     in_words = page.read(labels[roles.TOTAL_IN_WORDS], parse_chinese_amount)
@@ -313,9 +313,9 @@ def _amounts(page: Page, labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
             "self_paid": money(paid_self),
         }
 
-    if parts is not None and parts in (total, in_words):
-        return agreed(parts, insurance or Decimal(0), paid_self or Decimal(0))
     totals = {in_words} if in_words is not None else set(_amounts_read(page, labels[roles.TOTAL]))
+    if parts is not None:
+        totals |= {parts} & {total, in_words}
     splits = {
         (insurer, own)
         for insurer in _amounts_read(page, labels[roles.INSURANCE])

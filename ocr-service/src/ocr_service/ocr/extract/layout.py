@@ -203,15 +203,15 @@ def stands_alone(text: str, start: int, end: int, labels: Iterable[str] = ()) ->
 
 
 def join_spaced_labels(cells: list[Cell], labels: Iterable[str]) -> list[Cell]:
-    """Characters of a label printed spaced out (姓  名) that were read as boxes of their own,
-    joined into one cell where together they begin a label."""
+    """Characters of a label printed spaced out (姓  名, 交 款 人) that were read as boxes of
+    their own, joined into one cell where together they begin a label."""
     heads = {label[:length] for label in labels for length in range(2, len(label) + 1)}
     joined = list(cells)
     merged = True
     while merged:
         merged = False
         for cell in joined:
-            if not _HAN.fullmatch(cell.text) or len(cell.text) > 1:
+            if not _HAN.fullmatch(cell.text) or (len(cell.text) > 1 and cell.text not in heads):
                 continue
             right = min(
                 (
