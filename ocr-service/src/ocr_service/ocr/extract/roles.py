@@ -72,6 +72,8 @@ _OWN = ("个人", "自付", "自费", "自负", "自理", "现金")
 # What a label may go on with that makes it another one's (医保类型, 个人账户支付, 门诊号).
 _OTHER_TAILS = (*LABEL_TAILS, "类", "账户", "余额", "卡", "编", "方式", "员", "科")
 _PEOPLE_NOT_PAYING = ("收款", "收费", "复核", "经办", "开票")
+# Who else a name on the paper may be (医生姓名, 经治医师).
+_STAFF = (*_PEOPLE_NOT_PAYING, "医生", "医师", "护士", "审核")
 
 
 def words_of(text: str, start: int) -> list[str]:
@@ -110,7 +112,8 @@ def role_of(words: list[str]) -> str | None:
     if seller or (words[-1] in _PLACE_HEADS and set(words[:-1]) & {*_PLACE_QUALIFIERS}):
         roles.append(HOSPITAL)
     insurer = bool(has & {*_FUND}) or (bool(has & {*_INSURER}) and bool(has & {*_PAYMENT}))
-    own = bool(has & {*_OWN}) and (bool(has & {*_PAYMENT}) or words[-1] != "个人")
+    # 现金 or 个人 alone is as likely a value (支付方式：现金) or part of another label.
+    own = bool(has & {*_OWN}) and (bool(has & {*_PAYMENT}) or words[-1] not in ("个人", "现金"))
     if "大写" in label:
         roles.append(TOTAL_IN_WORDS)
     elif insurer and not own:
@@ -146,7 +149,7 @@ def find_labels(texts: Iterable[str]) -> list[FoundLabel]:
                 role is not None
                 and not text.startswith(_OTHER_TAILS, end)
                 and not text[:at].endswith(QUALIFIERS)
-                and not (role == PAYER and text[:at].endswith(_PEOPLE_NOT_PAYING))
+                and not (role == PAYER and text[:at].endswith(_STAFF))
             ):
                 label = text[at:end]
                 found.setdefault(label, FoundLabel(label, role))
