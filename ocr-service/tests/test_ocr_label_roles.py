@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 
 from ocr_service.ocr.engine import OcrLine
-from ocr_service.ocr.extract import extract_fields, invoice, medical_record
+from ocr_service.ocr.extract import detect_doc_type, extract_fields, invoice, medical_record
 from ocr_service.ocr.extract.normalize import parse_amount
 from ocr_service.ocr.extract.roles import (
+    CODE,
     HOSPITAL,
     INSURANCE,
     ISSUE_DATE,
+    NUMBER,
     PAYER,
     SELF,
     TOTAL,
@@ -38,6 +40,9 @@ def role(text: str) -> str | None:
 UNLISTED = [
     ("收款时间", ISSUE_DATE),
     ("参保人", PAYER),
+    ("缴款人名称", PAYER),
+    ("票据编号", NUMBER),
+    ("收据编码", CODE),
     ("购买方名称", PAYER),
     ("机构名称", HOSPITAL),
     ("销售方名称", HOSPITAL),
@@ -222,3 +227,17 @@ def test_a_paper_whose_labels_are_joined_or_worded_as_no_list_has_them():
         "diagnosis": "急性上呼吸道感染",
         "issue_date": "2025-05-16",
     }
+
+
+def test_a_bill_split_between_insurer_and_patient_is_an_invoice_however_titled():
+    lines = [
+        line("门诊缴费凭证", 260, 30),
+        line("单据号：20250517001", 40, 100),
+        line("缴费人：罗静磊", 40, 150),
+        line("机构名称：复旦大学附属华山医院", 40, 200),
+        line("医疗费用总计 4092.38", 40, 250),
+        line("医保基金记账 2864.66", 40, 300),
+        line("患者自付额 1227.72", 40, 350),
+    ]
+    assert detect_doc_type(lines) == "medical_invoice"
+    assert detect_doc_type(lines[:4]) is None  # the names of a person and a hospital say no type

@@ -24,7 +24,7 @@ _WORDS = (
     # the institution
     "医疗 机构 单位 名称 定点 医院 销售方 销方",
     # the paper
-    "票据 发票 收据 单据 电子 号码 号 代码",
+    "票据 发票 收据 单据 电子 号码 号 编号 代码 编码",
     # amounts
     "合计 总额 总计 总金额 总费用 金额 费用 实收 应收 实付 实缴 应缴 小写 大写 人民币 元",
     "(小写) (大写) (人民币大写) (元) (章)",
@@ -99,12 +99,14 @@ def role_of(words: list[str]) -> str | None:
     roles = []
     if any(head in has for head in _DATE_HEADS) and not has & {*_OTHER_DATES}:
         roles.append(ISSUE_DATE)
-    if has & {*_PAPER} and words[-1] in ("号码", "号"):
+    if has & {*_PAPER} and words[-1] in ("号码", "号", "编号"):
         roles.append(NUMBER)
-    if has & {*_PAPER} and words[-1] == "代码":
+    if has & {*_PAPER} and words[-1] in ("代码", "编码"):
         roles.append(CODE)
-    payer_verb = len(words) > 1 and words[-2] in _PAYER_VERBS
-    person = words[-1] in ("姓名", *_PATIENT) or (words[-1] in ("人", "者") and payer_verb)
+    # 姓名, 患者, 交款人 …, or one of them and the word for its name (缴款人名称, 患者姓名).
+    named = words[:-1] if len(words) > 1 and words[-1] in ("姓名", "名称") else words
+    paying = len(named) > 1 and named[-1] in ("人", "者") and named[-2] in _PAYER_VERBS
+    person = words[-1] == "姓名" or named[-1] in _PATIENT or paying
     buyer = words[0] in _BUYER and words[-1] in (words[0], "名称")
     if (person or buyer) and not has & {*_PEOPLE_NOT_PAYING}:
         roles.append(PAYER)
