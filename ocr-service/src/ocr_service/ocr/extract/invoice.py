@@ -1,8 +1,10 @@
 """Medical invoices: the national 医疗收费电子票据, provincial paper 收费票据, hospital print-outs.
 
-Each field is read from beside or below one of the labels these templates print for it; where no
-label could be placed, from a value whose shape can only be that field's. Amounts are kept only
-where the printed figures agree with each other.
+Each field is read from beside or below a label for it: one of the wordings these templates are
+known to print, or any label the page composes of the words such labels are made of (roles.py:
+收款 + 时间 dates the paper however a printer words it). Where no label could be placed, a field
+is read from a value whose shape can only be that field's. Amounts are kept only where the
+printed figures agree with each other.
 """
 
 from __future__ import annotations
