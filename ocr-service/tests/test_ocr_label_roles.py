@@ -178,6 +178,20 @@ def test_a_word_no_list_knows_before_a_date_word_still_dates_the_paper():
     assert extract_fields("medical_invoice", lines, today=TODAY)["issue_date"] == "2025-05-17"
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("结算时间：2025-05-17 10:23:45", "2025-05-17"),
+        ("收费时间 2025年05月17日 10时23分", "2025-05-17"),
+        # Unpadded and run into the time once spaces are gone (2025-5-710:23): no sure date.
+        ("结算时间：2025-5-7 10:23", None),
+    ],
+)
+def test_a_settlement_time_gives_its_day(printed: str, expected: str | None):
+    lines = unlisted_invoice(date=printed)
+    assert extract_fields("medical_invoice", lines, today=TODAY).get("issue_date") == expected
+
+
 def test_dates_of_the_stay_or_the_visit_are_not_the_papers():
     lines = unlisted_invoice(date="入院时间 2025-05-01")
     lines.append(line("就诊日期：2025-05-03", 40, 300))
