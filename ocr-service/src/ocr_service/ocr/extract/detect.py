@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ocr_service.ocr.engine import OcrLine
+from ocr_service.ocr.extract import roles
 from ocr_service.ocr.extract.normalize import compact
 
 # Words that mark each type, with weights; a type needs MIN_SCORE and a clear lead to be named.
@@ -83,12 +84,20 @@ MIN_SCORE = 3.0
 _CARD_NUMBER = re.compile(r"(?<!\d)62\d{14,17}(?!\d)")
 
 
+# Labels of the two parts of a bill, however worded: only invoices split what was paid.
+_SPLIT_ROLES = frozenset({roles.INSURANCE, roles.SELF})
+
+
 def doc_type_scores(lines: Sequence[OcrLine]) -> dict[str, float]:
-    text = "".join(compact(line.text) for line in lines)
+    texts = [compact(line.text) for line in lines]
+    text = "".join(texts)
     scores = {
         doc_type: sum(weight for word, weight in markers if word in text)
         for doc_type, markers in _MARKERS.items()
     }
+    scores["medical_invoice"] += len(
+        {label.role for label in roles.find_labels(texts)} & _SPLIT_ROLES
+    )
     if _CARD_NUMBER.search(text):  # UnionPay numbers start with 62
         scores["bank_card"] += 2
     return scores

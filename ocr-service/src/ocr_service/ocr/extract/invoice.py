@@ -1,8 +1,10 @@
 """Medical invoices: the national 医疗收费电子票据, provincial paper 收费票据, hospital print-outs.
 
-Each field is read from beside or below one of the labels these templates print for it; where no
-label could be placed, from a value whose shape can only be that field's. Amounts are kept only
-where the printed figures agree with each other.
+Each field is read from beside or below a label for it: one of the wordings these templates are
+known to print, or any label the page composes of the words such labels are made of (roles.py:
+收款 + 时间 dates the paper however a printer words it). Where no label could be placed, a field
+is read from a value whose shape can only be that field's. Amounts are kept only where the
+printed figures agree with each other.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from ocr_service.ocr.extract.layout import Page
+from ocr_service.ocr.extract import roles
+from ocr_service.ocr.extract.layout import Page, carries_label
 from ocr_service.ocr.extract.normalize import (
     digit_run,
     find_dates,
@@ -70,7 +73,7 @@ ISSUE_DATE = (
     "出票日期",
     "日期",
 )
-TOTAL_IN_WORDS = (
+TOTAL_IN_WORDS_LABELS = (
     "金额合计(大写)",
     "合计金额(大写)",
     "总金额(大写)",
@@ -85,7 +88,7 @@ TOTAL_IN_WORDS = (
     "(大写)",
     "大写",
 )
-TOTAL = (
+TOTAL_LABELS = (
     "金额合计(小写)",
     "合计金额(小写)",
     "总金额(小写)",
@@ -107,7 +110,7 @@ TOTAL = (
     "总计",
     "合计",
 )
-INSURANCE = (
+INSURANCE_LABELS = (
     "基本医疗保险统筹基金支付",
     "医保统筹基金支付金额",
     "统筹基金支付金额",
@@ -127,7 +130,7 @@ INSURANCE = (
     "医保报销",
     "统筹报销",
 )
-SELF = (
+SELF_LABELS = (
     "个人现金支付金额",
     "个人现金支付",
     "个人负担金额",
@@ -188,10 +191,10 @@ LABELS = (
     + PAYER
     + HOSPITAL
     + ISSUE_DATE
-    + TOTAL
-    + TOTAL_IN_WORDS
-    + INSURANCE
-    + SELF
+    + TOTAL_LABELS
+    + TOTAL_IN_WORDS_LABELS
+    + INSURANCE_LABELS
+    + SELF_LABELS
     + OTHER_LABELS
 )
 
@@ -280,42 +283,89 @@ def _only_date(page: Page, today: date) -> str | None:
     return day.isoformat() if day <= today else None
 
 
-def _amounts(page: Page) -> dict[str, str]:
+def _amounts_read(page: Page, labels: tuple[str, ...]) -> list[Decimal]:
+    """Every amount printed beside one of the labels, nearer readings first."""
+    found: list[Decimal] = []
+    for _, text in page.value_candidates(labels):
+        value = None if carries_label(text) else parse_amount(text)
+        if value is not None and value not in found:
+            found.append(value)
+    return found
+
+
+def _amounts(page: Page, labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Total, insurance and self-paid parts, kept only where the printed figures agree.
 
-    The total in figures is confirmed by the parts adding up to it or by the total in words. Where
-    the parts do not add up, the total in words tells which reading is wrong; if it cannot, the
-    parts are left out rather than one of them guessed.
+    The total in figures is confirmed by the parts adding up to it or by the total in words. Each
+    part's label may have more than one amount beside it (its own, one off register, the next
+    row's below): the parts are taken only where exactly one reading of them adds up to a
+    confirmed total, and left out rather than guessed where none or two would. The total alone
+    stands where the figures and the words agree on it.
     """
-    total = page.read(TOTAL, parse_amount)
-    in_words = page.read(TOTAL_IN_WORDS, parse_chinese_amount)
-    insurance = page.read(INSURANCE, parse_amount)
-    paid_self = page.read(SELF, parse_amount)
+    total = page.read(labels[roles.TOTAL], parse_amount)
+    in_words = page.read(labels[roles.TOTAL_IN_WORDS], parse_chinese_amount)
+    insurance = page.read(labels[roles.INSURANCE], parse_amount)
+    paid_self = page.read(labels[roles.SELF], parse_amount)
     parts = insurance + paid_self if insurance is not None and paid_self is not None else None
 
-    if parts is not None and parts in (total, in_words):
-        confirmed: Decimal = parts
+    def agreed(total: Decimal, insurance: Decimal, paid_self: Decimal) -> dict[str, str]:
         return {
-            "total_amount": money(confirmed),
-            "insurance_paid": money(insurance or Decimal(0)),
-            "self_paid": money(paid_self or Decimal(0)),
+            "total_amount": money(total),
+            "insurance_paid": money(insurance),
+            "self_paid": money(paid_self),
         }
+
+    totals = {in_words} if in_words is not None else set(_amounts_read(page, labels[roles.TOTAL]))
+    if parts is not None:
+        totals |= {parts} & {total, in_words}
+    splits = {
+        (insurer, own)
+        for insurer in _amounts_read(page, labels[roles.INSURANCE])
+        for own in _amounts_read(page, labels[roles.SELF])
+        if insurer + own in totals
+    }
+    if len(splits) == 1:
+        ((insurer, own),) = splits
+        return agreed(insurer + own, insurer, own)
     if total is not None and total == in_words:
         return {"total_amount": money(total)}
     return {}
 
 
+def _roles(page: Page) -> dict[str, tuple[str, ...]]:
+    """The labels of each role: those the templates are known to print, then those found on the
+    page by the words they are made of."""
+    found = roles.labels_by_role(roles.find_labels(cell.text for cell in page.cells))
+    page.learn(label for labels in found.values() for label in labels)
+    known = {
+        roles.CODE: CODE,
+        roles.NUMBER: NUMBER,
+        roles.PAYER: PAYER,
+        roles.HOSPITAL: HOSPITAL,
+        roles.ISSUE_DATE: ISSUE_DATE,
+        roles.TOTAL: TOTAL_LABELS,
+        roles.TOTAL_IN_WORDS: TOTAL_IN_WORDS_LABELS,
+        roles.INSURANCE: INSURANCE_LABELS,
+        roles.SELF: SELF_LABELS,
+    }
+    return {
+        role: listed + tuple(label for label in found.get(role, ()) if label not in listed)
+        for role, listed in known.items()
+    }
+
+
 def extract(page: Page, *, today: date) -> dict[str, str]:
+    labels = _roles(page)
     readers: dict[str, tuple[tuple[str, ...], Callable[[str], str | None]]] = {
-        "invoice_code": (CODE, _digits(8, 12)),
-        "invoice_number": (NUMBER, _digits(6, 20)),
-        "payer_name": (PAYER, _name),
-        "hospital": (HOSPITAL, _hospital),
-        "issue_date": (ISSUE_DATE, lambda text: parse_iso_date(text, today=today)),
+        "invoice_code": (labels[roles.CODE], _digits(8, 12)),
+        "invoice_number": (labels[roles.NUMBER], _digits(6, 20)),
+        "payer_name": (labels[roles.PAYER], _name),
+        "hospital": (labels[roles.HOSPITAL], _hospital),
+        "issue_date": (labels[roles.ISSUE_DATE], lambda text: parse_iso_date(text, today=today)),
     }
     fields: dict[str, str] = {}
-    for name, (labels, parse) in readers.items():
-        value = page.read(labels, parse)
+    for name, (variants, parse) in readers.items():
+        value = page.read(variants, parse)
         if value is not None:
             fields[name] = value
     fallbacks: dict[str, Callable[[], str | None]] = {
@@ -328,7 +378,7 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
             value = fallback()
             if value is not None:
                 fields[name] = value
-    fields.update(_amounts(page))
+    fields.update(_amounts(page, labels))
     kind = visit_type(page, fields.get("hospital"))
     if kind:
         fields["visit_type"] = kind

@@ -123,6 +123,8 @@ def to_cells(lines: Sequence[OcrLine]) -> list[Cell]:
     return cells
 
 
+# Conjunctions between two labels that share one value.
+_JOINERS = frozenset("及和与/")
 # Marks that close a label.
 _CLOSERS = ":;,、|)]】>"
 # Label characters between a label and a colon that make it a longer label: at most this many.
@@ -200,14 +202,58 @@ def stands_alone(text: str, start: int, end: int, labels: Iterable[str] = ()) ->
     )
 
 
+def join_spaced_labels(cells: list[Cell], labels: Iterable[str]) -> list[Cell]:
+    """Characters of a label printed spaced out (姓  名, 交 款 人) that were read as boxes of
+    their own, joined into one cell where together they begin a label."""
+    heads = {label[:length] for label in labels for length in range(2, len(label) + 1)}
+    joined = list(cells)
+    merged = True
+    while merged:
+        merged = False
+        for cell in joined:
+            if not _HAN.fullmatch(cell.text) or (len(cell.text) > 1 and cell.text not in heads):
+                continue
+            right = min(
+                (
+                    other
+                    for other in joined
+                    if other is not cell
+                    and other.x0 >= cell.x1 - 0.2 * cell.height
+                    and other.x0 - cell.x1 < 2.5 * cell.height
+                    and cell.same_row(other)
+                ),
+                key=lambda other: other.x0,
+                default=None,
+            )
+            if right is None or cell.text + right.text[:1] not in heads:
+                continue
+            both = Cell(
+                cell.text + right.text,
+                cell.x0,
+                min(cell.y0, right.y0),
+                right.x1,
+                max(cell.y1, right.y1),
+            )
+            joined = [other for other in joined if other is not cell and other is not right]
+            joined.append(both)
+            merged = True
+            break
+    joined.sort(key=lambda cell: (cell.cy, cell.x0))
+    return joined
+
+
 class Page:
     """Cells of one document with the label vocabulary of its type."""
 
     def __init__(self, lines: Sequence[OcrLine], labels: Iterable[str] = ()) -> None:
-        self.cells = to_cells(lines)
         # Longest first, so 公民身份号码 wins over 号码 when cutting one cell into parts.
         self.labels = sorted(set(labels), key=len, reverse=True)
+        self.cells = join_spaced_labels(to_cells(lines), self.labels)
         self.text = "".join(cell.text for cell in self.cells)
+
+    def learn(self, labels: Iterable[str]) -> None:
+        """Add labels found on this page to those its type is known to print."""
+        self.labels = sorted({*self.labels, *labels}, key=len, reverse=True)
 
     def _cut_at_next_label(self, rest: str) -> str:
         rest = _STAMP_NOTE.sub("", strip_separators(rest))
@@ -237,6 +283,14 @@ class Page:
             start = text.find(label, start + 1)
         return None
 
+    def _joined_label_end(self, text: str, end: int) -> int:
+        """Where a label joined to another one by a conjunction ends (诊断及建议, 诊断/处理):
+        the value of both follows the second."""
+        if text[end : end + 1] not in _JOINERS:
+            return end
+        joined = next((label for label in self.labels if text.startswith(label, end + 1)), None)
+        return end + 1 + len(joined) if joined else end
+
     def value_candidates(self, label_variants: Sequence[str]) -> list[tuple[Cell, str]]:
         """Texts that may be the value of a label: after it in its own cell, the nearest cell to its
         right on the same row, or the cell just below it. Each with the cell the text came from;
@@ -247,7 +301,7 @@ class Page:
                 end = self._label_end(cell.text, label, label_variants)
                 if end is None:
                     continue
-                rest = self._cut_at_next_label(cell.text[end:])
+                rest = self._cut_at_next_label(cell.text[self._joined_label_end(cell.text, end) :])
                 if rest:
                     candidates.append((cell, rest))
                     continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ocr_service.ocr.extract import roles
 from ocr_service.ocr.extract.layout import Page
 from ocr_service.ocr.extract.normalize import parse_date, parse_iso_date, strip_separators
 from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
@@ -73,8 +74,8 @@ _HOSPITAL_IN_TITLE = re.compile(
 _DIAGNOSIS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()、,，+\-·]{2,60}")
 
 
-def _hospital(page: Page) -> str | None:
-    labelled = page.read(HOSPITAL, lambda text: text if valid_hospital(text) else None)
+def _hospital(page: Page, labels: tuple[str, ...]) -> str | None:
+    labelled = page.read(labels, lambda text: text if valid_hospital(text) else None)
     if labelled:
         return labelled
     # Otherwise the hospital heads the paper: the first line that names one.
@@ -92,12 +93,23 @@ def _diagnosis(text: str) -> str | None:
     return value
 
 
+def _with_found(listed: tuple[str, ...], found: tuple[str, ...]) -> tuple[str, ...]:
+    return listed + tuple(label for label in found if label not in listed)
+
+
 def extract(page: Page, *, today: date) -> dict[str, str]:
+    # The person, the institution and the paper's date are labelled with the same words as on
+    # invoices (姓名, 开具时间, 医疗机构名称): labels so worded are found on the page.
+    found = roles.labels_by_role(roles.find_labels(cell.text for cell in page.cells))
+    patient = _with_found(PATIENT, found.get(roles.PAYER, ()))
+    places = _with_found(HOSPITAL, found.get(roles.HOSPITAL, ()))
+    dated = _with_found(ISSUE_DATE, found.get(roles.ISSUE_DATE, ()))
+    page.learn(patient + places + dated)
     fields: dict[str, str] = {}
-    name = page.read(PATIENT, lambda text: text if valid_person_name(text) else None)
-    hospital = _hospital(page)
+    name = page.read(patient, lambda text: text if valid_person_name(text) else None)
+    hospital = _hospital(page, places)
     diagnosis = page.read(DIAGNOSIS, _diagnosis)
-    issued = page.read(ISSUE_DATE, lambda text: parse_iso_date(text, today=today))
+    issued = page.read(dated, lambda text: parse_iso_date(text, today=today))
     admitted = page.read(ADMISSION, lambda text: parse_date(text, today=today))
     discharged = page.read(DISCHARGE, lambda text: parse_date(text, today=today))
     if admitted and discharged and admitted > discharged:
