@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from intake_service.domain.records import Claim, Delegation, Document, Insurer, Keying, Policy
 from intake_service.domain.regions import area_prefix, containing_areas
 from intake_service.models import claims, document_keyings, documents, insurers, policies
+from lipei.reads import ReadSession
 
 
 class IdempotencyKeyTaken(Exception):
@@ -32,7 +33,7 @@ def _claim(row: Row[Any] | None) -> Claim | None:
     return None if row is None else Claim(**row._mapping)
 
 
-async def owned_claim(session: AsyncSession, *, claim_id: str, user_id: str) -> Claim | None:
+async def owned_claim(session: ReadSession, *, claim_id: str, user_id: str) -> Claim | None:
     query = select(claims).where(claims.c.claim_id == claim_id, claims.c.user_id == user_id)
     return _claim((await session.execute(query)).first())
 

@@ -15,8 +15,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from lipei.sqlite_inline import read_connector
-
 
 def make_engine(url: str, *, timeout: float | None = None, **kwargs: Any) -> AsyncEngine:
     """`timeout` (PostgreSQL): seconds a connection, a statement or a pooled connection is
@@ -46,27 +44,6 @@ def make_engine(url: str, *, timeout: float | None = None, **kwargs: Any) -> Asy
         connect_args.setdefault("timeout", timeout)
         connect_args.setdefault("command_timeout", timeout)
     return create_async_engine(url, **kwargs)
-
-
-READ_POOL_SIZE = 64
-
-
-def make_read_engine(url: str, **kwargs: Any) -> AsyncEngine | None:
-    """An engine for reads only, where one is cheaper than the main engine: on a SQLite file,
-    connections that read on the loop's thread (`lipei.sqlite_inline`). None elsewhere: on
-    PostgreSQL, reads share the main engine."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    # Enough kept connections for every request in flight: one opened per read would parse the
-    # schema again before each statement.
-    return create_async_engine(
-        url,
-        async_creator=read_connector(parsed.database),
-        pool_size=READ_POOL_SIZE,
-        max_overflow=READ_POOL_SIZE,
-        **kwargs,
-    )
 
 
 def make_sessionmaker(

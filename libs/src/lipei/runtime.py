@@ -15,13 +15,14 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lipei.clock import Clock, SystemClock, utc
-from lipei.db import make_engine, make_read_engine, make_sessionmaker, migrate, ping
+from lipei.db import make_engine, make_sessionmaker, migrate, ping
 from lipei.logs import current_service
 from lipei.messaging.consumer import IdempotentConsumer
 from lipei.messaging.kafka import ensure_topics
 from lipei.messaging.outbox import Outbox, backlog
 from lipei.messaging.relay import make_relay
 from lipei.messaging.subscriptions import Subscriptions
+from lipei.reads import Readers, inline_read_engine
 from lipei.settings import ServiceSettings
 from lipei.telemetry import SESSION_KEY, Telemetry
 
@@ -42,15 +43,11 @@ class ServiceRuntime:
         self.tracing.instrument_engine(self.engine)
         self.sessionmaker = make_sessionmaker(self.engine, info={SESSION_KEY: self.telemetry})
         # Hot reads (a claim, its progress) go through `reader`: the main engine, or on SQLite
-        # connections that read without a thread hop per call.
-        self.read_engine = make_read_engine(settings.database_url)
+        # connections that read on the loop's own thread (`lipei.reads`).
+        self.read_engine = inline_read_engine(settings.database_url)
         if self.read_engine is not None:
             self.tracing.instrument_engine(self.read_engine)
-        self.reader = (
-            make_sessionmaker(self.read_engine, info={SESSION_KEY: self.telemetry})
-            if self.read_engine is not None
-            else self.sessionmaker
-        )
+        self.reader = Readers(self.sessionmaker, self.read_engine)
         self.relay = make_relay(self.sessionmaker, settings, tracer=self.tracing.tracer)
         self.outbox = Outbox(source=settings.event_source, clock=self.clock)
         self.consumers: list[IdempotentConsumer] = []
@@ -127,7 +124,7 @@ class ServiceRuntime:
             await consumer.close()
         await self.engine.dispose()
         if self.read_engine is not None:
-            await self.read_engine.dispose()
+            self.read_engine.dispose()
         self.tracing.shutdown()
 
     async def sample(self) -> None:

@@ -32,6 +32,7 @@ from opentelemetry.trace import (
     TraceFlags,
 )
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 TRACEPARENT = "traceparent"
@@ -100,14 +101,15 @@ class Tracing:
             client, tracer_provider=self.provider, meter_provider=_NO_METERS
         )
 
-    def instrument_engine(self, engine: AsyncEngine) -> None:
+    def instrument_engine(self, engine: AsyncEngine | Engine) -> None:
         if not self.recording:
             return
         from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 
         usage = _NO_METERS.get_meter("lipei").create_up_down_counter("db.client.connections.usage")
         # Statements join the work they serve; background polling starts no traces of its own.
-        EngineTracer(_ChildrenOnly(self.tracer), engine.sync_engine, usage)
+        sync = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
+        EngineTracer(_ChildrenOnly(self.tracer), sync, usage)
 
     def shutdown(self) -> None:
         """Send what is buffered (bounded by the exporter's own timeout)."""

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lipei.events import ClaimDeadlineBreached, ClaimStatusChanged
 from lipei.messaging import Outbox
+from lipei.reads import ReadSession
 from tracking_service.domain import deadlines, guidance, stats
 from tracking_service.domain.state import ClaimState, Transition
 from tracking_service.models import deadline_breaches, timeline, tracked_claims
@@ -72,7 +73,7 @@ class ClaimStore:
         ).first()
         return None if row is None else ClaimState.model_validate(row.state)
 
-    async def owned(self, session: AsyncSession, claim_id: str, user_id: str) -> ClaimState | None:
+    async def owned(self, session: ReadSession, claim_id: str, user_id: str) -> ClaimState | None:
         """The claim as its owner may read it; None for another user's claim."""
         row = (
             await session.execute(
@@ -83,7 +84,7 @@ class ClaimStore:
         ).first()
         return None if row is None else ClaimState.model_validate(row.state)
 
-    async def timeline_entries(self, session: AsyncSession, claim_id: str) -> Sequence[Row[Any]]:
+    async def timeline_entries(self, session: ReadSession, claim_id: str) -> Sequence[Row[Any]]:
         """The claim's timeline, oldest entry first."""
         result = await session.execute(
             select(timeline).where(timeline.c.claim_id == claim_id).order_by(timeline.c.id)
