@@ -224,10 +224,10 @@ class Upstreams:
             return self._failure(upstream, httpx.RemoteProtocolError(str(exc) or "closed"))
         except pool.UpstreamBroken as exc:
             return self._failure(upstream, httpx.RemoteProtocolError(str(exc)))
+        except TimeoutError as exc:  # before OSError, of which it is a kind
+            return self._failure(upstream, httpx.ReadTimeout(str(exc) or "timed out"))
         except (ConnectionError, OSError) as exc:
             return self._failure(upstream, httpx.ConnectError(str(exc) or type(exc).__name__))
-        except TimeoutError as exc:
-            return self._failure(upstream, httpx.ReadTimeout(str(exc) or "timed out"))
         out = [(k, v) for k, v in answer.headers if k not in _DROP_RESPONSE_RAW]
         if answer.rest is None:
             return _Raw(answer.status, out, answer.body)
