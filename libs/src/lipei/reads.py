@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Executable, Result, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 # A reader meets a lock only in WAL's rare moments (a checkpoint restarting the log); it waits
 # this long, in milliseconds, blocking its loop, before it gives up with "database is locked".
@@ -28,9 +28,9 @@ READ_POOL_SIZE = 8
 
 
 class ReadSession(Protocol):
-    """What a hot read needs of a session: `AsyncSession` is one."""
+    """What a hot read needs of a session: `AsyncSession` and `AsyncConnection` are ones."""
 
-    async def execute(self, statement: Executable, params: Any = None) -> Result[Any]: ...
+    async def execute(self, statement: Executable, params: Any = None, /) -> Result[Any]: ...
 
 
 class InlineReads:
@@ -69,19 +69,19 @@ def inline_read_engine(url: str) -> Engine | None:
 
 
 class Readers:
-    """`async with readers() as session`: a `ReadSession` for one read."""
+    """`async with readers() as session`: a `ReadSession` for one read. Elsewhere than on
+    SQLite, a connection of the service's engine (an ORM session would cost more and add
+    nothing to a read)."""
 
-    def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], inline: Engine | None
-    ) -> None:
-        self._sessionmaker = sessionmaker
+    def __init__(self, engine: AsyncEngine, inline: Engine | None) -> None:
+        self._engine = engine
         self.inline = inline
 
     @asynccontextmanager
     async def __call__(self) -> AsyncIterator[ReadSession]:
         if self.inline is None:
-            async with self._sessionmaker() as session:
-                yield session
+            async with self._engine.connect() as connection:
+                yield connection
         else:
             with self.inline.connect() as connection:
                 yield InlineReads(connection)

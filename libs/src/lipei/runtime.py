@@ -47,7 +47,7 @@ class ServiceRuntime:
         self.read_engine = inline_read_engine(settings.database_url)
         if self.read_engine is not None:
             self.tracing.instrument_engine(self.read_engine)
-        self.reader = Readers(self.sessionmaker, self.read_engine)
+        self.reader = Readers(self.engine, self.read_engine)
         self.relay = make_relay(self.sessionmaker, settings, tracer=self.tracing.tracer)
         self.outbox = Outbox(source=settings.event_source, clock=self.clock)
         self.consumers: list[IdempotentConsumer] = []
