@@ -3,6 +3,7 @@ are the same each time, and the evaluator reports every family apart."""
 
 import json
 import random
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -166,6 +167,154 @@ def test_the_fourth_held_out_family_spoils_photos_past_reading():
     assert np.array_equal(cut, photo.image[height - cut.shape[0] :, width - cut.shape[1] :])
 
 
+def test_the_fifth_held_out_family_draws_every_axis_from_pools_of_its_own():
+    fifth = families.POOLS[families.HELD_OUT_5]
+    others = [pools for family, pools in families.POOLS.items() if family != families.HELD_OUT_5]
+    axes = ("invoices", "records", "layouts", "dates", "amounts", "papers", "label_inks")
+    for axis in (*axes, "cameras", "card_colours"):
+        seen = {value for pools in others for value in getattr(pools, axis)}
+        assert not set(getattr(fifth, axis)) & seen, axis
+    seen_effects = {effect for pools in others for effect in pools.effects}
+    assert set(fifth.effects) & seen_effects == {"none"}
+
+    # Not one label of its invoices' fields is printed by another family's invoices.
+    def labels(wording: families.InvoiceWording) -> set[str]:
+        return {
+            wording.payer,
+            wording.issue_date,
+            wording.hospital,
+            wording.total,
+            wording.insurance,
+            wording.self_paid,
+        }
+
+    printed = {label for pools in others for wording in pools.invoices for label in labels(wording)}
+    assert not {label for wording in fifth.invoices for label in labels(wording)} & printed
+    faces = {
+        face
+        for make in (
+            families.tuned_faces,
+            families.held_out_faces,
+            families.held_out_2_faces,
+            families.held_out_3_faces,
+            families.held_out_4_faces,
+        )
+        for face in make()
+    }
+    assert not set(families.held_out_5_faces()) & faces
+
+
+def test_the_fifth_held_out_family_has_people_and_places_no_other_family_prints():
+    people = families.POOLS[families.HELD_OUT_5].people
+    assert people is not None
+    fourth = data.HELD_OUT_4_PEOPLE
+    assert not set(people.surnames) & (set(data.SURNAMES) | set(fourth.surnames))
+    assert not set(people.given) & (set(data.GIVEN) | set(fourth.given))
+    compound = set(data.COMPOUND_SURNAMES) | set(fourth.compound_surnames)
+    assert not set(people.compound_surnames) & compound
+    hospitals = set(data.HOSPITALS) | set(data.HELD_OUT_HOSPITALS) | set(fourth.hospitals)
+    assert not set(people.hospitals) & hospitals
+    codes = {code for code, _, _ in (*data.REGIONS, *fourth.regions)}
+    assert not {code for code, _, _ in people.regions} & codes
+    assert not set(people.streets) & (set(data.STREETS) | set(fourth.streets))
+    regions = set(data.INVOICE_REGIONS) | set(fourth.invoice_regions)
+    assert not set(people.invoice_regions) & regions
+
+
+def test_the_fifth_held_out_family_fills_its_documents_from_its_own_pools():
+    people = data.HELD_OUT_5_PEOPLE
+    surnames = (*people.compound_surnames, *people.surnames)
+    codes = {code for code, _, _ in people.regions}
+    for index in range(12):  # every document type, twice
+        fields = make_sample(3, index, families.HELD_OUT_5).fields
+        for key in ("payer_name", "patient_name", "name"):
+            if key in fields:
+                assert fields[key].startswith(surnames), fields[key]
+                assert all(char in people.given for char in fields[key][-1])
+        if "hospital" in fields:
+            assert fields["hospital"] in people.hospitals
+        if "id_number" in fields:
+            assert fields["id_number"][:6] in codes
+            assert fields["id_number"][-1] == id_check_char(fields["id_number"][:17])
+        if "issuing_authority" in fields:
+            assert fields["issuing_authority"] in {office for _, _, office in people.regions}
+        if "total_amount" in fields:
+            paid = Decimal(fields["insurance_paid"]) + Decimal(fields["self_paid"])
+            assert paid == Decimal(fields["total_amount"])
+
+
+def _invoice(wording: families.InvoiceWording, seed: int) -> Rendered:
+    style = replace(families.style_for(families.HELD_OUT_5, random.Random(seed)), invoice=wording)
+    return STYLED["medical_invoice"](random.Random(seed), style, date(2025, 12, 31))
+
+
+def test_a_slip_that_prints_no_code_has_none_in_its_truth():
+    kiosk, paper, receipt = families.HELD_OUT_5_INVOICE_WORDINGS
+    for seed in range(4):
+        assert "invoice_code" not in _invoice(kiosk, seed).fields
+        assert "invoice_code" not in _invoice(receipt, seed).fields
+        assert "invoice_code" in _invoice(paper, seed).fields
+    # A kiosk's slip is a till roll's width, narrower than any sheet.
+    assert _invoice(kiosk, 0).image.shape[1] < 1100 <= _invoice(paper, 0).image.shape[1]
+
+
+def test_the_fifth_held_out_family_prints_dates_and_amounts_in_forms_of_its_own():
+    day, rng = date(2025, 5, 17), random.Random(1)
+    assert date_text(day, "cn_weekday", rng) == "2025年5月17日 星期六"
+    assert date_text(day, "slash_bare", rng) == "2025/5/17"
+    stamped = date_text(day, "slash_minute", rng)
+    assert stamped.startswith("2025/05/17 ") and len(stamped) == len("2025/05/17 14:03")
+    value = Decimal("1234.5")
+    assert amount_text(value, "cny", rng) == "CNY 1234.50"
+    assert amount_text(value, "yuan_spaced", rng) == "1234.50 元"
+    assert amount_text(value, "yuan_grouped", rng) == "1,234.50元"
+
+
+def _photo_5(doc_type: str) -> Rendered:
+    style = families.style_for(families.HELD_OUT_5, random.Random(2))
+    rendered = STYLED[doc_type](random.Random(2), style, date(2025, 12, 31))
+    return photograph_with(rendered, random.Random(2), style.camera)
+
+
+def test_the_fifth_held_out_family_spoils_photos_past_reading():
+    photo = _photo_5("diagnosis_certificate")
+    faults = spoilers.HELD_OUT_5_SPOILERS
+    grey = cv2.cvtColor(photo.image, cv2.COLOR_BGR2GRAY)
+    sharpness = cv2.Laplacian(grey, cv2.CV_64F).var()
+
+    doubled, verdict = faults["blurry"][0](photo, random.Random(4)), faults["blurry"][1]
+    assert verdict == "reject:blurry"
+    doubled_grey = cv2.cvtColor(doubled, cv2.COLOR_BGR2GRAY)
+    assert cv2.Laplacian(doubled_grey, cv2.CV_64F).var() < sharpness / 20
+
+    dark, verdict = faults["dark"][0](photo, random.Random(4)), faults["dark"][1]
+    assert verdict == "reject:dark" and dark.mean() < photo.image.mean() * 0.13
+
+    lit, verdict = faults["glare"][0](photo, random.Random(4)), faults["glare"][1]
+    assert verdict == "reject:glare"
+    blown = (lit.min(axis=2) >= 250).mean() - (photo.image.min(axis=2) >= 250).mean()
+    assert blown > 0.03  # a pane of the page washed out to white
+
+    for doc_type in ("diagnosis_certificate", "bank_card"):
+        photo = _photo_5(doc_type)
+        cut, verdict = faults["cut_off"][0](photo, random.Random(4)), faults["cut_off"][1]
+        assert verdict == "reject:cut_off"
+        height, width = photo.image.shape[:2]
+        # Both sides are left out of the frame.
+        assert cut.shape[1] < width * 0.9
+        left = next(
+            x for x in range(width - cut.shape[1] + 1) if _same(cut, photo.image, x, height)
+        )
+        assert left > 0 and left + cut.shape[1] < width
+
+
+def _same(cut: np.ndarray, image: np.ndarray, x: int, height: int) -> bool:
+    for top in range(height - cut.shape[0] + 1):
+        if np.array_equal(cut[:4], image[top : top + 4, x : x + cut.shape[1]]):
+            return True
+    return False
+
+
 @pytest.mark.parametrize(
     "family",
     [
@@ -174,6 +323,7 @@ def test_the_fourth_held_out_family_spoils_photos_past_reading():
         families.HELD_OUT_2,
         families.HELD_OUT_3,
         families.HELD_OUT_4,
+        families.HELD_OUT_5,
     ],
 )
 def test_a_family_set_is_the_same_whenever_it_is_made(family: str):

@@ -27,7 +27,19 @@ The `tuned` family and the held-out ones draw from disjoint pools on every axis:
   lines; expanded and faded print; dates as 2025.5.17, 2025-5-17 and 2025-05-17 09:41:26; amounts
   as ¥1,234.50, ￥ 1234.50 and RMB 1234.50; beige, lilac, grey-green and ivory paper; and as faults
   a smudged lens, a dusky room, a strip-light's reflection and a photo that misses the top or
-  left of the page.
+  left of the page;
+- `held-out-5`: a fifth, fixed the same way before the reader was ever run on it and never tuned
+  on, once the fourth had been made: hospitals' self-service kiosk slips (自助缴费凭条: 缴费时间,
+  就诊人姓名, 缴费金额, 医保支付金额, 自费金额, no 票据代码 and no amount in words), provincial
+  门（急）诊 paper invoices (填开日期, 缴费人, 医疗保险支付, 个人自负) and clinics' receipts
+  (收据编号, 收款时间, 大写合计, 医保记账, 自费); out-patient records and case-sheet summaries
+  (门诊病历, 住院病案首页（摘要）, 病情证明书, 初步诊断, 主要诊断); people, places and
+  institutions of its own; a monospaced bold face as thermal printers print and two Song faces in
+  another region's glyph forms; values in boxed cells under their labels or in three columns;
+  thermal and bleeding print; dates as 2025年5月17日 星期六, 2025/5/17 and 2025/05/17 14:03;
+  amounts as CNY 1234.50, 1234.50 元 and 1,234.50元; cool-white thermal, manila, pale
+  yellow-green and salmon paper; debit cards with only 银联 on them; and as faults a double
+  exposure, a room lit by a screen, a window mirrored in the page and a phone held too close.
 
 `classic` is the original generator (one wording, one layout), a member of the tuned family.
 """
@@ -37,7 +49,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ocr_synth.data import HELD_OUT_4_PEOPLE, People
+from ocr_synth.data import HELD_OUT_4_PEOPLE, HELD_OUT_5_PEOPLE, People
 from ocr_synth.fonts import Face, cjk_faces, noto_face, system_face
 
 CLASSIC = "classic"
@@ -46,8 +58,9 @@ HELD_OUT = "held-out"
 HELD_OUT_2 = "held-out-2"
 HELD_OUT_3 = "held-out-3"
 HELD_OUT_4 = "held-out-4"
-FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4)
-HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4)
+HELD_OUT_5 = "held-out-5"
+FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5)
+HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +69,12 @@ class InvoiceWording:
     `{hospital}` are filled into the title."""
 
     title: str
-    code: str
+    code: str  # "" when the template prints no code: the truth then has no `invoice_code`
     number: str
     issue_date: str
     payer: str
     hospital: str
-    total_in_words: str
+    total_in_words: str  # "" when the template prints no amount in words
     total: str
     insurance: str
     self_paid: str
@@ -72,6 +85,11 @@ class InvoiceWording:
     payments: tuple[str, ...] = ()
     # The seal pressed in a space of its own under the last line, not over the lines above it.
     stamp_below: bool = False
+    # What the title calls an out-patient visit: 门诊, or 门（急）诊 on some provinces' forms.
+    outpatient: str = "门诊"
+    narrow: bool = False  # a till roll's slip, not a sheet
+    note: str = ""  # a line of small print under the slip
+    seal: str = "财务专用章"
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +469,98 @@ HELD_OUT_4_LABEL_INKS = ((120, 72, 30), (0, 96, 110), (160, 24, 80))
 # Orange, dark green and rose cards.
 HELD_OUT_4_CARD_COLOURS = ((228, 118, 32), (18, 72, 44), (212, 152, 160))
 
+# --- fifth held-out family: fixed before the reader was run on it; never tuned on ---------------
+
+HELD_OUT_5_INVOICE_WORDINGS = (
+    # A hospital's self-service kiosk slip, from its till roll: no 票据代码, no amount in words.
+    InvoiceWording(
+        "{hospital}{kind}自助缴费凭条",
+        "",
+        "电子票据号",
+        "缴费时间",
+        "就诊人姓名",
+        "机构名称",
+        "",
+        "缴费金额",
+        "医保支付金额",
+        "自费金额",
+        extras=("就诊卡号", "终端编号", "交易流水号", "支付方式"),
+        stamp_below=True,
+        narrow=True,
+        note="温馨提示：请妥善保管本凭条，电子票据可扫码查询",
+        seal="自助缴费专用章",
+    ),
+    # A province's paper invoice for an out-patient (门（急）诊) or in-patient visit.
+    InvoiceWording(
+        "{region}医疗{kind}收费票据",
+        "票据代码",
+        "票据编号",
+        "填开日期",
+        "缴费人",
+        "收费机构",
+        "人民币合计（大写）",
+        "人民币合计（小写）",
+        "医疗保险支付",
+        "个人自负",
+        extras=("就诊卡号", "就诊科室", "收费员"),
+        outpatient="门（急）诊",
+    ),
+    # A clinic's or small hospital's own receipt.
+    InvoiceWording(
+        "{hospital}医疗费收据（{kind}）",
+        "",
+        "收据编号",
+        "收款时间",
+        "患者",
+        "收费单位名称",
+        "大写合计",
+        "小写合计",
+        "医保记账",
+        "自费",
+        extras=("就诊科室", "开票人"),
+        hospital_at_foot=True,
+        seal="收费专用章",
+    ),
+)
+HELD_OUT_5_RECORD_WORDINGS = (
+    RecordWording(
+        "门诊病历",
+        "住院病案首页（摘要）",
+        "就诊人姓名",
+        "初步诊断",
+        "就诊时间",
+        "入院",
+        "出院",
+        department="就诊科室",
+        doctor="接诊医师",
+        advice="处理",
+    ),
+    RecordWording(
+        "病情证明书",
+        "住院证明",
+        "病员",
+        "主要诊断",
+        "填写日期",
+        "住院开始日期",
+        "住院结束日期",
+        colon=False,
+        department="所在科室",
+        doctor="经治医师",
+        advice="注意事项",
+    ),
+)
+# Each value in a boxed cell under its label, as on printed forms; pairs in three columns.
+HELD_OUT_5_LAYOUTS = ("boxed", "triple")
+HELD_OUT_5_DATES = ("cn_weekday", "slash_bare", "slash_minute")
+HELD_OUT_5_AMOUNTS = ("cny", "yuan_spaced", "yuan_grouped")
+# A thermal printer's grey print with dead dots in its head; ink bleeding into soft paper.
+HELD_OUT_5_EFFECTS = ("none", "thermal", "bleed")
+# Cool-white thermal roll, manila, pale yellow-green and salmon stock.
+HELD_OUT_5_PAPERS = ((246, 247, 251), (238, 230, 204), (240, 246, 216), (250, 226, 214))
+HELD_OUT_5_LABEL_INKS = ((48, 72, 84), (88, 88, 24), (72, 44, 140))
+# Sky blue, burgundy, graphite and a pale green card with dark print.
+HELD_OUT_5_CARD_COLOURS = ((64, 140, 200), (110, 22, 48), (72, 76, 84), (196, 226, 200))
+
 
 def tuned_faces() -> list[Face]:
     """Noto Sans SC in three weights and WenQuanYi Micro Hei: the original generator's faces."""
@@ -494,6 +604,18 @@ def held_out_4_faces() -> list[Face]:
     return [system_face(name, weight) or noto_face("HK", "Medium") for name, weight in wanted]
 
 
+def held_out_5_faces() -> list[Face]:
+    """Noto Sans Mono CJK SC in bold (as kiosks' thermal printers print) and Noto Serif CJK TC
+    (bold) and HK (regular), Song faces in other regions' glyph forms, from the system's fonts;
+    Noto Sans CJK KR in a weight no other family prints where those are missing."""
+    wanted = (
+        ("Noto Sans Mono CJK SC", "Bold"),
+        ("Noto Serif CJK TC", "Bold"),
+        ("Noto Serif CJK HK", "Regular"),
+    )
+    return [system_face(name, weight) or noto_face("KR", "Bold") for name, weight in wanted]
+
+
 @dataclass(frozen=True, slots=True)
 class Camera:
     max_tilt: float
@@ -511,6 +633,7 @@ HELD_OUT_CAMERA = Camera(6.5, (2.0, 5.0), (45, 70), 0.03, (0.85, 1.6), 0.7)
 HELD_OUT_2_CAMERA = Camera(5.0, (1.5, 4.0), (50, 82), 0.05, (0.8, 1.3), 0.5)
 HELD_OUT_3_CAMERA = Camera(4.5, (1.0, 3.5), (58, 88), 0.04, (0.9, 1.45), 0.6)
 HELD_OUT_4_CAMERA = Camera(5.5, (1.2, 3.8), (52, 86), 0.045, (0.82, 1.5), 0.55)
+HELD_OUT_5_CAMERA = Camera(4.0, (1.3, 3.2), (60, 90), 0.035, (0.88, 1.4), 0.45)
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,6 +653,7 @@ class Style:
     held_out_people: bool  # names and institutions from pools the tuned family never uses
     card_colours: tuple[tuple[int, int, int], ...] = ()  # bank cards; () = the bank's own
     people: People | None = None  # the family's own people and places; None = the shared pools
+    debit_cards: bool = False  # bank cards as debit cards: 银联 alone, 借记卡, embossed digits
 
     def describe(self) -> dict[str, str]:
         return {
@@ -558,6 +682,7 @@ class Pools:
     held_out_people: bool
     card_colours: tuple[tuple[int, int, int], ...] = ()
     people: People | None = None
+    debit_cards: bool = False
 
 
 POOLS = {
@@ -626,6 +751,21 @@ POOLS = {
         card_colours=HELD_OUT_4_CARD_COLOURS,
         people=HELD_OUT_4_PEOPLE,
     ),
+    HELD_OUT_5: Pools(
+        HELD_OUT_5_INVOICE_WORDINGS,
+        HELD_OUT_5_RECORD_WORDINGS,
+        HELD_OUT_5_LAYOUTS,
+        HELD_OUT_5_DATES,
+        HELD_OUT_5_AMOUNTS,
+        HELD_OUT_5_EFFECTS,
+        HELD_OUT_5_PAPERS,
+        HELD_OUT_5_LABEL_INKS,
+        (HELD_OUT_5_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_5_CARD_COLOURS,
+        people=HELD_OUT_5_PEOPLE,
+        debit_cards=True,
+    ),
 }
 FACES = {
     TUNED: tuned_faces,
@@ -633,6 +773,7 @@ FACES = {
     HELD_OUT_2: held_out_2_faces,
     HELD_OUT_3: held_out_3_faces,
     HELD_OUT_4: held_out_4_faces,
+    HELD_OUT_5: held_out_5_faces,
 }
 
 
@@ -658,4 +799,5 @@ def style_for(family: str, rng: random.Random) -> Style:
         held_out_people=pools.held_out_people,
         card_colours=pools.card_colours,
         people=pools.people,
+        debit_cards=pools.debit_cards,
     )

@@ -298,3 +298,81 @@ HELD_OUT_4_SPOILERS: dict[str, tuple[Spoiler, str]] = {
     "glare": (strip_light, "reject:glare"),
     "cut_off": (cut_off_top_or_left, "reject:cut_off"),
 }
+
+
+def double_exposure(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A hand that jerked once while the shutter was open: the page twice, a step apart, and soft
+    besides."""
+    step = rng.uniform(8, 14)
+    heading = rng.uniform(0, 2 * np.pi)
+    shift = np.array([[1, 0, step * np.cos(heading)], [0, 1, step * np.sin(heading)]], np.float32)
+    height, width = photo.image.shape[:2]
+    moved = cv2.warpAffine(photo.image, shift, (width, height), borderMode=cv2.BORDER_REPLICATE)
+    both = cv2.addWeighted(photo.image, 0.5, moved, 0.5, 0)
+    return cv2.GaussianBlur(both, (0, 0), rng.uniform(2.4, 3.2))
+
+
+def screen_glow(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A page in a dark room lit only by a phone's screen held below it: little light, less still
+    towards the top, a blue cast and the sensor's gain noise."""
+    height = photo.image.shape[0]
+    falloff = np.linspace(0.55, 1.0, height, dtype=np.float32)[:, None, None]
+    light = rng.uniform(0.06, 0.12) * falloff
+    dim = photo.image.astype(np.float32) * light * np.array([1.3, 1.0, 0.7], np.float32)
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 2.4, dim.shape)
+    return np.clip(dim + noise, 0, 255).astype(np.uint8)
+
+
+def window_reflection(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A window mirrored in glossy paper: a blown-out pane over printed lines, crossed by the
+    darker bars of its frame."""
+    height, width = photo.image.shape[:2]
+    central = [
+        box
+        for box in photo.text_boxes
+        if width * 0.25 < (box[0] + box[2]) / 2 < width * 0.75
+        and height * 0.25 < (box[1] + box[3]) / 2 < height * 0.75
+    ]
+    x0, y0, x1, y1 = rng.choice(central or photo.text_boxes)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w, half_h = rng.uniform(0.15, 0.22) * width, rng.uniform(0.1, 0.16) * height
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    soft = 0.02 * max(height, width)
+    inside_x = np.clip((half_w - np.abs(xs - cx)) / soft, 0, 1)
+    inside_y = np.clip((half_h - np.abs(ys - cy)) / soft, 0, 1)
+    pane = inside_x * inside_y
+    bar = max(4.0, 0.012 * width)
+    frame = (np.abs(xs - cx) < bar) | (np.abs(ys - cy) < bar)
+    strength = (pane * np.where(frame, 0.55, 1.0))[:, :, None]
+    lit = photo.image.astype(np.float32) * (1 - strength) + 255 * strength
+    return lit.astype(np.uint8)
+
+
+def too_close(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A phone held too close: both sides of the document out of the frame, each edge running
+    through printed text, and a little of its top and bottom."""
+    height, width = photo.image.shape[:2]
+    wide = [box for box in photo.text_boxes if box[2] - box[0] > 40]
+    lefts = [box for box in wide if box[0] < width * 0.35 and box[2] > width * 0.1]
+    rights = [box for box in wide if box[2] > width * 0.65 and box[0] < width * 0.9]
+    left = width // 6
+    if lefts:
+        x0, _, x1, _ = rng.choice(lefts)
+        left = min(max((x0 + x1) // 2, x0 + 20), width // 3)
+    right = width * 5 // 6
+    if rights:
+        x0, _, x1, _ = rng.choice(rights)
+        right = max(min((x0 + x1) // 2, x1 - 20), width * 2 // 3)
+    top, bottom = rng.randint(0, height // 14), height - rng.randint(0, height // 14)
+    return photo.image[top:bottom, left:right].copy()
+
+
+# The fifth held-out family's: a double exposure, a room lit by a screen, a window mirrored in
+# the page and a phone held too close; photos too small as for the others.
+HELD_OUT_5_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (double_exposure, "reject:blurry"),
+    "dark": (screen_glow, "reject:dark"),
+    "glare": (window_reflection, "reject:glare"),
+    "cut_off": (too_close, "reject:cut_off"),
+}

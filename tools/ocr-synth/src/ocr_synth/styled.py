@@ -11,7 +11,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 import ocr_synth.data as data
 from ocr_synth.documents import Rendered, Sheet
@@ -23,8 +23,11 @@ MARGIN = 40
 
 
 def date_text(day: date, style: str, rng: random.Random) -> str:
-    """The day in one of the date forms; `iso_time` adds the time of day a cashier's system stamps
-    (drawn from rng)."""
+    """The day in one of the date forms; `iso_time` and `slash_minute` add the time of day a
+    cashier's system or a kiosk stamps (drawn from rng)."""
+    if style == "slash_minute":
+        minutes = rng.randint(7 * 60, 20 * 60)
+        return f"{day:%Y/%m/%d} {minutes // 60:02d}:{minutes % 60:02d}"
     if style == "iso_time":
         seconds = rng.randint(8 * 3600, 18 * 3600)
         return (
@@ -40,6 +43,8 @@ def date_text(day: date, style: str, rng: random.Random) -> str:
         "cn_spaced": f"{day.year} 年 {day.month} 月 {day.day} 日",
         "dot_bare": f"{day.year}.{day.month}.{day.day}",
         "dash_bare": f"{day.year}-{day.month}-{day.day}",
+        "cn_weekday": f"{day.year}年{day.month}月{day.day}日 星期{'一二三四五六日'[day.weekday()]}",
+        "slash_bare": f"{day.year}/{day.month}/{day.day}",
     }
     return forms[style]
 
@@ -54,6 +59,12 @@ def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
         return "￥ " + plain
     if style == "rmb_latin":
         return "RMB " + rng.choice((plain, grouped))
+    if style == "cny":
+        return "CNY " + plain
+    if style == "yuan_spaced":
+        return plain + " 元"
+    if style == "yuan_grouped":
+        return grouped + "元"
     forms = {
         "plain": plain,
         "yen": rng.choice(("¥", "￥", "")) + plain,
@@ -78,6 +89,16 @@ def _effect_mask(mask: Image.Image, effect: str, size: int) -> Image.Image:
         pitch = max(3, round(size / 7))
         rows = np.where(np.arange(pixels.shape[0]) % pitch == 0, 0.45, 0.7)
         return Image.fromarray((pixels * rows[:, None]).astype(np.uint8))
+    if effect == "thermal":
+        # A thermal head: grey print, and a few dead dots leaving hairline gaps down the glyphs.
+        pixels = np.asarray(mask, dtype=np.float32) * 0.68
+        columns = np.arange(pixels.shape[1])
+        pixels[:, (columns % 29 == 7) | (columns % 43 == 19)] = 0
+        return Image.fromarray(pixels.astype(np.uint8))
+    if effect == "bleed":
+        # Ink soaked into soft paper: strokes a little fatter, their edges soft.
+        soft = mask.filter(ImageFilter.GaussianBlur(max(0.6, size / 45)))
+        return soft.point(lambda level: min(255, round(level * 1.4)))
     if effect == "dot_matrix":
         pixels = np.asarray(mask, dtype=np.float32)
         pitch = max(2, round(size / 10))
@@ -137,7 +158,9 @@ class Printer:
     - stacked: a small label with its value on the line below;
     - offset: pre-printed labels, values printed beside them off register, as printers do;
     - columns: two columns of pairs, each value at a tab after the longest label;
-    - ruled: label, then the value printed on a ruled line, as on a pre-printed form."""
+    - ruled: label, then the value printed on a ruled line, as on a pre-printed form;
+    - boxed: each pair in a ruled cell, a small label at its top and the value under it;
+    - triple: three columns of pairs, each value at a tab after the longest label."""
 
     def __init__(self, sheet: StyledSheet, size: int, rng: random.Random, colon: bool = True):
         self.sheet, self.size, self.rng = sheet, size, rng
@@ -165,6 +188,8 @@ class Printer:
             return max(label * 0.75, value)
         if layout == "ruled":
             return label + value + 60
+        if layout == "boxed":
+            return max(label * 0.7, value) + 28
         return label + value + (30 if layout == "offset" else 6)
 
     def row_height(self) -> float:
@@ -177,6 +202,8 @@ class Printer:
                 "offset": 2.0,
                 "columns": 1.8,
                 "ruled": 2.0,
+                "boxed": 3.3,
+                "triple": 1.8,
             }[self.style.layout]
         )
 
@@ -199,6 +226,16 @@ class Printer:
         elif layout == "stacked":
             self._label(x, y, pair.label, round(s * 0.75))
             self._value(x, y + s * 1.2, pair.value)
+        elif layout == "boxed":
+            small = round(s * 0.7)
+            cell = self.width(pair)
+            self.sheet.draw.rectangle(
+                (x - 10, y - s * 0.35, x - 10 + cell, y + s * 2.75),
+                outline=(100, 100, 100),
+                width=2,
+            )
+            self._label(x + 4, y - s * 0.15, pair.label, small)
+            self._value(x + 4, y + s * 1.05, pair.value)
         elif layout == "ruled":
             end = self._label(x, y, pair.label + self.colon.rstrip())
             value_w = self.sheet.measure(pair.value, s, self.style.value_face, self.style.effect)
@@ -214,6 +251,8 @@ class Printer:
         """Print pairs left to right, wrapping at the sheet's width; the y below them."""
         if self.style.layout == "columns":
             return self._columns(y, pairs, width)
+        if self.style.layout == "triple":
+            return self._columns(y, pairs, width, count=3)
         x: float = MARGIN
         for pair in pairs:
             needed = self.width(pair)
@@ -223,11 +262,11 @@ class Printer:
             x += needed + self.rng.randint(44, 80)
         return y + self.row_height()
 
-    def _columns(self, y: float, pairs: list[Pair], width: int) -> float:
-        """Two pairs a row, each value at a tab after the longest label; a pair too wide for half
-        the sheet takes a row of its own."""
+    def _columns(self, y: float, pairs: list[Pair], width: int, count: int = 2) -> float:
+        """`count` pairs a row, each value at a tab after the longest label; a pair too wide for
+        its column takes a row of its own."""
         s, sheet, style = self.size, self.sheet, self.style
-        half = (width - 2 * MARGIN) / 2
+        half = (width - 2 * MARGIN) / count
         tab = max(sheet.measure(pair.label + self.colon.strip(), s) for pair in pairs) + 16
         column = 0
         for pair in pairs:
@@ -238,7 +277,7 @@ class Printer:
             self._label(x, y, pair.label + self.colon.strip())
             self._value(x + tab, y, pair.value)
             column = 0 if wide else column + 1
-            if column in (0, 2):
+            if column in (0, count):
                 y, column = y + self.row_height(), 0
         return y + (self.row_height() if column else 0)
 
@@ -248,11 +287,10 @@ def _crop(sheet: StyledSheet, bottom: float) -> None:
     sheet.draw = ImageDraw.Draw(sheet.image)
 
 
-def _stamp(sheet: StyledSheet, cx: float, cy: float) -> None:
+def _stamp(sheet: StyledSheet, cx: float, cy: float, text: str = "财务专用章") -> None:
     r = 60
     sheet.draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(200, 40, 40), width=3)
-    stamp = font(sheet.face, 20)
-    text = "财务专用章"
+    stamp = font(sheet.face, 20 if len(text) <= 5 else 16)
     sheet.draw.text(
         (cx - sheet.draw.textlength(text, font=stamp) / 2, cy - 12),
         text,
@@ -333,7 +371,11 @@ def _extra(label: str, kind: str, rng: random.Random, style: Style, issued: date
         value = rng.choice(("综合医院", "中医医院", "专科医院", "基层医疗卫生机构"))
     elif label == "人员类别":
         value = rng.choice(("在职职工", "退休人员", "城乡居民", "灵活就业人员"))
-    else:  # 收款人, 复核人, 收款员, 经办人员
+    elif label == "支付方式":
+        value = rng.choice(("微信支付", "支付宝", "银行卡", "医保个人账户", "现金"))
+    elif label in ("就诊科室", "科别"):
+        value = rng.choice(data.DEPARTMENTS)
+    else:  # 收款人, 复核人, 收款员, 经办人员, 开票人
         value = _staff(rng, style)
     return Pair(label, value)
 
@@ -341,9 +383,11 @@ def _extra(label: str, kind: str, rng: random.Random, style: Style, issued: date
 def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
     fields = _invoice_fields(rng, style, today)
     wording = style.invoice
-    kind = "住院" if fields["visit_type"] == "inpatient" else "门诊"
+    kind = "住院" if fields["visit_type"] == "inpatient" else wording.outpatient
     issued = date.fromisoformat(fields["issue_date"])
     width = rng.choice((1100, 1240, 1400))
+    if wording.narrow:
+        width = 760  # a kiosk's till roll
     s = rng.choice((24, 26, 28))
     sheet = StyledSheet((width, 2400), style)
     printer = Printer(sheet, s, rng)
@@ -356,15 +400,14 @@ def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
     }
     extras = [_extra(label, kind, rng, style, issued) for label in wording.extras]
     footer = [pair for pair in extras if pair.label in ("收款人", "复核人")]
-    y = printer.rows(
-        100,
-        [
-            Pair(wording.code, fields["invoice_code"]),
-            Pair(wording.number, fields["invoice_number"]),
-            Pair(wording.issue_date, date_text(issued, style.dates, rng)),
-        ],
-        width,
-    )
+    header = [
+        Pair(wording.code, fields["invoice_code"]),
+        Pair(wording.number, fields["invoice_number"]),
+        Pair(wording.issue_date, date_text(issued, style.dates, rng)),
+    ]
+    if not wording.code:  # the slip prints no code: there is none to read
+        del fields["invoice_code"], header[0]
+    y = printer.rows(100, header, width)
     upper = [
         Pair(wording.payer, fields["payer_name"]),
         Pair("性别", rng.choice("男女")),
@@ -374,11 +417,13 @@ def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
         upper.append(Pair(wording.hospital, fields["hospital"]))
     y = printer.rows(y + 10, upper, width)
     y = _items_table(sheet, s, y + 6, Decimal(fields["total_amount"]), rng, width)
-    y = printer.rows(
-        y + 12,
-        [Pair(wording.total_in_words, data.amount_in_words(Decimal(fields["total_amount"])))],
-        width,
-    )
+    y += 12
+    if wording.total_in_words:
+        y = printer.rows(
+            y,
+            [Pair(wording.total_in_words, data.amount_in_words(Decimal(fields["total_amount"])))],
+            width,
+        )
     y = printer.rows(y, [Pair(wording.total, money["total_amount"])], width)
     y = printer.rows(
         y,
@@ -398,9 +443,11 @@ def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
         foot.insert(0, Pair(wording.hospital, fields["hospital"]))
     if foot:
         y = printer.rows(y + 10, foot, width)
+    if wording.note:
+        y = sheet.put(MARGIN, y + 6, wording.note, max(16, s - 8), fill=(80, 80, 80))[3] + 10
     if wording.stamp_below:
         y += 140
-    _stamp(sheet, width - rng.randint(230, 320), y - 90)
+    _stamp(sheet, width - rng.randint(230, 320), y - 90, wording.seal)
     _crop(sheet, y + rng.randint(30, 90))
     return sheet.done("medical_invoice", fields)
 
@@ -580,6 +627,9 @@ def bank_card(rng: random.Random, style: Style, today: date) -> Rendered:
     sheet.image.paste(colour, (0, 0, *_CARD))
     light = sum(colour) / 3 > 150
     ink = (30, 30, 30) if light else (245, 245, 245)
+    if style.debit_cards:
+        _debit_face(sheet, rng, style, bank.name, number, ink, today)
+        return sheet.done("bank_card", fields)
     sheet.put(50, 62, bank.name, 40, fill=ink)
     sheet.put(650, 50, "银联 UnionPay", 24, fill=ink)
     if style.held_out_people and rng.random() < 0.5:
@@ -590,6 +640,38 @@ def bank_card(rng: random.Random, style: Style, today: date) -> Rendered:
     month, year = rng.randint(1, 12), (today.year + rng.randint(1, 8)) % 100
     sheet.put(55, 420, f"VALID THRU {month:02d}/{year:02d}", 22, fill=ink)
     return sheet.done("bank_card", fields)
+
+
+def _debit_face(
+    sheet: StyledSheet,
+    rng: random.Random,
+    style: Style,
+    bank_name: str,
+    number: str,
+    ink: tuple[int, int, int],
+    today: date,
+) -> None:
+    """A debit card: the bank's name with 借记卡 under it, a chip, the number embossed in groups of
+    four (the last of a 19-digit number three), and the 银联 mark alone at the lower right."""
+    sheet.put(50, 56, bank_name, 38, fill=ink)
+    sheet.put(52, 112, "借记卡", 24, fill=ink)
+    sheet.draw.rounded_rectangle((80, 190, 180, 262), radius=10, fill=(206, 176, 96))
+    sheet.draw.line((80, 226, 180, 226), fill=(150, 120, 50), width=2)
+    sheet.draw.line((130, 190, 130, 262), fill=(150, 120, 50), width=2)
+    grouped = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    # Embossed: a light edge above and left of each raised digit, a shadow below and right.
+    light, shade = (235, 235, 225), (40, 40, 40)
+    for dx, colour in ((-2, light), (2, shade), (0, ink)):
+        sheet.put(55 + dx, 322 + dx, grouped, 44, fill=colour, face=style.value_face)
+    sheet.boxes[-3:-1] = []  # one printed number, not three
+    month, year = rng.randint(1, 12), (today.year + rng.randint(1, 8)) % 100
+    sheet.put(55, 420, f"有效期 {month:02d}/{year:02d}", 22, fill=ink)
+    for index, colour in enumerate(((200, 30, 45), (0, 80, 150), (0, 130, 110))):
+        left = 668 + index * 44
+        sheet.draw.polygon(
+            ((left + 12, 418), (left + 56, 418), (left + 44, 494), (left, 494)), fill=colour
+        )
+    sheet.put(688, 438, "银联", 32, fill=(250, 250, 250))
 
 
 STYLED: dict[str, Callable[[random.Random, Style, date], Rendered]] = {
