@@ -57,6 +57,7 @@ class Row:
     p99: float
     errors: int
     cpu_us: float
+    proxy_cpu_us: float | None = None  # the gateway's or nginx's own share
 
 
 # --- processes ----------------------------------------------------------------------------
@@ -482,12 +483,24 @@ def _measure(
                     )
                     headers = {**auth[target], **extra}
                     _wrk(base + path, headers, connections, 1)  # warm the pools
+                    proxy = [servers[target]] if target in servers else []
                     used = _cpu_seconds(list(servers.values()))
+                    proxy_used = _cpu_seconds(proxy)
                     result = _wrk(base + path, headers, connections, SECONDS)
                     spent = _cpu_seconds(list(servers.values())) - used
-                    cpu = spent / max(result.pop("requests"), 1)
+                    proxy_spent = _cpu_seconds(proxy) - proxy_used
+                    requests = max(result.pop("requests"), 1)
                     rows.append(
-                        Row(kind, template, status, connections, target, **result, cpu_us=cpu * 1e6)
+                        Row(
+                            kind,
+                            template,
+                            status,
+                            connections,
+                            target,
+                            **result,
+                            cpu_us=spent / requests * 1e6,
+                            proxy_cpu_us=proxy_spent / requests * 1e6 if proxy else None,
+                        )
                     )
                     if profile:  # a run of its own: the sampling costs a little CPU
                         with _profiling(profiled, f"{kind}-claim-c{connections}"):
@@ -528,14 +541,17 @@ def _print(rows: list[Row]) -> None:
     print(
         f"wrk, {SECONDS:g} s a row, {WORKERS} worker process(es) per service and gateway, "
         f"nginx with {WORKERS} workers; loopback, 2 cores shared with whatever else runs. "
-        "Server CPU: what the services, the gateway and nginx used per request, together.\n"
+        "Server CPU: what the services, the gateway and nginx used per request, together; "
+        "proxy CPU: the gateway's or nginx's own part of it.\n"
     )
     print(
         "| db | path | answer | conns | target | req/s | p50 ms | p99 ms | errors "
-        "| req/s vs direct | p50 vs direct | p99 vs direct | server CPU µs/req |"
+        "| req/s vs direct | p50 vs direct | p99 vs direct | server CPU µs/req "
+        "| proxy CPU µs/req |"
     )
     print(
-        "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: |"
     )
     verdicts = []
     for row in rows:
@@ -549,7 +565,8 @@ def _print(rows: list[Row]) -> None:
             f"| {row.database} | {row.path} | {row.status} | {row.connections} | {row.target} "
             f"| {row.rps:.0f} | {row.p50:.2f} | {row.p99:.2f} | {row.errors} "
             f"| {_ratio(row.rps, direct.rps)} | {_ratio(row.p50, direct.p50)} "
-            f"| {_ratio(row.p99, direct.p99)} | {row.cpu_us:.0f} |"
+            f"| {_ratio(row.p99, direct.p99)} | {row.cpu_us:.0f} "
+            f"| {'' if row.proxy_cpu_us is None else f'{row.proxy_cpu_us:.0f}'} |"
         )
         if row.target == "gateway":
             nginx = next(
