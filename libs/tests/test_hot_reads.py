@@ -10,12 +10,14 @@ import pytest
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from lipei.app import service_app
 from lipei.hot_reads import HotRoute
 from lipei.runtime import ServiceRuntime
 from lipei.settings import ServiceSettings
 from lipei.web import Caller, CallerDep, Problem, require_user
+from lipei_testing.databases import create_database, drop_database
 
 TOKEN = "internal-token"
 
@@ -126,4 +128,41 @@ async def test_reads_on_sqlite_see_what_was_written_and_cannot_write(tmp_path: P
                 await s.execute(text("INSERT INTO notes VALUES ('sneaked')"))
     finally:
         await runtime.engine.dispose()
-        runtime.reader.inline.dispose()
+        await runtime.reader.dispose()
+
+
+async def test_a_read_on_a_connection_the_database_dropped_fails_once_then_reads(
+    tmp_path: Path,
+) -> None:
+    """Reads skip the ping before each checkout; a connection the server closed costs one
+    failed read (answered 503 by the problem handlers), and the next read works."""
+    url = await create_database("hot_reads", tmp_path)
+    runtime = ServiceRuntime(ServiceSettings(database_url=url), migrations=tmp_path)
+    try:
+        async with runtime.unit_of_work() as s:
+            await s.execute(text("CREATE TABLE notes (body TEXT)"))
+            await s.execute(text("INSERT INTO notes VALUES ('kept')"))
+        async with runtime.reader() as s:
+            assert (await s.execute(text("SELECT body FROM notes"))).scalar_one() == "kept"
+        if runtime.reader.inline is None:  # PostgreSQL: the server ends every session
+            async with runtime.unit_of_work() as s:
+                await s.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+            failures = 0
+            for _ in range(2):
+                try:
+                    async with runtime.reader() as s:
+                        await s.execute(text("SELECT body FROM notes"))
+                except DBAPIError as exc:
+                    assert exc.connection_invalidated
+                    failures += 1
+            assert failures <= 1
+        async with runtime.reader() as s:
+            assert (await s.execute(text("SELECT body FROM notes"))).scalar_one() == "kept"
+    finally:
+        await runtime.stop()
+        await drop_database(url)

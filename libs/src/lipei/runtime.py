@@ -22,7 +22,7 @@ from lipei.messaging.kafka import ensure_topics
 from lipei.messaging.outbox import Outbox, backlog
 from lipei.messaging.relay import make_relay
 from lipei.messaging.subscriptions import Subscriptions
-from lipei.reads import Readers, inline_read_engine
+from lipei.reads import Readers
 from lipei.settings import ServiceSettings
 from lipei.telemetry import SESSION_KEY, Telemetry
 
@@ -42,12 +42,12 @@ class ServiceRuntime:
         self.engine = make_engine(settings.database_url, timeout=settings.database_timeout_seconds)
         self.tracing.instrument_engine(self.engine)
         self.sessionmaker = make_sessionmaker(self.engine, info={SESSION_KEY: self.telemetry})
-        # Hot reads (a claim, its progress) go through `reader`: the main engine, or on SQLite
-        # connections that read on the loop's own thread (`lipei.reads`).
-        self.read_engine = inline_read_engine(settings.database_url)
-        if self.read_engine is not None:
-            self.tracing.instrument_engine(self.read_engine)
-        self.reader = Readers(self.engine, self.read_engine)
+        # Hot reads (a claim, its progress) go through `reader` (`lipei.reads`).
+        self.reader = Readers(
+            settings.database_url, self.engine, timeout=settings.database_timeout_seconds
+        )
+        for engine in self.reader.engines:
+            self.tracing.instrument_engine(engine)
         self.relay = make_relay(self.sessionmaker, settings, tracer=self.tracing.tracer)
         self.outbox = Outbox(source=settings.event_source, clock=self.clock)
         self.consumers: list[IdempotentConsumer] = []
@@ -123,8 +123,7 @@ class ServiceRuntime:
         for consumer in self.consumers:
             await consumer.close()
         await self.engine.dispose()
-        if self.read_engine is not None:
-            self.read_engine.dispose()
+        await self.reader.dispose()
         self.tracing.shutdown()
 
     async def sample(self) -> None:
