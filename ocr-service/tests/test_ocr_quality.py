@@ -62,6 +62,43 @@ def test_a_card_with_a_large_flat_face_and_little_print_is_sharp():
     assert reasons(image, "bank_card") == []
 
 
+def pink_card_on_pale_desk(blur: float = 0.0) -> np.ndarray:
+    """A tinted card with dark print and a large bare face, on a desk paler than the card."""
+    image = np.full((660, 1040, 3), 214, np.uint8)
+    cv2.rectangle(image, (30, 30), (1010, 630), (150, 145, 205), -1)
+    cv2.putText(
+        image,
+        "6222 0232 3068 8298",
+        (90, 470),
+        cv2.FONT_HERSHEY_TRIPLEX,
+        1.8,
+        (35, 30, 35),
+        2,
+        cv2.LINE_AA,
+    )
+    cv2.putText(
+        image,
+        "VALID THRU 10/31",
+        (90, 540),
+        cv2.FONT_HERSHEY_TRIPLEX,
+        0.8,
+        (35, 30, 35),
+        1,
+        cv2.LINE_AA,
+    )
+    return cv2.GaussianBlur(image, (0, 0), blur) if blur else image
+
+
+def test_print_on_a_tinted_card_is_judged_against_the_card_not_the_desk():
+    """A pale desk widens the picture's grey range; the print's sharpness is measured against
+    the face it is printed on, so a sharp card is not refused as blurred."""
+    assert Reason.BLURRY not in reasons(pink_card_on_pale_desk(), "bank_card")
+
+
+def test_a_blurred_tinted_card_is_still_blurry():
+    assert Reason.BLURRY in reasons(pink_card_on_pale_desk(blur=3.5), "bank_card")
+
+
 def test_glare_is_a_blown_out_patch_above_the_paper():
     image = page()
     cv2.circle(image, (500, 350), 90, (255, 255, 255), -1)

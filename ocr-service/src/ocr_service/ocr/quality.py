@@ -49,13 +49,16 @@ STATS_SIDE = 640
 # generated darkened ones at 20-36. 100 leaves room both ways.
 DARK_P99 = 100
 # Sharpness = how steep the steepest edges are in the direction where they are least steep: for
-# each of 6 directions the 99.5th percentile of the grey slope along it (Sobel), over the picture's
-# grey range (1-99%); the smallest of the 6. A sharp step scores 4 whatever the share of the
-# picture text covers (a card's large flat face dilutes no average); a Gaussian blur of sigma s px
-# (at STATS_SIDE) about 3.2/s in every direction; a shaken hand lowers it along the shake only,
-# which the smallest direction catches. Clean photos of the tuned family (sharp and soft phone
-# cameras) score 2.4+ and the samples 3.1+; its blurred ones (defocus sigma 2.6-4 px at full size,
-# shakes of 9-16 px) 1.9 or less: the threshold sits between them, on a log scale.
+# each of 6 directions the 99.5th percentile of the grey slope along it (Sobel), over the contrast
+# of the print against what it is printed on (the grey distance from the picture's median, the
+# paper or the card's face, to its 1% or 99% end, whichever is further); the smallest of the 6.
+# A sharp step scores 4 whatever the share of the picture text covers (a card's large flat face
+# dilutes no average); a Gaussian blur of sigma s px (at STATS_SIDE) about 3.2/s in every
+# direction; a shaken hand lowers it along the shake only, which the smallest direction catches.
+# The contrast is the print's own, not the whole picture's range: a pale desk around a tinted card
+# widens the range without making the card's print any less sharp. Clean photos of every family
+# score 2.5+ and the samples 3.2+; blurred ones (defocus sigma 2.6-4 px at full size, shakes of
+# 9-16 px) 2.0 or less: the threshold sits between them, on a log scale.
 SHARP_DIRECTIONS = 6
 SHARP_TOP_SHARE = 0.005
 BLURRY_SHARPNESS = 2.1
@@ -131,7 +134,7 @@ def _percentiles(grey: np.ndarray, *points: float) -> list[float]:
     return [float(np.searchsorted(counts, point / 100 * counts[-1])) for point in points]
 
 
-def _sharpness(grey: np.ndarray, low: float, high: float) -> float:
+def _sharpness(grey: np.ndarray, contrast: float) -> float:
     slope_x = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
     slope_y = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
     top = grey.size * SHARP_TOP_SHARE
@@ -144,7 +147,13 @@ def _sharpness(grey: np.ndarray, low: float, high: float) -> float:
         counts = cv2.calcHist([quarter], [0], None, [256], [0, 256]).ravel()
         from_top = np.cumsum(counts[::-1])
         steepest.append(4.0 * (255 - int(np.searchsorted(from_top, top))))
-    return min(steepest) / max(high - low, 1.0)
+    return min(steepest) / max(contrast, 1.0)
+
+
+def print_contrast(low: float, paper: float, high: float) -> float:
+    """How far the print stands from what it is printed on: dark print on light paper, or light
+    print on a dark card."""
+    return max(high - paper, paper - low)
 
 
 def _glare(grey: np.ndarray) -> tuple[float, float]:
@@ -230,13 +239,13 @@ def _edge_ink(grey: np.ndarray) -> float:
 
 def measure(image: np.ndarray) -> ImageStats:
     grey = _grey_small(image)
-    low, high = _percentiles(grey, 1, 99)
+    low, paper, high = _percentiles(grey, 1, 50, 99)
     area, rise = _glare(grey)
     return ImageStats(
         width=image.shape[1],
         height=image.shape[0],
         p99=high,
-        sharpness=_sharpness(grey, low, high),
+        sharpness=_sharpness(grey, print_contrast(low, paper, high)),
         glare_area=area,
         glare_rise=rise,
         edge_ink=_edge_ink(grey),
