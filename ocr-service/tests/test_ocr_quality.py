@@ -116,6 +116,19 @@ def test_a_reflection_running_into_a_side_of_the_picture_is_glare():
     assert reasons(strip) == []
 
 
+def test_a_strip_lights_slanting_band_running_off_the_page_is_glare():
+    """A band of blown-out light across the page, from inside it to one side, filling little of
+    its bounding box as it slants."""
+    image = page()
+    band = np.array([[250, 600], [1000, 180], [1000, 300], [370, 600]], np.int32)
+    cv2.fillPoly(image, [band], (255, 255, 255))
+    assert reasons(image) == [Reason.GLARE]
+    desk = page()
+    desk[:, :30] = 255
+    desk[:30, :] = 255  # white desk along two sides of the page
+    assert reasons(desk) == []
+
+
 def test_print_cut_by_the_frame():
     assert reasons(page()[:352]) == [Reason.CUT_OFF]  # through the row at 340-364
     assert reasons(page()[:, :515]) == [Reason.CUT_OFF]

@@ -78,6 +78,11 @@ GLARE_RISE = 4
 GLARE_MAX_ELONGATION = 3
 # A reflection running into one side of the picture fills at least this share of its bounding box.
 GLARE_SOLIDITY = 0.5
+# ... unless its core is blown out to 255: a strip-light's reflection is a band across the page,
+# often slanting (filling as little as 30% of its box), up to 5 times as long as it is wide. No
+# clean photo or sample shows a patch at 255 running into one side at all (the white desk around a
+# page reaches two sides or more); every generated reflection, round or band, shows one.
+GLARE_BAND_ELONGATION = 5
 # Text cut by the frame: dark print (contrast 50+ against the paper around it) filling the outer
 # 4 px band of a side, away from the corners, over CUT_MIN_INK of that side or more. Clean
 # generated photos and samples show exactly none; pictures cut through a line of text 0.3-28%
@@ -169,7 +174,9 @@ def _glare(grey: np.ndarray) -> tuple[float, float]:
     for level in (GLARE_LEVEL, 255):
         blown = (light >= level).astype(np.uint8)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
-        patches = [index for index in range(1, count) if _reflection_shaped(stats[index], grey)]
+        patches = [
+            index for index in range(1, count) if _reflection_shaped(stats[index], grey, level)
+        ]
         if not patches:
             continue
         largest = max(patches, key=lambda index: stats[index, cv2.CC_STAT_AREA])
@@ -180,12 +187,14 @@ def _glare(grey: np.ndarray) -> tuple[float, float]:
     return best
 
 
-def _reflection_shaped(stat: np.ndarray, grey: np.ndarray) -> bool:
+def _reflection_shaped(stat: np.ndarray, grey: np.ndarray, level: int) -> bool:
     left, top, w, h, area = (int(value) for value in stat)
     height, width = grey.shape
     sides = (left == 0) + (top == 0) + (left + w >= width) + (top + h >= height)
     # a long patch is a line of white print closed over, or a strip of desk along an edge
     roundish = max(w, h) <= GLARE_MAX_ELONGATION * min(w, h)
+    if sides == 1 and level == 255 and max(w, h) <= GLARE_BAND_ELONGATION * min(w, h):
+        return True  # a strip-light's band running off the page
     return roundish and (sides == 0 or (sides == 1 and area >= GLARE_SOLIDITY * w * h))
 
 
