@@ -255,3 +255,46 @@ def test_a_bill_split_between_insurer_and_patient_is_an_invoice_however_titled()
     ]
     assert detect_doc_type(lines) == "medical_invoice"
     assert detect_doc_type(lines[:4]) is None  # the names of a person and a hospital say no type
+
+
+def test_a_settlement_sheets_number_is_the_papers():
+    assert role("结算单号") == NUMBER
+    assert find_labels(["襄阳市第一人民医院门诊医保结算单"]) == []
+    assert find_labels(["结算流水号"]) == []  # the transaction's, not the paper's
+
+
+def settlement_sheet(code: str, self_label: str) -> list[OcrLine]:
+    """A hospital's insurance settlement sheet written on ruled lines, which the engine reads as
+    underscores after the colons."""
+    return [
+        line("襄阳市第一人民医院门诊医保结算单", 300, 30),
+        line(code, 40, 100),
+        line("结算单号：", 440, 100),
+        line("3603133819", 580, 100),
+        line("结算流水号：57371256", 440, 140),
+        line("参保人姓名：宇文航栋", 40, 140),
+        line("结账日期：2025-12-15", 40, 180),
+        line("定点医药机构名称：襄阳市第一人民医院", 40, 220),
+        line("医疗费用总额(大写)：捌佰伍拾陆元壹角玖分", 40, 400),
+        line("医疗费用总额：￥856.19", 40, 440),
+        line("基金支付总额：￥0.00", 40, 480),
+        line("个人账户支付：¥0.00", 440, 480),
+        line(self_label, 40, 520),
+        line("￥856.19", 260, 520),
+    ]
+
+
+def test_a_settlement_sheet_on_ruled_lines_is_read_whole():
+    lines = settlement_sheet("票据代码：_81856522", "个人负担总额：_")
+    fields = extract_fields("medical_invoice", lines, today=TODAY.replace(year=2026))
+    assert fields == {
+        "invoice_code": "81856522",
+        "invoice_number": "3603133819",
+        "payer_name": "宇文航栋",
+        "hospital": "襄阳市第一人民医院",
+        "issue_date": "2025-12-15",
+        "total_amount": "856.19",
+        "insurance_paid": "0.00",
+        "self_paid": "856.19",
+        "visit_type": "outpatient",
+    }

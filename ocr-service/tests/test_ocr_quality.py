@@ -62,6 +62,43 @@ def test_a_card_with_a_large_flat_face_and_little_print_is_sharp():
     assert reasons(image, "bank_card") == []
 
 
+def pink_card_on_pale_desk(blur: float = 0.0) -> np.ndarray:
+    """A tinted card with dark print and a large bare face, on a desk paler than the card."""
+    image = np.full((660, 1040, 3), 214, np.uint8)
+    cv2.rectangle(image, (30, 30), (1010, 630), (150, 145, 205), -1)
+    cv2.putText(
+        image,
+        "6222 0232 3068 8298",
+        (90, 470),
+        cv2.FONT_HERSHEY_TRIPLEX,
+        1.8,
+        (35, 30, 35),
+        2,
+        cv2.LINE_AA,
+    )
+    cv2.putText(
+        image,
+        "VALID THRU 10/31",
+        (90, 540),
+        cv2.FONT_HERSHEY_TRIPLEX,
+        0.8,
+        (35, 30, 35),
+        1,
+        cv2.LINE_AA,
+    )
+    return cv2.GaussianBlur(image, (0, 0), blur) if blur else image
+
+
+def test_print_on_a_tinted_card_is_judged_against_the_card_not_the_desk():
+    """A pale desk widens the picture's grey range; the print's sharpness is measured against
+    the face it is printed on, so a sharp card is not refused as blurred."""
+    assert Reason.BLURRY not in reasons(pink_card_on_pale_desk(), "bank_card")
+
+
+def test_a_blurred_tinted_card_is_still_blurry():
+    assert Reason.BLURRY in reasons(pink_card_on_pale_desk(blur=3.5), "bank_card")
+
+
 def test_glare_is_a_blown_out_patch_above_the_paper():
     image = page()
     cv2.circle(image, (500, 350), 90, (255, 255, 255), -1)
@@ -77,6 +114,19 @@ def test_a_reflection_running_into_a_side_of_the_picture_is_glare():
     strip = page()
     strip[:, :30] = 255  # a strip of white desk along one side is no reflection
     assert reasons(strip) == []
+
+
+def test_a_strip_lights_slanting_band_running_off_the_page_is_glare():
+    """A band of blown-out light across the page, from inside it to one side, filling little of
+    its bounding box as it slants."""
+    image = page()
+    band = np.array([[250, 600], [1000, 180], [1000, 300], [370, 600]], np.int32)
+    cv2.fillPoly(image, [band], (255, 255, 255))
+    assert reasons(image) == [Reason.GLARE]
+    desk = page()
+    desk[:, :30] = 255
+    desk[:30, :] = 255  # white desk along two sides of the page
+    assert reasons(desk) == []
 
 
 def test_print_cut_by_the_frame():

@@ -563,3 +563,42 @@ def test_record_wordings_of_hospital_print_outs():
         "admission_date": "2025-03-01",
         "discharge_date": "2025-03-12",
     }
+
+
+def test_a_value_whose_box_overlaps_its_labels_is_still_beside_it():
+    """Widely spaced print: the detector's box of the value begins inside the label's."""
+    lines = [
+        *(item for item in id_front("440305195411181145") if item.text != "民族汉"),
+        line("民族", 274, 116),  # 274-326
+        line("朝鲜", 305, 114),  # begins inside the label, lies mostly beyond it
+    ]
+    assert extract_fields("id_card_front", lines, today=TODAY)["ethnicity"] == "朝鲜"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("辽宁省沈阳市和平区民族大道", "270号"), ("辽宁省沈阳市和平区", "民族大道270号")],
+)
+def test_an_address_runs_on_past_other_labels_words(first: str, second: str):
+    """民族 is a label on the card, and a street's name in the address."""
+    lines = [
+        *(
+            item
+            for item in id_front("440305195411181145")
+            if not item.text.startswith(("广", "路"))
+        ),
+        line(first, 146, 251),
+        line(second, 148, 291),
+    ]
+    fields = extract_fields("id_card_front", lines, today=TODAY)
+    assert fields["address"] == "辽宁省沈阳市和平区民族大道270号"
+    assert fields["ethnicity"] == "汉"
+
+
+def test_an_address_ends_at_the_numbers_label():
+    lines = [
+        *(item for item in id_front("440305195411181145") if not item.text.startswith("公民")),
+        line("公民身份号码", 148, 331),
+    ]
+    fields = extract_fields("id_card_front", lines, today=TODAY)
+    assert fields["address"] == "广东省深圳市南山区科技园南路221号3栋1661室"

@@ -49,13 +49,16 @@ STATS_SIDE = 640
 # generated darkened ones at 20-36. 100 leaves room both ways.
 DARK_P99 = 100
 # Sharpness = how steep the steepest edges are in the direction where they are least steep: for
-# each of 6 directions the 99.5th percentile of the grey slope along it (Sobel), over the picture's
-# grey range (1-99%); the smallest of the 6. A sharp step scores 4 whatever the share of the
-# picture text covers (a card's large flat face dilutes no average); a Gaussian blur of sigma s px
-# (at STATS_SIDE) about 3.2/s in every direction; a shaken hand lowers it along the shake only,
-# which the smallest direction catches. Clean photos of the tuned family (sharp and soft phone
-# cameras) score 2.4+ and the samples 3.1+; its blurred ones (defocus sigma 2.6-4 px at full size,
-# shakes of 9-16 px) 1.9 or less: the threshold sits between them, on a log scale.
+# each of 6 directions the 99.5th percentile of the grey slope along it (Sobel), over the contrast
+# of the print against what it is printed on (the grey distance from the picture's median, the
+# paper or the card's face, to its 1% or 99% end, whichever is further); the smallest of the 6.
+# A sharp step scores 4 whatever the share of the picture text covers (a card's large flat face
+# dilutes no average); a Gaussian blur of sigma s px (at STATS_SIDE) about 3.2/s in every
+# direction; a shaken hand lowers it along the shake only, which the smallest direction catches.
+# The contrast is the print's own, not the whole picture's range: a pale desk around a tinted card
+# widens the range without making the card's print any less sharp. Clean photos of every family
+# score 2.5+ and the samples 3.2+; blurred ones (defocus sigma 2.6-4 px at full size, shakes of
+# 9-16 px) 2.0 or less: the threshold sits between them, on a log scale.
 SHARP_DIRECTIONS = 6
 SHARP_TOP_SHARE = 0.005
 BLURRY_SHARPNESS = 2.1
@@ -75,6 +78,11 @@ GLARE_RISE = 4
 GLARE_MAX_ELONGATION = 3
 # A reflection running into one side of the picture fills at least this share of its bounding box.
 GLARE_SOLIDITY = 0.5
+# ... unless its core is blown out to 255: a strip-light's reflection is a band across the page,
+# often slanting (filling as little as 30% of its box), up to 5 times as long as it is wide. No
+# clean photo or sample shows a patch at 255 running into one side at all (the white desk around a
+# page reaches two sides or more); every generated reflection, round or band, shows one.
+GLARE_BAND_ELONGATION = 5
 # Text cut by the frame: dark print (contrast 50+ against the paper around it) filling the outer
 # 4 px band of a side, away from the corners, over CUT_MIN_INK of that side or more. Clean
 # generated photos and samples show exactly none; pictures cut through a line of text 0.3-28%
@@ -131,7 +139,7 @@ def _percentiles(grey: np.ndarray, *points: float) -> list[float]:
     return [float(np.searchsorted(counts, point / 100 * counts[-1])) for point in points]
 
 
-def _sharpness(grey: np.ndarray, low: float, high: float) -> float:
+def _sharpness(grey: np.ndarray, contrast: float) -> float:
     slope_x = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
     slope_y = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
     top = grey.size * SHARP_TOP_SHARE
@@ -144,7 +152,13 @@ def _sharpness(grey: np.ndarray, low: float, high: float) -> float:
         counts = cv2.calcHist([quarter], [0], None, [256], [0, 256]).ravel()
         from_top = np.cumsum(counts[::-1])
         steepest.append(4.0 * (255 - int(np.searchsorted(from_top, top))))
-    return min(steepest) / max(high - low, 1.0)
+    return min(steepest) / max(contrast, 1.0)
+
+
+def print_contrast(low: float, paper: float, high: float) -> float:
+    """How far the print stands from what it is printed on: dark print on light paper, or light
+    print on a dark card."""
+    return max(high - paper, paper - low)
 
 
 def _glare(grey: np.ndarray) -> tuple[float, float]:
@@ -160,7 +174,9 @@ def _glare(grey: np.ndarray) -> tuple[float, float]:
     for level in (GLARE_LEVEL, 255):
         blown = (light >= level).astype(np.uint8)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
-        patches = [index for index in range(1, count) if _reflection_shaped(stats[index], grey)]
+        patches = [
+            index for index in range(1, count) if _reflection_shaped(stats[index], grey, level)
+        ]
         if not patches:
             continue
         largest = max(patches, key=lambda index: stats[index, cv2.CC_STAT_AREA])
@@ -171,12 +187,14 @@ def _glare(grey: np.ndarray) -> tuple[float, float]:
     return best
 
 
-def _reflection_shaped(stat: np.ndarray, grey: np.ndarray) -> bool:
+def _reflection_shaped(stat: np.ndarray, grey: np.ndarray, level: int) -> bool:
     left, top, w, h, area = (int(value) for value in stat)
     height, width = grey.shape
     sides = (left == 0) + (top == 0) + (left + w >= width) + (top + h >= height)
     # a long patch is a line of white print closed over, or a strip of desk along an edge
     roundish = max(w, h) <= GLARE_MAX_ELONGATION * min(w, h)
+    if sides == 1 and level == 255 and max(w, h) <= GLARE_BAND_ELONGATION * min(w, h):
+        return True  # a strip-light's band running off the page
     return roundish and (sides == 0 or (sides == 1 and area >= GLARE_SOLIDITY * w * h))
 
 
@@ -230,13 +248,13 @@ def _edge_ink(grey: np.ndarray) -> float:
 
 def measure(image: np.ndarray) -> ImageStats:
     grey = _grey_small(image)
-    low, high = _percentiles(grey, 1, 99)
+    low, paper, high = _percentiles(grey, 1, 50, 99)
     area, rise = _glare(grey)
     return ImageStats(
         width=image.shape[1],
         height=image.shape[0],
         p99=high,
-        sharpness=_sharpness(grey, low, high),
+        sharpness=_sharpness(grey, print_contrast(low, paper, high)),
         glare_area=area,
         glare_rise=rise,
         edge_ink=_edge_ink(grey),

@@ -117,14 +117,16 @@ def _printed_birth_date(page: Page, id_number: str, today: date) -> date | None:
 
 
 def _address(page: Page) -> str | None:
-    for cell, text in page.value_candidates(ADDRESS):
+    """The address, over the lines it wraps onto. Only the number's label follows it on the card:
+    other labels' words inside it are street and village names (民族路, 民族大道)."""
+    for cell, text in page.value_candidates(ADDRESS, ends=ID_NUMBER):
         if len(text) < 2:
             continue
         parts = [text]
-        below = page.continuation(cell)
+        below = page.continuation(cell, ends=ID_NUMBER)
         while below is not None and len(parts) < 4:
             parts.append(below.text)
-            below = page.continuation(below)
+            below = page.continuation(below, ends=ID_NUMBER)
         return "".join(parts)
     return None
 

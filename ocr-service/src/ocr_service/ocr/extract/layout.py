@@ -242,6 +242,12 @@ def join_spaced_labels(cells: list[Cell], labels: Iterable[str]) -> list[Cell]:
     return joined
 
 
+def _mostly_beyond(other: Cell, cell: Cell) -> bool:
+    """Whether `other` begins inside `cell` but lies mostly to its right: the boxes the detector
+    draws around widely spaced print overlap their neighbours' (民族 and the 朝鲜 beside it)."""
+    return cell.x0 < other.x0 and (other.x0 + other.x1) / 2 > cell.x1
+
+
 class Page:
     """Cells of one document with the label vocabulary of its type."""
 
@@ -255,10 +261,10 @@ class Page:
         """Add labels found on this page to those its type is known to print."""
         self.labels = sorted({*self.labels, *labels}, key=len, reverse=True)
 
-    def _cut_at_next_label(self, rest: str) -> str:
+    def _cut_at_next_label(self, rest: str, ends: Sequence[str] | None = None) -> str:
         rest = _STAMP_NOTE.sub("", strip_separators(rest))
         end = len(rest)
-        for label in self.labels:
+        for label in self.labels if ends is None else ends:
             found = rest.find(label, 1)
             if 0 < found < end:
                 end = found
@@ -291,24 +297,41 @@ class Page:
         joined = next((label for label in self.labels if text.startswith(label, end + 1)), None)
         return end + 1 + len(joined) if joined else end
 
-    def value_candidates(self, label_variants: Sequence[str]) -> list[tuple[Cell, str]]:
+    def value_candidates(
+        self, label_variants: Sequence[str], ends: Sequence[str] | None = None
+    ) -> list[tuple[Cell, str]]:
         """Texts that may be the value of a label: after it in its own cell, the nearest cell to its
         right on the same row, or the cell just below it. Each with the cell the text came from;
-        earlier label variants first."""
+        earlier label variants first.
+
+        A value ends at the next label in its line. `ends` narrows that to the labels that can
+        follow this value at all: an address runs on past words that are labels elsewhere on the
+        card (民族 in 民族大道), and a line holding one of them is still its value.
+        """
         candidates: list[tuple[Cell, str]] = []
         for label in label_variants:
             for cell in self.cells:
                 end = self._label_end(cell.text, label, label_variants)
                 if end is None:
                     continue
-                rest = self._cut_at_next_label(cell.text[self._joined_label_end(cell.text, end) :])
+                after = cell.text[self._joined_label_end(cell.text, end) :]
+                rest = self._cut_at_next_label(after, ends)
                 if rest:
                     candidates.append((cell, rest))
                     continue
                 for neighbour in (self.right_of(cell), self.below(cell)):
-                    if neighbour is not None and not self.is_label(neighbour.text):
-                        candidates.append((neighbour, self._cut_at_next_label(neighbour.text)))
+                    if neighbour is not None and not self._ends_value(neighbour.text, ends):
+                        candidates.append(
+                            (neighbour, self._cut_at_next_label(neighbour.text, ends))
+                        )
         return candidates
+
+    def _ends_value(self, text: str, ends: Sequence[str] | None) -> bool:
+        """Whether a line is another label's rather than a value's: it holds a label (of `ends`,
+        where given)."""
+        if ends is None:
+            return self.is_label(text)
+        return any(label in text for label in ends)
 
     def has_label(self, label_variants: Sequence[str]) -> bool:
         """Whether any of the labels is printed on the page (as itself, not inside another)."""
@@ -335,7 +358,7 @@ class Page:
             other
             for other in self.cells
             if other is not cell
-            and other.x0 >= cell.x1 - 0.5 * cell.height
+            and (other.x0 >= cell.x1 - 0.5 * cell.height or _mostly_beyond(other, cell))
             and cell.same_row(other, ROW_TOLERANCE)
         ]
         return min(row, key=lambda other: other.x0, default=None)
@@ -362,14 +385,15 @@ class Page:
         ]
         return min(under, key=lambda other: other.y0, default=None)
 
-    def continuation(self, cell: Cell) -> Cell | None:
-        """The next line of a value that wraps: left-aligned with it and directly beneath."""
+    def continuation(self, cell: Cell, ends: Sequence[str] | None = None) -> Cell | None:
+        """The next line of a value that wraps: left-aligned with it and directly beneath, and no
+        other label's line (`ends` as in value_candidates)."""
         for other in self.cells:
             if (
                 other.y0 > cell.cy
                 and other.y0 - cell.y1 < 0.8 * cell.height
                 and abs(other.x0 - cell.x0) < 1.2 * cell.height
-                and not any(label in other.text for label in self.labels)
+                and not self._ends_value(other.text, ends)
             ):
                 return other
         return None

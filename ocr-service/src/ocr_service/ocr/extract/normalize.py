@@ -7,7 +7,8 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-_SEPARATORS = ":：;；,，、|"
+# Marks between a label and its value, and the rule a value is written on (read as _).
+_SEPARATORS = ":：;；,，、|_"
 
 # Traditional or Japanese forms the recogniser sometimes returns for simplified characters of
 # labels and card values (性別 for 性别, 漢 for 汉).

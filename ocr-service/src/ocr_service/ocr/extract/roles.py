@@ -23,8 +23,8 @@ _WORDS = (
     "姓名 患者 病人 病员 就诊 参保 人 者 购买方 购方",
     # the institution
     "医疗 机构 单位 名称 定点 医院 销售方 销方",
-    # the paper
-    "票据 发票 收据 单据 电子 号码 号 编号 代码 编码",
+    # the paper (结算单: a hospital's insurance settlement sheet, 结算单号 its number)
+    "票据 发票 收据 单据 结算单 电子 号码 号 编号 代码 编码",
     # amounts
     "合计 总额 总计 总金额 总费用 金额 费用 实收 应收 实付 实缴 应缴 小写 大写 人民币 元",
     "(小写) (大写) (人民币大写) (元) (章)",
@@ -47,7 +47,7 @@ TOTAL_IN_WORDS = "total_in_words"
 INSURANCE = "insurance"
 SELF = "self"
 
-_PAPER = ("票据", "发票", "收据", "单据")
+_PAPER = ("票据", "发票", "收据", "单据", "结算单")
 _DATE_HEADS = ("日期", "时间")
 # Dates of something other than the paper (就诊日期 on a paper dated otherwise, 打印时间).
 _OTHER_DATES = ("就诊", "打印")
