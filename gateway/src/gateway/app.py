@@ -13,6 +13,7 @@ from gateway.components import build_components
 from gateway.edge import Edge
 from gateway.fast_reads import FastReads
 from gateway.settings import Settings
+from lipei.heap import freeze_startup_heap
 from lipei.telemetry import FASTAPI_TELEMETRY_OFF, MetricsPort, ObservedRequests, Telemetry
 from lipei.web import install_problem_handlers
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         metrics_port.start()
         app.state.metrics_url = metrics_port.url
+        freeze_startup_heap()
         try:
             yield
         finally:

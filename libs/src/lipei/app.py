@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 
+from lipei.heap import freeze_startup_heap
 from lipei.hot_reads import HotReads, HotRoute
 from lipei.metrics import EXPOSITION_TYPE
 from lipei.runtime import ServiceRuntime
@@ -30,6 +31,7 @@ def service_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
+        freeze_startup_heap()
         try:
             yield
         finally:
