@@ -57,6 +57,7 @@ class Row:
     p99: float
     errors: int
     cpu_us: float
+    answer_bytes: float = 0.0  # what the client read per request, head and body
     proxy_cpu_us: float | None = None  # the gateway's or nginx's own share
 
 
@@ -325,7 +326,13 @@ def _wrk(url: str, headers: dict[str, str], connections: int, seconds: float) ->
         raise RuntimeError(f"wrk {url}: no latency figures in\n{out}")
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    read = re.search(r"(\d+) requests in [^,]+, ([\d.]+)(B|KB|MB|GB) read", out)
+    size = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+    answer_bytes = (
+        float(read.group(2)) * size[read.group(3)] / max(int(read.group(1)), 1) if read else 0.0
+    )
     return {
+        "answer_bytes": answer_bytes,
         "requests": float(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         "p50": percentiles["50"],
@@ -546,12 +553,12 @@ def _print(rows: list[Row]) -> None:
     )
     print(
         "| db | path | answer | conns | target | req/s | p50 ms | p99 ms | errors "
-        "| req/s vs direct | p50 vs direct | p99 vs direct | server CPU µs/req "
+        "| req/s vs direct | p50 vs direct | p99 vs direct | bytes/answer | server CPU µs/req "
         "| proxy CPU µs/req |"
     )
     print(
         "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: |"
+        "| ---: | ---: |"
     )
     verdicts = []
     for row in rows:
@@ -565,7 +572,7 @@ def _print(rows: list[Row]) -> None:
             f"| {row.database} | {row.path} | {row.status} | {row.connections} | {row.target} "
             f"| {row.rps:.0f} | {row.p50:.2f} | {row.p99:.2f} | {row.errors} "
             f"| {_ratio(row.rps, direct.rps)} | {_ratio(row.p50, direct.p50)} "
-            f"| {_ratio(row.p99, direct.p99)} | {row.cpu_us:.0f} "
+            f"| {_ratio(row.p99, direct.p99)} | {row.answer_bytes:.0f} | {row.cpu_us:.0f} "
             f"| {'' if row.proxy_cpu_us is None else f'{row.proxy_cpu_us:.0f}'} |"
         )
         if row.target == "gateway":
