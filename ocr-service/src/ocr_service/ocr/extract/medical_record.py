@@ -11,7 +11,8 @@ from ocr_service.ocr.extract.normalize import parse_date, parse_iso_date, strip_
 from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
 
 PATIENT = (
-    "患者姓名", "病人姓名", "病员姓名", "就诊人姓名", "就诊人", "就诊者", "姓名", "患者", "病人", "病员"
+    "患者姓名", "病人姓名", "病员姓名", "就诊人姓名", "就诊人", "就诊者", "姓名", "患者", "病人",
+    "病员",
 )  # fmt: skip
 HOSPITAL = ("医疗机构名称", "医疗机构", "医院名称", "就诊医院", "开具单位", "出具单位")
 DIAGNOSIS = (
