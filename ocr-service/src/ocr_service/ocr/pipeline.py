@@ -153,7 +153,7 @@ class Pipeline:
             return _refused(effective, [Reason.CUT_OFF], clock.lap("extract"))
         fields = extract_fields(effective, lines, today=today)
         clock.lap("extract")
-        missing = missing_fields(effective, fields)
+        missing = missing_fields(effective, fields, lines)
         if missing:
             first_page = [line for line in lines if line.box[0][1] < pages[0].shape[0]]
             if missing_fields_reason(stats[0], first_page, effective) == Reason.CUT_OFF:

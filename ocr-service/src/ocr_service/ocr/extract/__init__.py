@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from ocr_service.ocr.engine import OcrLine
-from ocr_service.ocr.extract import bank_card, id_card, invoice, medical_record
+from ocr_service.ocr.extract import bank_card, id_card, invoice, medical_record, roles
 from ocr_service.ocr.extract.detect import detect_doc_type
 from ocr_service.ocr.extract.layout import Page, quarter_turns_to_try, turned
+from ocr_service.ocr.extract.normalize import compact
 
 DOC_TYPES = (
     "medical_invoice",
@@ -75,8 +76,23 @@ def extract_fields(doc_type: str, lines: Sequence[OcrLine], *, today: date) -> d
     return best or {}
 
 
-def missing_fields(doc_type: str, fields: dict[str, str]) -> list[str]:
-    return [name for name in REQUIRED_FIELDS[doc_type] if name not in fields]
+# Required fields that some templates of a type never print, by the role of their label: a
+# kiosk's payment slip and a clinic's receipt carry a number but no 票据代码. A person can key
+# such a field only from a page that prints its label; on any other it is not asked for.
+PRINTED_ON_SOME: dict[str, dict[str, str]] = {"medical_invoice": {"invoice_code": roles.CODE}}
+
+
+def missing_fields(
+    doc_type: str, fields: dict[str, str], lines: Sequence[OcrLine] = ()
+) -> list[str]:
+    """The required fields not read, less those the page shows no label for where the type's
+    templates may leave them out (its lines are those of the page, upright or not)."""
+    missing = [name for name in REQUIRED_FIELDS[doc_type] if name not in fields]
+    optional = PRINTED_ON_SOME.get(doc_type, {})
+    if not any(name in optional for name in missing):
+        return missing
+    printed = {label.role for label in roles.find_labels(compact(line.text) for line in lines)}
+    return [name for name in missing if name not in optional or optional[name] in printed]
 
 
 __all__ = ["DOC_TYPES", "REQUIRED_FIELDS", "detect_doc_type", "extract_fields", "missing_fields"]

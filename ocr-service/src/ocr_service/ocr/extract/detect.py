@@ -62,7 +62,13 @@ _MARKERS: dict[str, tuple[tuple[str, float], ...]] = {
     "diagnosis_certificate": (
         ("诊断证明", 5),
         ("诊断书", 4),
+        # An out-patient record (门诊病历) and a statement of the illness (病情证明书) certify
+        # the diagnosis just as well.
+        ("门诊病历", 5),
+        ("病情证明", 5),
         ("证明书", 2),
+        ("证明", 1),
+        ("初步诊断", 1),
         ("诊断", 1),
         ("建议", 1),
         ("医师", 1),
@@ -70,6 +76,9 @@ _MARKERS: dict[str, tuple[tuple[str, float], ...]] = {
     "discharge_summary": (
         ("出院小结", 5),
         ("出院记录", 5),
+        # The summary page of an in-patient's case file, and a hospital's statement of a stay.
+        ("病案首页", 5),
+        ("住院证明", 5),
         ("入院日期", 2),
         ("出院日期", 2),
         ("入院时间", 2),

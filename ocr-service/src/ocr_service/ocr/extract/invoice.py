@@ -198,8 +198,9 @@ LABELS = (
     + OTHER_LABELS
 )
 
-# 门 is often read as 内 in PP-OCR's output for invoice titles; both mean an outpatient visit here.
-_OUTPATIENT = re.compile(r"[门内]诊")
+# 门 is often read as 内 in PP-OCR's output for invoice titles; both mean an outpatient visit here,
+# as does 门(急)诊 (out-patient and emergency).
+_OUTPATIENT = re.compile(r"[门内](?:\(急\))?诊")
 _INSTITUTION = re.compile(
     r"[\u4e00-\u9fff()]{2,36}(?:" + "|".join(map(re.escape, HOSPITAL_SUFFIXES)) + ")"
 )

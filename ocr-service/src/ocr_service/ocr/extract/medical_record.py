@@ -10,7 +10,10 @@ from ocr_service.ocr.extract.layout import Page
 from ocr_service.ocr.extract.normalize import parse_date, parse_iso_date, strip_separators
 from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
 
-PATIENT = ("患者姓名", "病人姓名", "病员姓名", "就诊人", "就诊者", "姓名", "患者", "病人")
+PATIENT = (
+    "患者姓名", "病人姓名", "病员姓名", "就诊人姓名", "就诊人", "就诊者", "姓名", "患者", "病人",
+    "病员",
+)  # fmt: skip
 HOSPITAL = ("医疗机构名称", "医疗机构", "医院名称", "就诊医院", "开具单位", "出具单位")
 DIAGNOSIS = (
     "出院诊断",
@@ -27,9 +30,10 @@ DIAGNOSIS = (
     "疾病名称",
     "诊断",
 )
-# 住院日期 prints the stay, admission first (2025-03-01至2025-03-12).
-ADMISSION = ("入院日期", "入院时间", "入院日", "住院日期")
-DISCHARGE = ("出院日期", "出院时间", "出院日")
+# 住院日期 prints the stay, admission first (2025-03-01至2025-03-12). A case sheet's summary
+# labels the days by the event alone (入院, 出院), or as the stay's start and end.
+ADMISSION = ("入院日期", "入院时间", "入院日", "住院开始日期", "住院日期", "入院")
+DISCHARGE = ("出院日期", "出院时间", "出院日", "住院结束日期", "出院")
 ISSUE_DATE = (
     "开具日期",
     "出具日期",
@@ -38,6 +42,9 @@ ISSUE_DATE = (
     "证明日期",
     "填写日期",
     "医师签名日期",
+    # An out-patient record is dated by the visit it records.
+    "就诊时间",
+    "就诊日期",
     "日期",
 )
 OTHER_LABELS = (
@@ -61,7 +68,6 @@ OTHER_LABELS = (
     "住院时间",
     "诊断依据",
     "出生日期",
-    "就诊日期",
     "手术日期",
     "发病日期",
 )

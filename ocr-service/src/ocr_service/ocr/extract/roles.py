@@ -65,6 +65,9 @@ _TOTAL_HEADS = (
     "合计", "总额", "总计", "总金额", "总费用", "小写", "(小写)", "实收", "应收", "实付", "实缴",
     "应缴",
 )  # fmt: skip
+# What was paid, by the verb of paying and the word for a sum alone: 缴费金额 on a kiosk's slip.
+_PAID_VERBS = ("缴费", "交费", "交款", "缴款")
+_SUMS = ("金额", "总额")
 _FUND = ("统筹", "基金")
 _INSURER = ("医保", "医疗保险", "社保")
 _PAYMENT = ("支付", "报销", "记账", "金额", "额", "付款", "负担", "承担", "应付", "缴纳", "缴费")
@@ -116,13 +119,14 @@ def role_of(words: list[str]) -> str | None:
     insurer = bool(has & {*_FUND}) or (bool(has & {*_INSURER}) and bool(has & {*_PAYMENT}))
     # 现金 or 个人 alone is as likely a value (支付方式：现金) or part of another label.
     own = bool(has & {*_OWN}) and (bool(has & {*_PAYMENT}) or words[-1] not in ("个人", "现金"))
+    paid_sum = len(words) == 2 and words[0] in _PAID_VERBS and words[1] in _SUMS
     if "大写" in label:
         roles.append(TOTAL_IN_WORDS)
     elif insurer and not own:
         roles.append(INSURANCE)
     elif own and not insurer:
         roles.append(SELF)
-    elif has & {*_TOTAL_HEADS} and not insurer and not own:
+    elif (has & {*_TOTAL_HEADS} or paid_sum) and not insurer and not own:
         roles.append(TOTAL)
     return roles[0] if len(roles) == 1 else None
 
