@@ -25,8 +25,9 @@ from lipei.db import make_engine
 # A reader meets a lock only in WAL's rare moments (a checkpoint restarting the log); it waits
 # this long, in milliseconds, blocking its loop, before it gives up with "database is locked".
 READ_BUSY_TIMEOUT_MS = 1000
-# Kept connections: one opened per read would parse the schema again before each statement.
-READ_POOL_SIZE = 8
+# Connections kept for reads, per process: opening one per read would cost a handshake on
+# PostgreSQL and parsing the schema again on SQLite.
+READ_POOL_SIZE = 10
 
 
 class ReadSession(Protocol):
@@ -73,15 +74,25 @@ def inline_read_engine(url: str) -> Engine | None:
 class Readers:
     """`async with readers() as session`: a `ReadSession` for one read.
 
-    On PostgreSQL, connections of a pool of their own that skips the ping before each checkout
-    (a round trip, about a third of a read's cost): a read that meets a connection the server
-    closed fails once with a 503 to retry, and the pool replaces its connections. A plain
-    connection, not an ORM session, which would cost more and add nothing to a read."""
+    On PostgreSQL, connections of a pool of their own, in autocommit, that skips the ping before
+    each checkout (a round trip, about a third of a read's cost): a read that meets a connection
+    the server closed fails once with a 503 to retry, and the pool replaces its connections. A
+    plain connection, not an ORM session, which would cost more and add nothing to a read."""
 
     def __init__(self, url: str, main: AsyncEngine, *, timeout: float | None = None) -> None:
         self.inline = inline_read_engine(url)
         self._own = (
-            make_engine(url, timeout=timeout, pool_pre_ping=False, pool_size=5)
+            make_engine(
+                url,
+                timeout=timeout,
+                pool_pre_ping=False,
+                # One statement a read: no BEGIN and ROLLBACK around it (two round trips).
+                isolation_level="AUTOCOMMIT",
+                # Kept open, never opened per read (a connection costs a handshake): a read
+                # waits for one of these rather than opening an eleventh.
+                pool_size=READ_POOL_SIZE,
+                max_overflow=0,
+            )
             if make_url(url).get_backend_name() == "postgresql"
             else None
         )
