@@ -315,6 +315,163 @@ def _same(cut: np.ndarray, image: np.ndarray, x: int, height: int) -> bool:
     return False
 
 
+def test_the_sixth_held_out_family_draws_every_axis_from_pools_of_its_own():
+    sixth = families.POOLS[families.HELD_OUT_6]
+    others = [pools for family, pools in families.POOLS.items() if family != families.HELD_OUT_6]
+    axes = ("invoices", "records", "layouts", "dates", "amounts", "papers", "label_inks")
+    for axis in (*axes, "cameras", "card_colours"):
+        seen = {value for pools in others for value in getattr(pools, axis)}
+        assert not set(getattr(sixth, axis)) & seen, axis
+    seen_effects = {effect for pools in others for effect in pools.effects}
+    assert set(sixth.effects) & seen_effects == {"none"}
+
+    # Not one label or title another family prints, on its invoices or its doctors' papers.
+    def invoice_labels(wording: families.InvoiceWording) -> set[str]:
+        return {
+            wording.title,
+            wording.code,
+            wording.number,
+            wording.issue_date,
+            wording.payer,
+            wording.hospital,
+            wording.total_in_words,
+            wording.total,
+            wording.insurance,
+            wording.self_paid,
+        } - {""}
+
+    def record_labels(wording: families.RecordWording) -> set[str]:
+        return {
+            wording.certificate_title,
+            wording.summary_title,
+            wording.patient,
+            wording.diagnosis,
+            wording.issue_date,
+            wording.admission,
+            wording.discharge,
+            wording.department,
+            wording.doctor,
+            wording.advice,
+        }
+
+    printed = {label for pools in others for w in pools.invoices for label in invoice_labels(w)}
+    assert not {label for w in sixth.invoices for label in invoice_labels(w)} & printed
+    written = {label for pools in others for w in pools.records for label in record_labels(w)}
+    assert not {label for w in sixth.records for label in record_labels(w)} & written
+    faces = {
+        face
+        for make in (
+            families.tuned_faces,
+            families.held_out_faces,
+            families.held_out_2_faces,
+            families.held_out_3_faces,
+            families.held_out_4_faces,
+            families.held_out_5_faces,
+        )
+        for face in make()
+    }
+    assert not set(families.held_out_6_faces()) & faces
+
+
+def test_the_sixth_held_out_family_has_people_and_places_no_other_family_prints():
+    people = data.HELD_OUT_6_PEOPLE
+    others = (data.HELD_OUT_4_PEOPLE, data.HELD_OUT_5_PEOPLE)
+    assert not set(people.surnames) & set(data.SURNAMES).union(*(o.surnames for o in others))
+    assert not set(people.given) & set(data.GIVEN).union(*(o.given for o in others))
+    compound = set(data.COMPOUND_SURNAMES).union(*(o.compound_surnames for o in others))
+    assert not set(people.compound_surnames) & compound
+    hospitals = set(data.HOSPITALS) | set(data.HELD_OUT_HOSPITALS)
+    assert not set(people.hospitals) & hospitals.union(*(o.hospitals for o in others))
+    codes = {code for code, _, _ in (*data.REGIONS, *(r for o in others for r in o.regions))}
+    assert not {code for code, _, _ in people.regions} & codes
+    assert not set(people.streets) & set(data.STREETS).union(*(o.streets for o in others))
+    regions = set(data.INVOICE_REGIONS).union(*(o.invoice_regions for o in others))
+    assert not set(people.invoice_regions) & regions
+
+
+def test_the_sixth_held_out_family_fills_its_documents_from_its_own_pools():
+    people = data.HELD_OUT_6_PEOPLE
+    surnames = (*people.compound_surnames, *people.surnames)
+    codes = {code for code, _, _ in people.regions}
+    for index in range(12):  # every document type, twice
+        fields = make_sample(3, index, families.HELD_OUT_6).fields
+        for key in ("payer_name", "patient_name", "name"):
+            if key in fields:
+                assert fields[key].startswith(surnames), fields[key]
+                assert all(char in people.given for char in fields[key][-1])
+        if "hospital" in fields:
+            assert fields["hospital"] in people.hospitals
+        if "id_number" in fields:
+            assert fields["id_number"][:6] in codes
+            assert fields["id_number"][-1] == id_check_char(fields["id_number"][:17])
+        if "issuing_authority" in fields:
+            assert fields["issuing_authority"] in {office for _, _, office in people.regions}
+        if "total_amount" in fields:
+            paid = Decimal(fields["insurance_paid"]) + Decimal(fields["self_paid"])
+            assert paid == Decimal(fields["total_amount"])
+
+
+def test_a_receipt_of_the_sixth_family_has_no_code_and_its_e_invoice_one():
+    e_invoice, receipt = families.HELD_OUT_6_INVOICE_WORDINGS
+    for seed in range(4):
+        style = families.style_for(families.HELD_OUT_6, random.Random(seed))
+        for wording, has_code in ((e_invoice, True), (receipt, False)):
+            rendered = STYLED["medical_invoice"](
+                random.Random(seed), replace(style, invoice=wording), date(2025, 12, 31)
+            )
+            assert ("invoice_code" in rendered.fields) is has_code
+
+
+def test_the_sixth_held_out_family_prints_dates_and_amounts_in_forms_of_its_own():
+    day, rng = date(2025, 5, 17), random.Random(1)
+    stamped = date_text(day, "cn_padded_minute", rng)
+    assert stamped.startswith("2025年05月17日 ") and len(stamped) == len("2025年05月17日 14:03")
+    stamped = date_text(day, "dot_seconds", rng)
+    assert stamped.startswith("2025.05.17 ") and len(stamped) == len("2025.05.17 14:03:26")
+    stamped = date_text(day, "dash_minute", rng)
+    assert stamped.startswith("2025-05-17 ") and len(stamped) == len("2025-05-17 14:03")
+    value = Decimal("1234.5")
+    assert amount_text(value, "yen_yuan", rng) == "￥1234.50元"
+    assert amount_text(value, "cny_grouped", rng) == "CNY 1,234.50"
+
+
+def _photo_6(doc_type: str) -> Rendered:
+    style = families.style_for(families.HELD_OUT_6, random.Random(2))
+    rendered = STYLED[doc_type](random.Random(2), style, date(2025, 12, 31))
+    return photograph_with(rendered, random.Random(2), style.camera)
+
+
+def test_the_sixth_held_out_family_spoils_photos_past_reading():
+    photo = _photo_6("medical_invoice")
+    faults = spoilers.HELD_OUT_6_SPOILERS
+    grey = cv2.cvtColor(photo.image, cv2.COLOR_BGR2GRAY)
+    sharpness = cv2.Laplacian(grey, cv2.CV_64F).var()
+
+    smeared, verdict = faults["blurry"][0](photo, random.Random(4)), faults["blurry"][1]
+    assert verdict == "reject:blurry"
+    smeared_grey = cv2.cvtColor(smeared, cv2.COLOR_BGR2GRAY)
+    assert cv2.Laplacian(smeared_grey, cv2.CV_64F).var() < sharpness / 20
+
+    dark, verdict = faults["dark"][0](photo, random.Random(4)), faults["dark"][1]
+    assert verdict == "reject:dark" and dark.mean() < photo.image.mean() * 0.13
+    blue, red = dark[:, :, 0].mean(), dark[:, :, 2].mean()
+    assert red > blue  # a warm lamp's cast
+
+    lit, verdict = faults["glare"][0](photo, random.Random(4)), faults["glare"][1]
+    assert verdict == "reject:glare"
+    blown = (lit.min(axis=2) >= 250).mean() - (photo.image.min(axis=2) >= 250).mean()
+    assert blown > 0.05  # bands of the page washed out to white
+
+    for doc_type in ("discharge_summary", "bank_card"):
+        photo = _photo_6(doc_type)
+        cut, verdict = faults["cut_off"][0](photo, random.Random(4)), faults["cut_off"][1]
+        assert verdict == "reject:cut_off"
+        height, width = photo.image.shape[:2]
+        # The top-left corner kept; the bottom and the right both left out.
+        assert cut.shape[0] < height and cut.shape[1] < width
+        assert np.array_equal(cut, photo.image[: cut.shape[0], : cut.shape[1]])
+
+
 @pytest.mark.parametrize(
     "family",
     [
@@ -324,6 +481,7 @@ def _same(cut: np.ndarray, image: np.ndarray, x: int, height: int) -> bool:
         families.HELD_OUT_3,
         families.HELD_OUT_4,
         families.HELD_OUT_5,
+        families.HELD_OUT_6,
     ],
 )
 def test_a_family_set_is_the_same_whenever_it_is_made(family: str):

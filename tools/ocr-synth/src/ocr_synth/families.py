@@ -39,7 +39,20 @@ The `tuned` family and the held-out ones draw from disjoint pools on every axis:
   thermal and bleeding print; dates as 2025年5月17日 星期六, 2025/5/17 and 2025/05/17 14:03;
   amounts as CNY 1234.50, 1234.50 元 and 1,234.50元; cool-white thermal, manila, pale
   yellow-green and salmon paper; debit cards with only 银联 on them; and as faults a double
-  exposure, a room lit by a screen, a window mirrored in the page and a phone held too close.
+  exposure, a room lit by a screen, a window mirrored in the page and a phone held too close;
+- `held-out-6`: a sixth, fixed the same way before the reader was ever run on it and never tuned
+  on, once the fifth had been made: the fiscal e-invoice as a viewer prints it (财政电子票据,
+  电子票据代码, 出票日期, 交款人名称, 收款方, 金额总计, 统筹基金支出, 个人现金支出) and hospitals'
+  and clinics' receipts (医疗收费收据: 收据号码, 交费日期, 就医人, 收款医院, 合计大写, 实收合计,
+  医保统筹结算, 自付现金, no code); certificates of attendance and discharge (就医证明,
+  诊断证明单, 出院病情证明书, 出院病历摘要) worded 就医人姓名, 病人名称, 诊断情况, 诊断结论;
+  provinces named short, people, places and institutions of its own; Song faces in Korean and
+  Hong Kong glyph forms and a monospaced face in Traditional ones; labels in shaded cells, or joined
+  to their values by dotted leaders; a double-struck ribbon and a laser printer short of toner;
+  dates as 2025年05月17日 14:03, 2025.05.17 14:03:26 and 2025-05-17 14:03; amounts as
+  ￥1234.50元 and CNY 1,234.50; buff, blue-grey and mint-white paper; bronze, petrol and yellow
+  cards; and as faults a zoom blur, a far lamp's warm gloom, sun through blinds and a frame
+  aimed at the lower right that leaves out the bottom and right of the page.
 
 `classic` is the original generator (one wording, one layout), a member of the tuned family.
 """
@@ -49,7 +62,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ocr_synth.data import HELD_OUT_4_PEOPLE, HELD_OUT_5_PEOPLE, People
+from ocr_synth.data import HELD_OUT_4_PEOPLE, HELD_OUT_5_PEOPLE, HELD_OUT_6_PEOPLE, People
 from ocr_synth.fonts import Face, cjk_faces, noto_face, system_face
 
 CLASSIC = "classic"
@@ -59,8 +72,9 @@ HELD_OUT_2 = "held-out-2"
 HELD_OUT_3 = "held-out-3"
 HELD_OUT_4 = "held-out-4"
 HELD_OUT_5 = "held-out-5"
-FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5)
-HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5)
+HELD_OUT_6 = "held-out-6"
+FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6)
+HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,6 +575,81 @@ HELD_OUT_5_LABEL_INKS = ((48, 72, 84), (88, 88, 24), (72, 44, 140))
 # Sky blue, burgundy, graphite and a pale green card with dark print.
 HELD_OUT_5_CARD_COLOURS = ((64, 140, 200), (110, 22, 48), (72, 76, 84), (196, 226, 200))
 
+# --- sixth held-out family: fixed before the reader was run on it; never tuned on ---------------
+
+HELD_OUT_6_INVOICE_WORDINGS = (
+    # The fiscal e-invoice for a visit as a provincial viewer prints it out.
+    InvoiceWording(
+        "{region}财政电子票据（医疗{kind}）",
+        "电子票据代码",
+        "电子票据编号",
+        "出票日期",
+        "交款人名称",
+        "收款方",
+        "金额总计（大写）",
+        "金额总计（小写）",
+        "统筹基金支出",
+        "个人现金支出",
+        extras=("票据校验码", "就诊流水号", "医保结算号"),
+        hospital_at_foot=True,
+        stamp_below=True,
+    ),
+    # A hospital's or clinic's receipt for a visit: a receipt number, no code.
+    InvoiceWording(
+        "{hospital}{kind}医疗收费收据",
+        "",
+        "收据号码",
+        "交费日期",
+        "就医人",
+        "收款医院",
+        "合计大写",
+        "实收合计",
+        "医保统筹结算",
+        "自付现金",
+        extras=("就诊科室", "收款人"),
+        stamp_below=True,
+        seal="收费专用章",
+    ),
+)
+HELD_OUT_6_RECORD_WORDINGS = (
+    RecordWording(
+        "就医证明",
+        "出院病情证明书",
+        "就医人姓名",
+        "诊断情况",
+        "证明开具日期",
+        "收住院日期",
+        "离院日期",
+        department="就医科室",
+        doctor="诊治医师",
+        advice="医生意见",
+    ),
+    RecordWording(
+        "诊断证明单",
+        "出院病历摘要",
+        "病人名称",
+        "诊断结论",
+        "开单日期",
+        "入住日期",
+        "离院时间",
+        colon=False,
+        department="就医科别",
+        doctor="签字医师",
+        advice="医嘱建议",
+    ),
+)
+# Each label in a shaded cell with its value beside it; a label joined to its value by dots.
+HELD_OUT_6_LAYOUTS = ("shaded", "leader")
+HELD_OUT_6_DATES = ("cn_padded_minute", "dot_seconds", "dash_minute")
+HELD_OUT_6_AMOUNTS = ("yen_yuan", "cny_grouped")
+# A ribbon printer striking each line twice a little apart; a laser printer short of toner.
+HELD_OUT_6_EFFECTS = ("none", "double_strike", "toner")
+# Buff, blue-grey and mint-white stock.
+HELD_OUT_6_PAPERS = ((248, 240, 228), (234, 238, 244), (242, 250, 246))
+HELD_OUT_6_LABEL_INKS = ((140, 60, 20), (40, 40, 120), (100, 30, 100))
+# Bronze, petrol and a yellow card with dark print.
+HELD_OUT_6_CARD_COLOURS = ((112, 72, 36), (0, 88, 120), (236, 200, 64))
+
 
 def tuned_faces() -> list[Face]:
     """Noto Sans SC in three weights and WenQuanYi Micro Hei: the original generator's faces."""
@@ -616,6 +705,19 @@ def held_out_5_faces() -> list[Face]:
     return [system_face(name, weight) or noto_face("KR", "Bold") for name, weight in wanted]
 
 
+def held_out_6_faces() -> list[Face]:
+    """Noto Serif CJK KR (regular) and HK (bold), Song faces in Korean and Hong Kong glyph forms,
+    and Noto Sans Mono CJK TC (regular), from the system's fonts; Noto Sans CJK TC in a weight no
+    other family prints where those are missing. (The first face of each system collection, JP,
+    is among the tuned family's.)"""
+    wanted = (
+        ("Noto Serif CJK KR", "Regular"),
+        ("Noto Serif CJK HK", "Bold"),
+        ("Noto Sans Mono CJK TC", "Regular"),
+    )
+    return [system_face(name, weight) or noto_face("TC", "Black") for name, weight in wanted]
+
+
 @dataclass(frozen=True, slots=True)
 class Camera:
     max_tilt: float
@@ -634,6 +736,7 @@ HELD_OUT_2_CAMERA = Camera(5.0, (1.5, 4.0), (50, 82), 0.05, (0.8, 1.3), 0.5)
 HELD_OUT_3_CAMERA = Camera(4.5, (1.0, 3.5), (58, 88), 0.04, (0.9, 1.45), 0.6)
 HELD_OUT_4_CAMERA = Camera(5.5, (1.2, 3.8), (52, 86), 0.045, (0.82, 1.5), 0.55)
 HELD_OUT_5_CAMERA = Camera(4.0, (1.3, 3.2), (60, 90), 0.035, (0.88, 1.4), 0.45)
+HELD_OUT_6_CAMERA = Camera(5.0, (1.1, 3.4), (56, 88), 0.04, (0.86, 1.45), 0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -766,6 +869,20 @@ POOLS = {
         people=HELD_OUT_5_PEOPLE,
         debit_cards=True,
     ),
+    HELD_OUT_6: Pools(
+        HELD_OUT_6_INVOICE_WORDINGS,
+        HELD_OUT_6_RECORD_WORDINGS,
+        HELD_OUT_6_LAYOUTS,
+        HELD_OUT_6_DATES,
+        HELD_OUT_6_AMOUNTS,
+        HELD_OUT_6_EFFECTS,
+        HELD_OUT_6_PAPERS,
+        HELD_OUT_6_LABEL_INKS,
+        (HELD_OUT_6_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_6_CARD_COLOURS,
+        people=HELD_OUT_6_PEOPLE,
+    ),
 }
 FACES = {
     TUNED: tuned_faces,
@@ -774,6 +891,7 @@ FACES = {
     HELD_OUT_3: held_out_3_faces,
     HELD_OUT_4: held_out_4_faces,
     HELD_OUT_5: held_out_5_faces,
+    HELD_OUT_6: held_out_6_faces,
 }
 
 

@@ -376,3 +376,73 @@ HELD_OUT_5_SPOILERS: dict[str, tuple[Spoiler, str]] = {
     "glare": (window_reflection, "reject:glare"),
     "cut_off": (too_close, "reject:cut_off"),
 }
+
+
+def zoom_blur(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A phone moved towards the page while the shutter was open: every point smeared along the
+    line from the centre, more towards the edges."""
+    height, width = photo.image.shape[:2]
+    reach = rng.uniform(0.05, 0.08)
+    cx, cy = width * rng.uniform(0.4, 0.6), height * rng.uniform(0.4, 0.6)
+    frames = []
+    for step in np.linspace(0, reach, 12):
+        scale = 1 + step
+        zoom = np.array([[scale, 0, cx * (1 - scale)], [0, scale, cy * (1 - scale)]], np.float32)
+        frames.append(
+            cv2.warpAffine(photo.image, zoom, (width, height), borderMode=cv2.BORDER_REPLICATE)
+        )
+    smeared = np.mean(np.stack(frames).astype(np.float32), axis=0)
+    return cv2.GaussianBlur(smeared.astype(np.uint8), (0, 0), rng.uniform(2.4, 3.0))
+
+
+def far_lamp(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A page under a weak lamp across the room: little light, falling off from one corner, a
+    warm cast and the sensor's gain noise."""
+    height, width = photo.image.shape[:2]
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    corner_x, corner_y = rng.choice((0, width)), rng.choice((0, height))
+    distance = np.hypot(xs - corner_x, ys - corner_y) / np.hypot(width, height)
+    light = (rng.uniform(0.08, 0.13) * (1 - 0.5 * distance))[:, :, None]
+    dim = photo.image.astype(np.float32) * light * np.array([0.6, 0.9, 1.35], np.float32)
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 2.2, dim.shape)
+    return np.clip(dim + noise, 0, 255).astype(np.uint8)
+
+
+def blinds(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """Sun through a blind onto glossy paper: slanted bands blown out to white across the print,
+    the slats' shadows between them."""
+    height, width = photo.image.shape[:2]
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    slope = rng.uniform(-0.35, 0.35)
+    pitch = rng.uniform(0.07, 0.1) * height
+    phase = (ys + slope * xs + rng.uniform(0, pitch)) % pitch
+    band = np.clip((pitch * 0.45 - np.abs(phase - pitch / 2)) / (pitch * 0.08), 0, 1)
+    # The sun falls on the middle of the page; the edges stay in the room's light.
+    across = np.clip(1.2 - 2.2 * np.abs(xs / width - 0.5), 0, 1)
+    strength = (band * across)[:, :, None]
+    lit = photo.image.astype(np.float32) * (1 - strength) + 255 * strength
+    return lit.astype(np.uint8)
+
+
+def cut_off_bottom_and_right(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """The frame aimed at the upper left: the bottom and the right of the document left out
+    together, each edge running through printed text."""
+    height, width = photo.image.shape[:2]
+    lower = [box for box in photo.text_boxes if height * 0.35 < box[1] < height * 0.85]
+    _, y0, _, y1 = rng.choice(lower or photo.text_boxes)
+    bottom = max((y0 + y1) // 2, height // 3)
+    wide = [box for box in photo.text_boxes if box[2] - box[0] > 60 and box[2] > width * 0.6]
+    x0, _, x1, _ = rng.choice(wide or photo.text_boxes)
+    right = min(max((x0 + x1) // 2, width // 2), width * 9 // 10)
+    return photo.image[:bottom, :right].copy()
+
+
+# The sixth held-out family's: a zoom blur, a far lamp's warm gloom, sun through blinds, and the
+# bottom and right of the page left out together; photos too small as for the others.
+HELD_OUT_6_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (zoom_blur, "reject:blurry"),
+    "dark": (far_lamp, "reject:dark"),
+    "glare": (blinds, "reject:glare"),
+    "cut_off": (cut_off_bottom_and_right, "reject:cut_off"),
+}

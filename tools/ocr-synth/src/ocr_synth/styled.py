@@ -20,11 +20,19 @@ from ocr_synth.fonts import Face, font
 
 INK = (25, 25, 25)
 MARGIN = 40
+LEADER = "·····"  # the dots joining a label to its value in the `leader` layout
 
 
 def date_text(day: date, style: str, rng: random.Random) -> str:
     """The day in one of the date forms; `iso_time` and `slash_minute` add the time of day a
     cashier's system or a kiosk stamps (drawn from rng)."""
+    if style in ("cn_padded_minute", "dash_minute"):
+        minutes = rng.randint(7 * 60, 20 * 60)
+        day_part = f"{day:%Y}年{day:%m}月{day:%d}日" if style == "cn_padded_minute" else f"{day}"
+        return f"{day_part} {minutes // 60:02d}:{minutes % 60:02d}"
+    if style == "dot_seconds":
+        seconds = rng.randint(8 * 3600, 18 * 3600)
+        return f"{day:%Y.%m.%d} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
     if style == "slash_minute":
         minutes = rng.randint(7 * 60, 20 * 60)
         return f"{day:%Y/%m/%d} {minutes // 60:02d}:{minutes % 60:02d}"
@@ -59,6 +67,10 @@ def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
         return "￥ " + plain
     if style == "rmb_latin":
         return "RMB " + rng.choice((plain, grouped))
+    if style == "yen_yuan":
+        return "￥" + plain + "元"
+    if style == "cny_grouped":
+        return "CNY " + grouped
     if style == "cny":
         return "CNY " + plain
     if style == "yuan_spaced":
@@ -99,6 +111,22 @@ def _effect_mask(mask: Image.Image, effect: str, size: int) -> Image.Image:
         # Ink soaked into soft paper: strokes a little fatter, their edges soft.
         soft = mask.filter(ImageFilter.GaussianBlur(max(0.6, size / 45)))
         return soft.point(lambda level: min(255, round(level * 1.4)))
+    if effect == "double_strike":
+        # A ribbon printer striking each line twice, the second a pixel or two to the right.
+        pixels = np.asarray(mask, dtype=np.float32)
+        step = max(1, round(size / 16))
+        struck = np.zeros((pixels.shape[0], pixels.shape[1] + step), np.float32)
+        struck[:, : pixels.shape[1]] = pixels
+        struck[:, step:] = np.maximum(struck[:, step:], pixels * 0.75)
+        return Image.fromarray(struck.astype(np.uint8))
+    if effect == "toner":
+        # A laser printer short of toner: pale print with specks missing, paler in one band.
+        pixels = np.asarray(mask, dtype=np.float32) * 0.78
+        specks = np.random.default_rng(pixels.shape[0] * 7919 + pixels.shape[1])
+        pixels *= specks.random(pixels.shape) > 0.12
+        rows = np.arange(pixels.shape[0])
+        pixels[(rows % max(4, size // 2)) < 2] *= 0.6
+        return Image.fromarray(pixels.astype(np.uint8))
     if effect == "dot_matrix":
         pixels = np.asarray(mask, dtype=np.float32)
         pitch = max(2, round(size / 10))
@@ -160,7 +188,9 @@ class Printer:
     - columns: two columns of pairs, each value at a tab after the longest label;
     - ruled: label, then the value printed on a ruled line, as on a pre-printed form;
     - boxed: each pair in a ruled cell, a small label at its top and the value under it;
-    - triple: three columns of pairs, each value at a tab after the longest label."""
+    - triple: three columns of pairs, each value at a tab after the longest label;
+    - shaded: each label in a cell shaded with its ink's tint, the value beside it;
+    - leader: label, a dotted leader, then the value."""
 
     def __init__(self, sheet: StyledSheet, size: int, rng: random.Random, colon: bool = True):
         self.sheet, self.size, self.rng = sheet, size, rng
@@ -190,6 +220,10 @@ class Printer:
             return label + value + 60
         if layout == "boxed":
             return max(label * 0.7, value) + 28
+        if layout == "shaded":
+            return label + value + 40
+        if layout == "leader":
+            return label + value + sheet.measure(LEADER, s) + 16
         return label + value + (30 if layout == "offset" else 6)
 
     def row_height(self) -> float:
@@ -204,6 +238,8 @@ class Printer:
                 "ruled": 2.0,
                 "boxed": 3.3,
                 "triple": 1.8,
+                "shaded": 2.0,
+                "leader": 1.8,
             }[self.style.layout]
         )
 
@@ -236,6 +272,19 @@ class Printer:
             )
             self._label(x + 4, y - s * 0.15, pair.label, small)
             self._value(x + 4, y + s * 1.05, pair.value)
+        elif layout == "shaded":
+            label_w = self.sheet.measure(pair.label, s) + 20
+            red, green, blue = (round(255 - (255 - c) * 0.16) for c in self.style.label_ink)
+            self.sheet.draw.rectangle(
+                (x - 8, y - s * 0.3, x + label_w, y + s * 1.45), fill=(red, green, blue)
+            )
+            self._label(x + 2, y, pair.label)
+            self._value(x + label_w + 14, y, pair.value)
+        elif layout == "leader":
+            end = self._label(x, y, pair.label)
+            dots_end = self.sheet.put(end + 4, y, LEADER, s, fill=(120, 120, 120))[2]
+            self.sheet.boxes.pop()  # the dots print no text to read
+            self._value(dots_end + 8, y, pair.value)
         elif layout == "ruled":
             end = self._label(x, y, pair.label + self.colon.rstrip())
             value_w = self.sheet.measure(pair.value, s, self.style.value_face, self.style.effect)
@@ -355,7 +404,7 @@ def _extra(label: str, kind: str, rng: random.Random, style: Style, issued: date
     label = label.format(kind=kind)
     if label.endswith("号"):
         value = str(rng.randint(1_000_000, 99_999_999))
-    elif label == "校验码":
+    elif label in ("校验码", "票据校验码"):
         value = "".join(rng.choice("0123456789abcdef") for _ in range(6))
     elif label == "交款人统一社会信用代码":
         region, _, _ = rng.choice(_regions(style))
