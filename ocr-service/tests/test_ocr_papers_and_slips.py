@@ -193,3 +193,21 @@ def test_an_outpatient_and_emergency_invoice_is_outpatient(title: str):
 @pytest.mark.parametrize("name", ["洪锦菁", "萧柔晴", "贝晔", "钮逸岩"])
 def test_names_of_common_surnames(name: str):
     assert valid_person_name(name)
+
+
+@pytest.mark.parametrize("leader", ["……", "......", "·····", "．．．", "…"])
+def test_a_row_of_leader_dots_between_label_and_value_is_no_part_of_the_value(leader: str):
+    lines = [
+        line("芜湖市第一人民医院", 280, 60),
+        line("诊断证明书", 370, 130),
+        line(f"病人姓名{leader}冀铮捷", 80, 260),
+        line(f"诊断结论{leader}右桡骨远端骨折", 80, 340),
+        line(f"就诊医院{leader}芜湖市镜湖区范罗山街道社区卫生服务中心", 80, 420),
+        line(f"开具日期{leader}2025.06.07", 80, 500),
+    ]
+    assert extract_fields("diagnosis_certificate", lines, today=TODAY) == {
+        "patient_name": "冀铮捷",
+        "hospital": "芜湖市镜湖区范罗山街道社区卫生服务中心",
+        "diagnosis": "右桡骨远端骨折",
+        "issue_date": "2025-06-07",
+    }
