@@ -211,3 +211,33 @@ def test_a_row_of_leader_dots_between_label_and_value_is_no_part_of_the_value(le
         "diagnosis": "右桡骨远端骨折",
         "issue_date": "2025-06-07",
     }
+
+
+def test_a_discharge_paper_dated_by_its_stay_under_other_wordings():
+    lines = [
+        line("攀枝花市中心医院", 280, 60),
+        line("出院病历摘要", 370, 130),
+        line("病人名称：阙腾岳", 80, 260),
+        line("入住日期：2025年03月18日12:51", 80, 340),
+        line("离院时间：2025年04月04日15:34", 80, 420),
+        line("出院诊断：过敏性皮炎", 80, 500),
+        line("开单日期：2025年04月04日09:53", 80, 580),
+    ]
+    fields = extract_fields("discharge_summary", lines, today=TODAY)
+    assert fields["admission_date"] == "2025-03-18"
+    assert fields["discharge_date"] == "2025-04-04"
+    assert fields["issue_date"] == "2025-04-04"
+
+
+def test_a_bare_date_label_on_a_paper_of_several_dates_leaves_the_papers_date_absent():
+    lines = [
+        line("攀枝花市中心医院", 280, 60),
+        line("出院小结", 370, 130),
+        line("姓名：阙腾岳", 80, 260),
+        line("转科日期：2025-03-20", 80, 340),
+        line("出院诊断：过敏性皮炎", 80, 420),
+        line("日期：2025-04-04", 80, 500),
+    ]
+    assert "issue_date" not in extract_fields("discharge_summary", lines, today=TODAY)
+    alone = [item for item in lines if not item.text.startswith("转科")]
+    assert extract_fields("discharge_summary", alone, today=TODAY)["issue_date"] == "2025-04-04"

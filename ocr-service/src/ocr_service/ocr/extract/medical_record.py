@@ -7,7 +7,12 @@ from datetime import date
 
 from ocr_service.ocr.extract import roles
 from ocr_service.ocr.extract.layout import Page
-from ocr_service.ocr.extract.normalize import parse_date, parse_iso_date, strip_separators
+from ocr_service.ocr.extract.normalize import (
+    find_dates,
+    parse_date,
+    parse_iso_date,
+    strip_separators,
+)
 from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
 
 PATIENT = (
@@ -32,8 +37,12 @@ DIAGNOSIS = (
 )
 # 住院日期 prints the stay, admission first (2025-03-01至2025-03-12). A case sheet's summary
 # labels the days by the event alone (入院, 出院), or as the stay's start and end.
-ADMISSION = ("入院日期", "入院时间", "入院日", "住院开始日期", "住院日期", "入院")
-DISCHARGE = ("出院日期", "出院时间", "出院日", "住院结束日期", "出院")
+ADMISSION = (
+    "入院日期", "入院时间", "入院日", "入住日期", "入住时间", "住院开始日期", "住院日期", "入院",
+)  # fmt: skip
+DISCHARGE = (
+    "出院日期", "出院时间", "出院日", "离院日期", "离院时间", "住院结束日期", "出院",
+)  # fmt: skip
 ISSUE_DATE = (
     "开具日期",
     "出具日期",
@@ -42,6 +51,8 @@ ISSUE_DATE = (
     "证明日期",
     "填写日期",
     "医师签名日期",
+    "开单日期",
+    "开单时间",
     # An out-patient record is dated by the visit it records.
     "就诊时间",
     "就诊日期",
@@ -99,6 +110,21 @@ def _diagnosis(text: str) -> str | None:
     return value
 
 
+# Labels that say only that a date follows, not whose: on their own they date the paper.
+_BARE_DATE_LABELS = ("日期", "时间")
+
+
+def _issue_date(page: Page, labels: tuple[str, ...], today: date) -> str | None:
+    """The paper's date by a label that says so; by a bare 日期 only where the paper prints no
+    other date (a discharge paper prints the stay's days too, under labels no list may know: one
+    of them taken for the paper's date would be wrong, so it stays absent)."""
+    named = tuple(label for label in labels if label not in _BARE_DATE_LABELS)
+    issued = page.read(named, lambda text: parse_iso_date(text, today=today))
+    if issued or len(set(find_dates(page.text))) > 1:
+        return issued
+    return page.read(_BARE_DATE_LABELS, lambda text: parse_iso_date(text, today=today))
+
+
 def _with_found(listed: tuple[str, ...], found: tuple[str, ...]) -> tuple[str, ...]:
     return listed + tuple(label for label in found if label not in listed)
 
@@ -115,7 +141,7 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
     name = page.read(patient, lambda text: text if valid_person_name(text) else None)
     hospital = _hospital(page, places)
     diagnosis = page.read(DIAGNOSIS, _diagnosis)
-    issued = page.read(dated, lambda text: parse_iso_date(text, today=today))
+    issued = _issue_date(page, dated, today)
     admitted = page.read(ADMISSION, lambda text: parse_date(text, today=today))
     discharged = page.read(DISCHARGE, lambda text: parse_date(text, today=today))
     if admitted and discharged and admitted > discharged:
