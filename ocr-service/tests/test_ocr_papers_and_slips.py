@@ -241,3 +241,37 @@ def test_a_bare_date_label_on_a_paper_of_several_dates_leaves_the_papers_date_ab
     assert "issue_date" not in extract_fields("discharge_summary", lines, today=TODAY)
     alone = [item for item in lines if not item.text.startswith("转科")]
     assert extract_fields("discharge_summary", alone, today=TODAY)["issue_date"] == "2025-04-04"
+
+
+def _stay_statement(title: str) -> list[OcrLine]:
+    return [
+        line("玉溪市妇幼保健院", 280, 60),
+        line(title, 370, 130),
+        line("就医人姓名：卫清源", 80, 260),
+        line("收住院日期：2025.01.25", 80, 340),
+        line("离院日期：2025.01.29", 80, 420),
+        line("入院诊断：急性阑尾炎", 80, 500),
+        line("出院诊断：胃恶性肿瘤", 80, 580),
+        line("诊治医师：连春驰", 80, 660),
+        line("证明开具日期：2025.01.29", 80, 740),
+    ]
+
+
+@pytest.mark.parametrize("title", ["出院病情证明书", "出院证明书", "出院病历摘要"])
+def test_a_statement_of_the_illness_at_discharge_is_a_discharge_paper(title: str):
+    assert detect_doc_type(_stay_statement(title)) == "discharge_summary"
+
+
+def test_a_certificate_of_attendance_is_a_diagnosis_certificate():
+    lines = [
+        line("芜湖市镜湖区范罗山街道社区卫生服务中心", 200, 60),
+        line("就医证明", 370, 130),
+        line("就医人姓名", 80, 260),
+        line("巢露崇", 300, 260),
+        line("性别女", 500, 260),
+        line("诊断情况", 80, 340),
+        line("右桡骨远端骨折", 300, 340),
+        line("诊治医师", 80, 420),
+        line("证明开具日期2025年06月30日08:28", 80, 500),
+    ]
+    assert detect_doc_type(lines) == "diagnosis_certificate"
