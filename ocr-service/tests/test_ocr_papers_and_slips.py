@@ -275,3 +275,50 @@ def test_a_certificate_of_attendance_is_a_diagnosis_certificate():
         line("证明开具日期2025年06月30日08:28", 80, 500),
     ]
     assert detect_doc_type(lines) == "diagnosis_certificate"
+
+
+@pytest.mark.parametrize("name", ["赖腾", "巢露崇"])
+def test_names_of_surnames_once_missed(name: str):
+    assert valid_person_name(name)
+
+
+def test_record_labels_worded_by_the_person_seen_and_the_state_of_the_diagnosis():
+    lines = [
+        line("芜湖市第一人民医院", 280, 60),
+        line("诊断证明书", 370, 130),
+        line("就医人姓名", 80, 260),
+        line("巢露崇", 300, 260),
+        line("诊断情况", 80, 340),
+        line("右桡骨远端骨折", 300, 340),
+        line("开具日期：2025.06.30", 80, 420),
+    ]
+    fields = extract_fields("diagnosis_certificate", lines, today=TODAY)
+    assert fields["patient_name"] == "巢露崇"
+    assert fields["diagnosis"] == "右桡骨远端骨折"
+    by_name = [line("病人名称", 80, 260), line("赖腾", 300, 260), *lines[2:]]
+    assert extract_fields("diagnosis_certificate", by_name, today=TODAY)["patient_name"] == "赖腾"
+
+
+def test_fiscal_receipt_labels_of_the_split_and_the_payer():
+    lines = [
+        line("岳阳市第一人民医院住院医疗收费收据", 200, 60),
+        line("收据号码：2938203469", 40, 120),
+        line("交费日期：2025年11月04日", 400, 120),
+        line("就医人：濮阳飞", 40, 180),
+        line("收款医院：岳阳市第一人民医院", 400, 180),
+        line("实收合计：CNY 7,400.25", 40, 500),
+        line("医保统筹结算：CNY 2,220.07", 40, 560),
+        line("自付现金：CNY 5,180.18", 500, 560),
+    ]
+    fields = extract_fields("medical_invoice", lines, today=TODAY)
+    assert fields["payer_name"] == "濮阳飞"
+    assert (fields["total_amount"], fields["insurance_paid"], fields["self_paid"]) == (
+        "7400.25",
+        "2220.07",
+        "5180.18",
+    )
+    e_invoice = [
+        item for item in lines if not item.text.startswith(("医保统筹结算", "自付现金"))
+    ] + [line("统筹基金支出：¥2220.07元", 40, 560), line("个人现金支出：¥5180.18元", 500, 560)]
+    fields = extract_fields("medical_invoice", e_invoice, today=TODAY)
+    assert (fields["insurance_paid"], fields["self_paid"]) == ("2220.07", "5180.18")

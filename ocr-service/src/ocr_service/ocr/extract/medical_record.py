@@ -16,8 +16,8 @@ from ocr_service.ocr.extract.normalize import (
 from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
 
 PATIENT = (
-    "患者姓名", "病人姓名", "病员姓名", "就诊人姓名", "就诊人", "就诊者", "姓名", "患者", "病人",
-    "病员",
+    "患者姓名", "病人姓名", "病员姓名", "病人名称", "就诊人姓名", "就医人姓名", "就诊人", "就医人",
+    "就诊者", "姓名", "患者", "病人", "病员",
 )  # fmt: skip
 HOSPITAL = ("医疗机构名称", "医疗机构", "医院名称", "就诊医院", "开具单位", "出具单位")
 DIAGNOSIS = (
@@ -32,6 +32,7 @@ DIAGNOSIS = (
     "主要诊断",
     "诊断名称",
     "诊断结论",
+    "诊断情况",
     "疾病名称",
     "诊断",
 )
