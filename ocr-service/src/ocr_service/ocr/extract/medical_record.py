@@ -6,9 +6,8 @@ import re
 from datetime import date
 
 from ocr_service.ocr.extract import roles
-from ocr_service.ocr.extract.layout import Page
+from ocr_service.ocr.extract.layout import Page, carries_label
 from ocr_service.ocr.extract.normalize import (
-    find_dates,
     parse_date,
     parse_iso_date,
     strip_separators,
@@ -116,14 +115,19 @@ _BARE_DATE_LABELS = ("日期", "时间")
 
 
 def _issue_date(page: Page, labels: tuple[str, ...], today: date) -> str | None:
-    """The paper's date by a label that says so; by a bare 日期 only where the paper prints no
-    other date (a discharge paper prints the stay's days too, under labels no list may know: one
-    of them taken for the paper's date would be wrong, so it stays absent)."""
+    """The paper's date by a label that says so; by a bare 日期 only where every line so labelled
+    gives the same day (a discharge paper prints the stay's days too, under wordings no list may
+    know: one of them taken for the paper's date would be wrong, so it stays absent)."""
     named = tuple(label for label in labels if label not in _BARE_DATE_LABELS)
     issued = page.read(named, lambda text: parse_iso_date(text, today=today))
-    if issued or len(set(find_dates(page.text))) > 1:
+    if issued:
         return issued
-    return page.read(_BARE_DATE_LABELS, lambda text: parse_iso_date(text, today=today))
+    days = {
+        day
+        for _, text in page.value_candidates(_BARE_DATE_LABELS)
+        if not carries_label(text) and (day := parse_iso_date(text, today=today))
+    }
+    return days.pop() if len(days) == 1 else None
 
 
 def _with_found(listed: tuple[str, ...], found: tuple[str, ...]) -> tuple[str, ...]:
