@@ -193,3 +193,132 @@ def test_an_outpatient_and_emergency_invoice_is_outpatient(title: str):
 @pytest.mark.parametrize("name", ["洪锦菁", "萧柔晴", "贝晔", "钮逸岩"])
 def test_names_of_common_surnames(name: str):
     assert valid_person_name(name)
+
+
+@pytest.mark.parametrize("leader", ["……", "......", "·····", "．．．", "…"])
+def test_a_row_of_leader_dots_between_label_and_value_is_no_part_of_the_value(leader: str):
+    lines = [
+        line("芜湖市第一人民医院", 280, 60),
+        line("诊断证明书", 370, 130),
+        line(f"病人姓名{leader}冀铮捷", 80, 260),
+        line(f"诊断结论{leader}右桡骨远端骨折", 80, 340),
+        line(f"就诊医院{leader}芜湖市镜湖区范罗山街道社区卫生服务中心", 80, 420),
+        line(f"开具日期{leader}2025.06.07", 80, 500),
+    ]
+    assert extract_fields("diagnosis_certificate", lines, today=TODAY) == {
+        "patient_name": "冀铮捷",
+        "hospital": "芜湖市镜湖区范罗山街道社区卫生服务中心",
+        "diagnosis": "右桡骨远端骨折",
+        "issue_date": "2025-06-07",
+    }
+
+
+def test_a_discharge_paper_dated_by_its_stay_under_other_wordings():
+    lines = [
+        line("攀枝花市中心医院", 280, 60),
+        line("出院病历摘要", 370, 130),
+        line("病人名称：阙腾岳", 80, 260),
+        line("入住日期：2025年03月18日12:51", 80, 340),
+        line("离院时间：2025年04月04日15:34", 80, 420),
+        line("出院诊断：过敏性皮炎", 80, 500),
+        line("开单日期：2025年04月04日09:53", 80, 580),
+    ]
+    fields = extract_fields("discharge_summary", lines, today=TODAY)
+    assert fields["admission_date"] == "2025-03-18"
+    assert fields["discharge_date"] == "2025-04-04"
+    assert fields["issue_date"] == "2025-04-04"
+
+
+def test_a_bare_date_label_on_a_paper_of_several_dates_leaves_the_papers_date_absent():
+    lines = [
+        line("攀枝花市中心医院", 280, 60),
+        line("出院小结", 370, 130),
+        line("姓名：阙腾岳", 80, 260),
+        line("转科日期：2025-03-20", 80, 340),
+        line("出院诊断：过敏性皮炎", 80, 420),
+        line("日期：2025-04-04", 80, 500),
+    ]
+    assert "issue_date" not in extract_fields("discharge_summary", lines, today=TODAY)
+    alone = [item for item in lines if not item.text.startswith("转科")]
+    assert extract_fields("discharge_summary", alone, today=TODAY)["issue_date"] == "2025-04-04"
+
+
+def _stay_statement(title: str) -> list[OcrLine]:
+    return [
+        line("玉溪市妇幼保健院", 280, 60),
+        line(title, 370, 130),
+        line("就医人姓名：卫清源", 80, 260),
+        line("收住院日期：2025.01.25", 80, 340),
+        line("离院日期：2025.01.29", 80, 420),
+        line("入院诊断：急性阑尾炎", 80, 500),
+        line("出院诊断：胃恶性肿瘤", 80, 580),
+        line("诊治医师：连春驰", 80, 660),
+        line("证明开具日期：2025.01.29", 80, 740),
+    ]
+
+
+@pytest.mark.parametrize("title", ["出院病情证明书", "出院证明书", "出院病历摘要"])
+def test_a_statement_of_the_illness_at_discharge_is_a_discharge_paper(title: str):
+    assert detect_doc_type(_stay_statement(title)) == "discharge_summary"
+
+
+def test_a_certificate_of_attendance_is_a_diagnosis_certificate():
+    lines = [
+        line("芜湖市镜湖区范罗山街道社区卫生服务中心", 200, 60),
+        line("就医证明", 370, 130),
+        line("就医人姓名", 80, 260),
+        line("巢露崇", 300, 260),
+        line("性别女", 500, 260),
+        line("诊断情况", 80, 340),
+        line("右桡骨远端骨折", 300, 340),
+        line("诊治医师", 80, 420),
+        line("证明开具日期2025年06月30日08:28", 80, 500),
+    ]
+    assert detect_doc_type(lines) == "diagnosis_certificate"
+
+
+@pytest.mark.parametrize("name", ["赖腾", "巢露崇"])
+def test_names_of_surnames_once_missed(name: str):
+    assert valid_person_name(name)
+
+
+def test_record_labels_worded_by_the_person_seen_and_the_state_of_the_diagnosis():
+    lines = [
+        line("芜湖市第一人民医院", 280, 60),
+        line("诊断证明书", 370, 130),
+        line("就医人姓名", 80, 260),
+        line("巢露崇", 300, 260),
+        line("诊断情况", 80, 340),
+        line("右桡骨远端骨折", 300, 340),
+        line("开具日期：2025.06.30", 80, 420),
+    ]
+    fields = extract_fields("diagnosis_certificate", lines, today=TODAY)
+    assert fields["patient_name"] == "巢露崇"
+    assert fields["diagnosis"] == "右桡骨远端骨折"
+    by_name = [line("病人名称", 80, 260), line("赖腾", 300, 260), *lines[2:]]
+    assert extract_fields("diagnosis_certificate", by_name, today=TODAY)["patient_name"] == "赖腾"
+
+
+def test_fiscal_receipt_labels_of_the_split_and_the_payer():
+    lines = [
+        line("岳阳市第一人民医院住院医疗收费收据", 200, 60),
+        line("收据号码：2938203469", 40, 120),
+        line("交费日期：2025年11月04日", 400, 120),
+        line("就医人：濮阳飞", 40, 180),
+        line("收款医院：岳阳市第一人民医院", 400, 180),
+        line("实收合计：CNY 7,400.25", 40, 500),
+        line("医保统筹结算：CNY 2,220.07", 40, 560),
+        line("自付现金：CNY 5,180.18", 500, 560),
+    ]
+    fields = extract_fields("medical_invoice", lines, today=TODAY)
+    assert fields["payer_name"] == "濮阳飞"
+    assert (fields["total_amount"], fields["insurance_paid"], fields["self_paid"]) == (
+        "7400.25",
+        "2220.07",
+        "5180.18",
+    )
+    e_invoice = [
+        item for item in lines if not item.text.startswith(("医保统筹结算", "自付现金"))
+    ] + [line("统筹基金支出：¥2220.07元", 40, 560), line("个人现金支出：¥5180.18元", 500, 560)]
+    fields = extract_fields("medical_invoice", e_invoice, today=TODAY)
+    assert (fields["insurance_paid"], fields["self_paid"]) == ("2220.07", "5180.18")

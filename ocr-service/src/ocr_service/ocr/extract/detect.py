@@ -66,6 +66,9 @@ _MARKERS: dict[str, tuple[tuple[str, float], ...]] = {
         # the diagnosis just as well.
         ("门诊病历", 5),
         ("病情证明", 5),
+        # A certificate of attendance (就医证明) states the diagnosis the visit found.
+        ("就医证明", 5),
+        ("就诊证明", 5),
         ("证明书", 2),
         ("证明", 1),
         ("初步诊断", 1),
@@ -79,6 +82,14 @@ _MARKERS: dict[str, tuple[tuple[str, float], ...]] = {
         # The summary page of an in-patient's case file, and a hospital's statement of a stay.
         ("病案首页", 5),
         ("住院证明", 5),
+        # A statement of the illness at discharge is the stay's paper, not a diagnosis
+        # certificate: it outweighs 病情证明 and 证明书 together.
+        ("出院病情证明", 8),
+        ("出院证明", 8),
+        ("病历摘要", 5),
+        ("离院日期", 2),
+        ("离院时间", 2),
+        ("入住日期", 2),
         ("入院日期", 2),
         ("出院日期", 2),
         ("入院时间", 2),

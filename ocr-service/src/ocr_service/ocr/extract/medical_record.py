@@ -6,13 +6,17 @@ import re
 from datetime import date
 
 from ocr_service.ocr.extract import roles
-from ocr_service.ocr.extract.layout import Page
-from ocr_service.ocr.extract.normalize import parse_date, parse_iso_date, strip_separators
+from ocr_service.ocr.extract.layout import Page, carries_label
+from ocr_service.ocr.extract.normalize import (
+    parse_date,
+    parse_iso_date,
+    strip_separators,
+)
 from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
 
 PATIENT = (
-    "患者姓名", "病人姓名", "病员姓名", "就诊人姓名", "就诊人", "就诊者", "姓名", "患者", "病人",
-    "病员",
+    "患者姓名", "病人姓名", "病员姓名", "病人名称", "就诊人姓名", "就医人姓名", "就诊人", "就医人",
+    "就诊者", "姓名", "患者", "病人", "病员",
 )  # fmt: skip
 HOSPITAL = ("医疗机构名称", "医疗机构", "医院名称", "就诊医院", "开具单位", "出具单位")
 DIAGNOSIS = (
@@ -27,13 +31,18 @@ DIAGNOSIS = (
     "主要诊断",
     "诊断名称",
     "诊断结论",
+    "诊断情况",
     "疾病名称",
     "诊断",
 )
 # 住院日期 prints the stay, admission first (2025-03-01至2025-03-12). A case sheet's summary
 # labels the days by the event alone (入院, 出院), or as the stay's start and end.
-ADMISSION = ("入院日期", "入院时间", "入院日", "住院开始日期", "住院日期", "入院")
-DISCHARGE = ("出院日期", "出院时间", "出院日", "住院结束日期", "出院")
+ADMISSION = (
+    "入院日期", "入院时间", "入院日", "入住日期", "入住时间", "住院开始日期", "住院日期", "入院",
+)  # fmt: skip
+DISCHARGE = (
+    "出院日期", "出院时间", "出院日", "离院日期", "离院时间", "住院结束日期", "出院",
+)  # fmt: skip
 ISSUE_DATE = (
     "开具日期",
     "出具日期",
@@ -42,6 +51,8 @@ ISSUE_DATE = (
     "证明日期",
     "填写日期",
     "医师签名日期",
+    "开单日期",
+    "开单时间",
     # An out-patient record is dated by the visit it records.
     "就诊时间",
     "就诊日期",
@@ -99,6 +110,26 @@ def _diagnosis(text: str) -> str | None:
     return value
 
 
+# Labels that say only that a date follows, not whose: on their own they date the paper.
+_BARE_DATE_LABELS = ("日期", "时间")
+
+
+def _issue_date(page: Page, labels: tuple[str, ...], today: date) -> str | None:
+    """The paper's date by a label that says so; by a bare 日期 only where every line so labelled
+    gives the same day (a discharge paper prints the stay's days too, under wordings no list may
+    know: one of them taken for the paper's date would be wrong, so it stays absent)."""
+    named = tuple(label for label in labels if label not in _BARE_DATE_LABELS)
+    issued = page.read(named, lambda text: parse_iso_date(text, today=today))
+    if issued:
+        return issued
+    days = {
+        day
+        for _, text in page.value_candidates(_BARE_DATE_LABELS)
+        if not carries_label(text) and (day := parse_iso_date(text, today=today))
+    }
+    return days.pop() if len(days) == 1 else None
+
+
 def _with_found(listed: tuple[str, ...], found: tuple[str, ...]) -> tuple[str, ...]:
     return listed + tuple(label for label in found if label not in listed)
 
@@ -115,7 +146,7 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
     name = page.read(patient, lambda text: text if valid_person_name(text) else None)
     hospital = _hospital(page, places)
     diagnosis = page.read(DIAGNOSIS, _diagnosis)
-    issued = page.read(dated, lambda text: parse_iso_date(text, today=today))
+    issued = _issue_date(page, dated, today)
     admitted = page.read(ADMISSION, lambda text: parse_date(text, today=today))
     discharged = page.read(DISCHARGE, lambda text: parse_date(text, today=today))
     if admitted and discharged and admitted > discharged:

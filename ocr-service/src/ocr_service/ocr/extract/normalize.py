@@ -38,8 +38,15 @@ def chinese_only(text: str) -> str:
     return re.sub(r"[^\u4e00-\u9fff·]", "", text)
 
 
+# A row of dots leading from a label to its value (姓名……张三, 诊断·····肺炎): the `leader` layout
+# of forms. Never part of a value, which does not begin or end with dots.
+_LEADER = re.compile(r"^[\s.·•‧∙⋯…‥．・]+|[\s.·•‧∙⋯…‥．・]{2,}$")
+
+
 def strip_separators(text: str) -> str:
-    return text.strip().strip(_SEPARATORS).strip()
+    """The text without the marks and leader dots between a label and its value."""
+    stripped = text.strip().strip(_SEPARATORS).strip()
+    return _LEADER.sub("", stripped).strip().strip(_SEPARATORS).strip()
 
 
 _DATE_PATTERNS = (

@@ -20,7 +20,7 @@ _WORDS = (
     # who issued or paid, and when
     "开票 开具 收费 结算 收款 缴费 交费 交款 缴款 付款 填开 出票 签发 出具 日期 时间",
     # the payer, and who bought of whom on e-invoices of the general form
-    "姓名 患者 病人 病员 就诊 参保 人 者 购买方 购方",
+    "姓名 患者 病人 病员 就诊 就医 参保 人 者 购买方 购方",
     # the institution
     "医疗 机构 单位 名称 定点 医院 销售方 销方",
     # the paper (结算单: a hospital's insurance settlement sheet, 结算单号 its number)
@@ -29,7 +29,7 @@ _WORDS = (
     "合计 总额 总计 总金额 总费用 金额 费用 实收 应收 实付 实缴 应缴 小写 大写 人民币 元",
     "(小写) (大写) (人民币大写) (元) (章)",
     "医保 统筹 基金 支付 报销 记账 额 基本 医疗保险 保险 社保",
-    "个人 自付 自费 自负 自理 现金 负担 承担 应付 缴纳",
+    "个人 自付 自费 自负 自理 现金 负担 承担 应付 缴纳 支出",
 )
 # The words labels are made of; longest first where one begins another (医疗保险 before 医疗).
 LABEL_WORDS = tuple(
@@ -51,7 +51,7 @@ _PAPER = ("票据", "发票", "收据", "单据", "结算单")
 _DATE_HEADS = ("日期", "时间")
 # Dates of something other than the paper (就诊日期 on a paper dated otherwise, 打印时间).
 _OTHER_DATES = ("就诊", "打印")
-_PAYER_VERBS = ("交款", "缴款", "交费", "缴费", "付款", "就诊", "参保")
+_PAYER_VERBS = ("交款", "缴款", "交费", "缴费", "付款", "就诊", "就医", "参保")
 _PATIENT = ("患者", "病人", "病员")
 _PLACE_HEADS = ("单位", "机构", "名称", "医院")
 _PLACE_QUALIFIERS = (
@@ -70,7 +70,9 @@ _PAID_VERBS = ("缴费", "交费", "交款", "缴款")
 _SUMS = ("金额", "总额")
 _FUND = ("统筹", "基金")
 _INSURER = ("医保", "医疗保险", "社保")
-_PAYMENT = ("支付", "报销", "记账", "金额", "额", "付款", "负担", "承担", "应付", "缴纳", "缴费")
+_PAYMENT = (
+    "支付", "支出", "报销", "记账", "金额", "额", "付款", "负担", "承担", "应付", "缴纳", "缴费",
+)  # fmt: skip
 _OWN = ("个人", "自付", "自费", "自负", "自理", "现金")
 # What a label may go on with that makes it another one's (医保类型, 个人账户支付, 门诊号).
 _OTHER_TAILS = (*LABEL_TAILS, "类", "账户", "余额", "卡", "编", "方式", "员", "科")
@@ -117,8 +119,12 @@ def role_of(words: list[str]) -> str | None:
     if seller or (words[-1] in _PLACE_HEADS and set(words[:-1]) & {*_PLACE_QUALIFIERS}):
         roles.append(HOSPITAL)
     insurer = bool(has & {*_FUND}) or (bool(has & {*_INSURER}) and bool(has & {*_PAYMENT}))
-    # 现金 or 个人 alone is as likely a value (支付方式：现金) or part of another label.
-    own = bool(has & {*_OWN}) and (bool(has & {*_PAYMENT}) or words[-1] not in ("个人", "现金"))
+    # 现金 or 个人 alone is as likely a value (支付方式：现金) or part of another label; two words
+    # of one's own paying together (自付现金) are a label.
+    own_words = [word for word in words if word in _OWN]
+    own = bool(own_words) and (
+        bool(has & {*_PAYMENT}) or len(own_words) > 1 or words[-1] not in ("个人", "现金")
+    )
     paid_sum = len(words) == 2 and words[0] in _PAID_VERBS and words[1] in _SUMS
     if "大写" in label:
         roles.append(TOTAL_IN_WORDS)
