@@ -21,14 +21,9 @@ from ocr_service.ocr.extract.roles import (
     TOTAL_IN_WORDS,
     find_labels,
 )
+from ocr_synth.lines import line
 
 TODAY = date(2025, 6, 30)
-
-
-def line(text: str, x: float, y: float, *, height: float = 30) -> OcrLine:
-    """A text line whose box starts at (x, y), about 26 px per character."""
-    width = 26 * len(text)
-    return OcrLine(text, 0.99, ((x, y), (x + width, y), (x + width, y + height), (x, y + height)))
 
 
 def role(text: str) -> str | None:

@@ -8,13 +8,9 @@ from ocr_service.ocr.engine import OcrLine
 from ocr_service.ocr.extract import detect_doc_type, extract_fields, missing_fields
 from ocr_service.ocr.extract.roles import TOTAL, find_labels
 from ocr_service.ocr.extract.validate import valid_person_name
+from ocr_synth.lines import line
 
 TODAY = date(2025, 12, 31)
-
-
-def line(text: str, x: float, y: float) -> OcrLine:
-    width = 26 * len(text)
-    return OcrLine(text, 0.99, ((x, y), (x + width, y), (x + width, y + 30), (x, y + 30)))
 
 
 def boxed(pairs: list[tuple[str, str]], top: float = 260) -> list[OcrLine]:

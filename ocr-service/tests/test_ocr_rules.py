@@ -1,6 +1,5 @@
 """Extraction and validation rules on hand-made OCR output: no engine, no images."""
 
-import math
 from datetime import date
 from decimal import Decimal
 
@@ -24,19 +23,9 @@ from ocr_service.ocr.extract.validate import (
     valid_person_name,
 )
 from ocr_synth.data import amount_in_words, luhn_complete
+from ocr_synth.lines import line
 
 TODAY = date(2025, 6, 30)
-
-
-def line(text: str, x: float, y: float, *, height: float = 30, angle: float = 0.0) -> OcrLine:
-    """A text line whose box starts at (x, y), about 26 px per character, turned by `angle`
-    degrees about the origin as a tilted photo would be."""
-    width = 26 * len(text)
-    corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
-    turn = math.radians(angle)
-    cos, sin = math.cos(turn), math.sin(turn)
-    a, b, c, d = ((px * cos - py * sin, px * sin + py * cos) for px, py in corners)
-    return OcrLine(text, 0.99, (a, b, c, d))
 
 
 def invoice_lines(**overrides: str) -> list[OcrLine]:
