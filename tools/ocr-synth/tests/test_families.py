@@ -18,7 +18,7 @@ from ocr_synth.documents import Rendered
 from ocr_synth.evaluate import evaluate
 from ocr_synth.generate import FAMILIES_FILE, generate, make_sample
 from ocr_synth.spoilers import photograph_with
-from ocr_synth.styled import STYLED, amount_text, date_text
+from ocr_synth.styled import STYLED, Pair, Printer, StyledSheet, amount_text, date_text
 
 
 def test_held_out_pools_share_nothing_with_the_tuned_ones():
@@ -472,6 +472,191 @@ def test_the_sixth_held_out_family_spoils_photos_past_reading():
         assert np.array_equal(cut, photo.image[: cut.shape[0], : cut.shape[1]])
 
 
+def _invoice_labels(wording: families.InvoiceWording) -> set[str]:
+    return {
+        wording.title,
+        wording.code,
+        wording.number,
+        wording.issue_date,
+        wording.payer,
+        wording.hospital,
+        wording.total_in_words,
+        wording.total,
+        wording.insurance,
+        wording.self_paid,
+    } - {""}
+
+
+def _record_labels(wording: families.RecordWording) -> set[str]:
+    return {
+        wording.certificate_title,
+        wording.summary_title,
+        wording.patient,
+        wording.diagnosis,
+        wording.issue_date,
+        wording.admission,
+        wording.discharge,
+        wording.department,
+        wording.doctor,
+        wording.advice,
+    }
+
+
+def test_the_seventh_held_out_family_draws_every_axis_from_pools_of_its_own():
+    seventh = families.POOLS[families.HELD_OUT_7]
+    others = [pools for family, pools in families.POOLS.items() if family != families.HELD_OUT_7]
+    axes = ("invoices", "records", "layouts", "dates", "amounts", "papers", "label_inks")
+    for axis in (*axes, "cameras", "card_colours"):
+        seen = {value for pools in others for value in getattr(pools, axis)}
+        assert not set(getattr(seventh, axis)) & seen, axis
+    seen_effects = {effect for pools in others for effect in pools.effects}
+    assert set(seventh.effects) & seen_effects == {"none"}
+
+    # Not one label or title another family prints, on its invoices or its doctors' papers.
+    printed = {label for pools in others for w in pools.invoices for label in _invoice_labels(w)}
+    assert not {label for w in seventh.invoices for label in _invoice_labels(w)} & printed
+    written = {label for pools in others for w in pools.records for label in _record_labels(w)}
+    assert not {label for w in seventh.records for label in _record_labels(w)} & written
+    faces = {
+        face
+        for family, make in families.FACES.items()
+        if family != families.HELD_OUT_7
+        for face in make()
+    }
+    assert len(set(families.held_out_7_faces())) == 3
+    assert not set(families.held_out_7_faces()) & faces
+
+
+def test_the_seventh_held_out_family_has_people_and_places_no_other_family_prints():
+    people = data.HELD_OUT_7_PEOPLE
+    others = (data.HELD_OUT_4_PEOPLE, data.HELD_OUT_5_PEOPLE, data.HELD_OUT_6_PEOPLE)
+    assert not set(people.surnames) & set(data.SURNAMES).union(*(o.surnames for o in others))
+    assert not set(people.given) & set(data.GIVEN).union(*(o.given for o in others))
+    compound = set(data.COMPOUND_SURNAMES).union(*(o.compound_surnames for o in others))
+    assert not set(people.compound_surnames) & compound
+    hospitals = set(data.HOSPITALS) | set(data.HELD_OUT_HOSPITALS)
+    assert not set(people.hospitals) & hospitals.union(*(o.hospitals for o in others))
+    codes = {code for code, _, _ in (*data.REGIONS, *(r for o in others for r in o.regions))}
+    assert not {code for code, _, _ in people.regions} & codes
+    assert not set(people.streets) & set(data.STREETS).union(*(o.streets for o in others))
+    regions = set(data.INVOICE_REGIONS).union(*(o.invoice_regions for o in others))
+    assert not set(people.invoice_regions) & regions
+
+
+def test_the_seventh_held_out_family_fills_its_documents_from_its_own_pools():
+    people = data.HELD_OUT_7_PEOPLE
+    surnames = (*people.compound_surnames, *people.surnames)
+    codes = {code for code, _, _ in people.regions}
+    for index in range(12):  # every document type, twice
+        fields = make_sample(3, index, families.HELD_OUT_7).fields
+        for key in ("payer_name", "patient_name", "name"):
+            if key in fields:
+                assert fields[key].startswith(surnames), fields[key]
+                assert all(char in people.given for char in fields[key][-1])
+        if "hospital" in fields:
+            assert fields["hospital"] in people.hospitals
+        if "id_number" in fields:
+            assert fields["id_number"][:6] in codes
+            assert fields["id_number"][-1] == id_check_char(fields["id_number"][:17])
+        if "issuing_authority" in fields:
+            assert fields["issuing_authority"] in {office for _, _, office in people.regions}
+        if "total_amount" in fields:
+            paid = Decimal(fields["insurance_paid"]) + Decimal(fields["self_paid"])
+            assert paid == Decimal(fields["total_amount"])
+
+
+def test_only_the_city_receipt_of_the_seventh_family_has_a_code():
+    settlement, voucher, receipt = families.HELD_OUT_7_INVOICE_WORDINGS
+    for seed in range(3):
+        style = families.style_for(families.HELD_OUT_7, random.Random(seed))
+        for wording, has_code in ((settlement, False), (voucher, False), (receipt, True)):
+            rendered = STYLED["medical_invoice"](
+                random.Random(seed), replace(style, invoice=wording), date(2025, 12, 31)
+            )
+            assert ("invoice_code" in rendered.fields) is has_code
+
+
+def test_the_seventh_held_out_family_prints_dates_and_amounts_in_forms_of_its_own():
+    day, rng = date(2025, 5, 7), random.Random(1)
+    stamped = date_text(day, "cn_hour_minute", rng)
+    assert stamped.startswith("2025年5月7日 ") and stamped.endswith("分") and "时" in stamped
+    stamped = date_text(day, "slash_seconds", rng)
+    assert stamped.startswith("2025/05/07 ") and len(stamped) == len("2025/05/07 14:03:26")
+    stamped = date_text(day, "cn_padded_seconds", rng)
+    assert stamped.startswith("2025年05月07日 ") and len(stamped) == len("2025年05月07日 14:03:26")
+    value = Decimal("1234.5")
+    assert amount_text(value, "yen_space_grouped", rng) == "¥ 1,234.50"
+    assert amount_text(value, "rmb_grouped", rng) == "人民币 1,234.50"
+
+
+def _sheet_7(layout: str) -> tuple[StyledSheet, Printer]:
+    style = replace(families.style_for(families.HELD_OUT_7, random.Random(1)), layout=layout)
+    sheet = StyledSheet((1200, 600), style)
+    return sheet, Printer(sheet, 28, random.Random(1))
+
+
+def test_a_spread_label_takes_the_width_of_four_characters_and_a_long_one_its_own():
+    sheet, printer = _sheet_7("spread")
+    printer.rows(40, [Pair("性别", "男")], 1200)
+    first, last, value = sheet.boxes
+    four = sheet.measure("国" * 4, 28)
+    assert last[2] - first[0] >= four - 2  # 性 at the left, 别 and its colon at the right
+    assert value[0] > last[2]
+    sheet, printer = _sheet_7("spread")
+    printer.rows(40, [Pair("交款单位或个人", "毕立豪")], 1200)
+    assert len(sheet.boxes) == 2  # the label printed whole, then its value
+
+
+def test_flush_values_end_at_their_column_edge():
+    sheet, printer = _sheet_7("flush")
+    printer.rows(40, [Pair("付款人", "毕立豪"), Pair("性别", "男"), Pair("凭证号", "123")], 1200)
+    label, name, _, sex, label_3, number = sheet.boxes
+    assert abs(name[2] - number[2]) <= 6  # the left column's values end together
+    assert sex[2] > name[2] + 300  # the right column's end at the page's margin
+    assert label[0] == label_3[0] and number[1] > name[1]
+
+
+def _photo_7(doc_type: str) -> Rendered:
+    style = families.style_for(families.HELD_OUT_7, random.Random(2))
+    rendered = STYLED[doc_type](random.Random(2), style, date(2025, 12, 31))
+    return photograph_with(rendered, random.Random(2), style.camera)
+
+
+def test_the_seventh_held_out_family_spoils_photos_past_reading():
+    photo = _photo_7("medical_invoice")
+    faults = spoilers.HELD_OUT_7_SPOILERS
+    grey = cv2.cvtColor(photo.image, cv2.COLOR_BGR2GRAY)
+    sharpness = cv2.Laplacian(grey, cv2.CV_64F).var()
+
+    smeared, verdict = faults["blurry"][0](photo, random.Random(4)), faults["blurry"][1]
+    assert verdict == "reject:blurry"
+    smeared_grey = cv2.cvtColor(smeared, cv2.COLOR_BGR2GRAY)
+    assert cv2.Laplacian(smeared_grey, cv2.CV_64F).var() < sharpness / 20
+
+    dark, verdict = faults["dark"][0](photo, random.Random(4)), faults["dark"][1]
+    assert verdict == "reject:dark" and dark.mean() < photo.image.mean() * 0.16
+    height, width = dark.shape[:2]
+    # The shadow falls over the middle of the page; its top corners stay a little lighter.
+    middle = dark[height * 2 // 5 : height * 3 // 5, width * 2 // 5 : width * 3 // 5].mean()
+    left, right = dark[: height // 10, : width // 10], dark[: height // 10, -width // 10 :]
+    assert middle < (left.mean() + right.mean()) / 2 * 0.7
+
+    lit, verdict = faults["glare"][0](photo, random.Random(4)), faults["glare"][1]
+    assert verdict == "reject:glare"
+    blown = (lit.min(axis=2) >= 250).mean() - (photo.image.min(axis=2) >= 250).mean()
+    assert blown > 0.05  # streaks of the page washed out to white
+
+    for doc_type in ("discharge_summary", "id_card_front"):
+        photo = _photo_7(doc_type)
+        cut, verdict = faults["cut_off"][0](photo, random.Random(4)), faults["cut_off"][1]
+        assert verdict == "reject:cut_off"
+        height, width = photo.image.shape[:2]
+        # The whole width kept; the top and the bottom both left out.
+        assert cut.shape[1] == width and cut.shape[0] < height * 0.85
+        top = next(y for y in range(height) if np.array_equal(photo.image[y], cut[0]))
+        assert top > 0 and top + cut.shape[0] < height
+
+
 @pytest.mark.parametrize(
     "family",
     [
@@ -482,6 +667,7 @@ def test_the_sixth_held_out_family_spoils_photos_past_reading():
         families.HELD_OUT_4,
         families.HELD_OUT_5,
         families.HELD_OUT_6,
+        families.HELD_OUT_7,
     ],
 )
 def test_a_family_set_is_the_same_whenever_it_is_made(family: str):

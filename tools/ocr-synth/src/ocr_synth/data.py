@@ -343,6 +343,91 @@ HELD_OUT_6_PEOPLE = People(
     HELD_OUT_6_STREETS,
     HELD_OUT_6_INVOICE_REGIONS,
 )
+# --- the seventh held-out family's people, places and institutions, none of them in the pools above
+
+HELD_OUT_7_SURNAMES = (
+    "毕郎苗花俞柳鲍费廉岑元平狄明计成麻强危梅支经解应单滑荣翁荀惠甄曲家汲糜松富乌巴牧山全班"
+    "仰秋仲伊宫仇暴厉祖束幸韶郜鄂蔺屠胥苍双闻劳逄扶堵郦雍浦农习鱼慎暨步都满弘国广禄东蔚越隆"
+)
+HELD_OUT_7_COMPOUND_SURNAMES = ("申屠", "赫连", "轩辕", "东郭", "西门", "梁丘")
+HELD_OUT_7_GIVEN = (
+    "曦若依墨然语梦紫诗芷可馨安天佑豪程永金凤美淑珍宏振立新卫德庆丰学世忠良福生保长青耀润荣"
+)
+# Prefecture-level cities' hospitals, health centres, township clinics and private practices.
+HELD_OUT_7_HOSPITALS = (
+    "淄博市中心医院",
+    "潍坊市人民医院",
+    "绵阳市中心医院",
+    "南通大学附属医院",
+    "株洲市中心医院",
+    "汕头大学医学院第一附属医院",
+    "桂林医学院附属医院",
+    "包头医学院第一附属医院",
+    "邯郸市中心医院",
+    "金华市中心医院",
+    "十堰市太和医院",
+    "漳州市医院",
+    "齐齐哈尔市第一医院",
+    "天水市第一人民医院",
+    "淄博市张店区车站街道社区卫生服务中心",
+    "潍坊市奎文区广文街道社区卫生服务中心",
+    "金华市婺城区罗店镇卫生院",
+    "株洲市荷塘区仁和诊所",
+    "绵阳市涪城区康健门诊部",
+    "汕头市妇幼保健院",
+    "桂林市中医医院",
+)
+HELD_OUT_7_REGIONS = (
+    ("370303", "山东省淄博市张店区", "淄博市公安局张店分局"),
+    ("370705", "山东省潍坊市奎文区", "潍坊市公安局奎文分局"),
+    ("510703", "四川省绵阳市涪城区", "绵阳市公安局涪城区分局"),
+    ("320602", "江苏省南通市崇川区", "南通市公安局崇川分局"),
+    ("430202", "湖南省株洲市荷塘区", "株洲市公安局荷塘分局"),
+    ("440511", "广东省汕头市金平区", "汕头市公安局金平分局"),
+    ("450302", "广西壮族自治区桂林市秀峰区", "桂林市公安局秀峰分局"),
+    ("150203", "内蒙古自治区包头市昆都仑区", "包头市公安局昆都仑区分局"),
+    ("130403", "河北省邯郸市丛台区", "邯郸市公安局丛台分局"),
+    ("330702", "浙江省金华市婺城区", "金华市公安局婺城分局"),
+    ("420302", "湖北省十堰市茅箭区", "十堰市公安局茅箭分局"),
+    ("350602", "福建省漳州市芗城区", "漳州市公安局芗城分局"),
+    ("230202", "黑龙江省齐齐哈尔市龙沙区", "齐齐哈尔市公安局龙沙分局"),
+    ("620502", "甘肃省天水市秦州区", "天水市公安局秦州分局"),
+)
+HELD_OUT_7_STREETS = (
+    "共青团路",
+    "胜利东街",
+    "临园路",
+    "站前路",
+    "体育场路",
+    "府前街",
+    "民主路",
+    "长征路",
+    "跃进路",
+    "花园路",
+)
+# Cities, as insurance is pooled and settled city by city: titles of settlement slips and of
+# city-printed receipts name the city.
+HELD_OUT_7_INVOICE_REGIONS = (
+    "淄博市",
+    "潍坊市",
+    "绵阳市",
+    "南通市",
+    "株洲市",
+    "汕头市",
+    "桂林市",
+    "包头市",
+    "邯郸市",
+    "金华市",
+)
+HELD_OUT_7_PEOPLE = People(
+    HELD_OUT_7_SURNAMES,
+    HELD_OUT_7_COMPOUND_SURNAMES,
+    HELD_OUT_7_GIVEN,
+    HELD_OUT_7_HOSPITALS,
+    HELD_OUT_7_REGIONS,
+    HELD_OUT_7_STREETS,
+    HELD_OUT_7_INVOICE_REGIONS,
+)
 # Invoice titles name the province or municipality whose format the invoice follows.
 INVOICE_REGIONS = (
     "北京",

@@ -52,7 +52,27 @@ The `tuned` family and the held-out ones draw from disjoint pools on every axis:
   dates as 2025年05月17日 14:03, 2025.05.17 14:03:26 and 2025-05-17 14:03; amounts as
   ￥1234.50元 and CNY 1,234.50; buff, blue-grey and mint-white paper; bronze, petrol and yellow
   cards; and as faults a zoom blur, a far lamp's warm gloom, sun through blinds and a frame
-  aimed at the lower right that leaves out the bottom and right of the page.
+  aimed at the lower right that leaves out the bottom and right of the page;
+- `held-out-7`: a seventh, fixed the same way before the reader was ever run on it and never tuned
+  on, once the sixth had been made: the settlement slip a hospital prints from the national
+  insurance platform, worded by its fields (基本医疗保险{kind}结算单: 结算ID, 经办时间, 人员姓名,
+  就诊机构, 医疗费总额, 基本医疗保险统筹基金支出, 大病保险资金支出, 医疗救助基金支出,
+  个人账户支出, 个人支付总额, no code and no amount in words), a hospital's payment voucher for a
+  bill paid by phone or card (缴费凭证: 凭证号, 交易时间, 付款人, 商户名称, 订单金额, 统筹报销,
+  医保个账支付, 实付金额) and a city's printed receipt (医疗服务收费票据: 财政票据代码,
+  财政票据号码, 缴款日期, 交款单位或个人, 收款机构（盖章）, 人民币大写, 总计, 社保统筹支付,
+  个人负担金额); medical certificates, sick-leave certificates, discharge abstracts and discharge
+  certificates (医疗证明书, 病休证明书, 出院摘要, 出院证) worded 患者名称, 就诊者姓名, 疾病名称,
+  门诊诊断, 收治日期, 办理出院日期, 入院于, 出院于; cities in the titles, and people, places and
+  institutions of prefecture-level cities of its own; a monospaced sans face and Noto Sans CJK
+  in weights no other family prints; short labels spread to the width of four characters
+  (姓　　名), and values set flush right in their column as settlement slips print them; a
+  carbon copy's fuzzy, uneven print and a page printed from a low-resolution image; dates as
+  2025年5月17日 14时03分, 2025/05/17 14:03:26 and 2025年05月17日 14:03:26; amounts as
+  ¥ 1,234.50 and 人民币 1,234.50; apricot, pale aqua and newsprint-grey paper; turquoise, magenta
+  and lavender cards; and as faults a phone twisted while the shutter was open, the page in the
+  shadow of the person taking it, a plastic sleeve's creased reflections and a landscape frame
+  that leaves out the top and the bottom of the page.
 
 `classic` is the original generator (one wording, one layout), a member of the tuned family.
 """
@@ -62,8 +82,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ocr_synth.data import HELD_OUT_4_PEOPLE, HELD_OUT_5_PEOPLE, HELD_OUT_6_PEOPLE, People
-from ocr_synth.fonts import Face, cjk_faces, noto_face, system_face
+from ocr_synth.data import (
+    HELD_OUT_4_PEOPLE,
+    HELD_OUT_5_PEOPLE,
+    HELD_OUT_6_PEOPLE,
+    HELD_OUT_7_PEOPLE,
+    People,
+)
+from ocr_synth.fonts import Face, cjk_faces, noto_face, system_face, wenquanyi_mono_face
 
 CLASSIC = "classic"
 TUNED = "tuned"
@@ -73,8 +99,17 @@ HELD_OUT_3 = "held-out-3"
 HELD_OUT_4 = "held-out-4"
 HELD_OUT_5 = "held-out-5"
 HELD_OUT_6 = "held-out-6"
-FAMILIES = (CLASSIC, TUNED, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6)
-HELD_OUT_FAMILIES = (HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6)
+HELD_OUT_7 = "held-out-7"
+HELD_OUT_FAMILIES = (
+    HELD_OUT,
+    HELD_OUT_2,
+    HELD_OUT_3,
+    HELD_OUT_4,
+    HELD_OUT_5,
+    HELD_OUT_6,
+    HELD_OUT_7,
+)
+FAMILIES = (CLASSIC, TUNED, *HELD_OUT_FAMILIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -650,6 +685,104 @@ HELD_OUT_6_LABEL_INKS = ((140, 60, 20), (40, 40, 120), (100, 30, 100))
 # Bronze, petrol and a yellow card with dark print.
 HELD_OUT_6_CARD_COLOURS = ((112, 72, 36), (0, 88, 120), (236, 200, 64))
 
+# --- seventh held-out family: fixed before the reader was run on it; never tuned on -------------
+
+HELD_OUT_7_INVOICE_WORDINGS = (
+    # The settlement slip a hospital's cashier prints from the national insurance platform,
+    # worded by the platform's fields: a settlement ID, no code, no amount in words, every fund's
+    # line (0.00 where it paid nothing).
+    InvoiceWording(
+        "{region}基本医疗保险{kind}结算单",
+        "",
+        "结算ID",
+        "经办时间",
+        "人员姓名",
+        "就诊机构",
+        "",
+        "医疗费总额",
+        "基本医疗保险统筹基金支出",
+        "个人支付总额",
+        extras=("人员编号", "险种类型", "医疗类别", "操作员"),
+        payments=("大病保险资金支出", "医疗救助基金支出", "个人账户支出"),
+        stamp_below=True,
+        seal="医保专用章",
+    ),
+    # A hospital's voucher for a bill paid by phone or bank card at the window or in its app.
+    InvoiceWording(
+        "{hospital}{kind}缴费凭证",
+        "",
+        "凭证号",
+        "交易时间",
+        "付款人",
+        "商户名称",
+        "",
+        "订单金额",
+        "统筹报销",
+        "实付金额",
+        extras=("诊疗卡号", "支付方式", "商户订单号"),
+        payments=("医保个账支付",),
+        stamp_below=True,
+        seal="结算专用章",
+    ),
+    # A receipt on the city's fiscal paper form, stamped by the hospital at the foot.
+    InvoiceWording(
+        "{region}医疗服务{kind}收费票据",
+        "财政票据代码",
+        "财政票据号码",
+        "缴款日期",
+        "交款单位或个人",
+        "收款机构（盖章）",
+        "人民币大写",
+        "总计",
+        "社保统筹支付",
+        "个人负担金额",
+        extras=("社保卡号", "参保类型", "开票员"),
+        payments=("大额医疗补助",),
+        hospital_at_foot=True,
+        stamp_below=True,
+    ),
+)
+HELD_OUT_7_RECORD_WORDINGS = (
+    RecordWording(
+        "医疗证明书",
+        "出院摘要",
+        "患者名称",
+        "疾病名称",
+        "签署日期",
+        "收治日期",
+        "办理出院日期",
+        department="临床科室",
+        doctor="医师签名",
+        advice="治疗意见",
+    ),
+    # A sick-leave certificate and the discharge certificate handed to the patient; their days
+    # written as a sentence would (入院于 …).
+    RecordWording(
+        "病休证明书",
+        "出院证",
+        "就诊者姓名",
+        "门诊诊断",
+        "填发日期",
+        "入院于",
+        "出院于",
+        colon=False,
+        department="科室名称",
+        doctor="主管医师",
+        advice="诊疗建议",
+    ),
+)
+# Short labels spread to the width of four characters (姓　　名); values flush right in columns.
+HELD_OUT_7_LAYOUTS = ("spread", "flush")
+HELD_OUT_7_DATES = ("cn_hour_minute", "slash_seconds", "cn_padded_seconds")
+HELD_OUT_7_AMOUNTS = ("yen_space_grouped", "rmb_grouped")
+# The carbon copy of a multi-part form; a page printed from a low-resolution image of it.
+HELD_OUT_7_EFFECTS = ("none", "carbon", "pixelated")
+# Apricot carbonless copy, pale aqua and newsprint-grey stock.
+HELD_OUT_7_PAPERS = ((252, 234, 204), (224, 242, 240), (226, 222, 212))
+HELD_OUT_7_LABEL_INKS = ((168, 64, 44), (30, 90, 50), (60, 40, 110))
+# Turquoise, magenta and a lavender card with dark print.
+HELD_OUT_7_CARD_COLOURS = ((0, 140, 140), (168, 28, 104), (214, 206, 236))
+
 
 def tuned_faces() -> list[Face]:
     """Noto Sans SC in three weights and WenQuanYi Micro Hei: the original generator's faces."""
@@ -718,6 +851,13 @@ def held_out_6_faces() -> list[Face]:
     return [system_face(name, weight) or noto_face("TC", "Black") for name, weight in wanted]
 
 
+def held_out_7_faces() -> list[Face]:
+    """WenQuanYi Micro Hei Mono (as settlement slips' and vouchers' printers set figures) and Noto
+    Sans CJK SC light and JP medium, weights no other family prints them in; all packaged, so the
+    family prints the same wherever it is made."""
+    return [wenquanyi_mono_face(), noto_face("SC", "Light"), noto_face("JP", "Medium")]
+
+
 @dataclass(frozen=True, slots=True)
 class Camera:
     max_tilt: float
@@ -737,6 +877,7 @@ HELD_OUT_3_CAMERA = Camera(4.5, (1.0, 3.5), (58, 88), 0.04, (0.9, 1.45), 0.6)
 HELD_OUT_4_CAMERA = Camera(5.5, (1.2, 3.8), (52, 86), 0.045, (0.82, 1.5), 0.55)
 HELD_OUT_5_CAMERA = Camera(4.0, (1.3, 3.2), (60, 90), 0.035, (0.88, 1.4), 0.45)
 HELD_OUT_6_CAMERA = Camera(5.0, (1.1, 3.4), (56, 88), 0.04, (0.86, 1.45), 0.5)
+HELD_OUT_7_CAMERA = Camera(4.2, (1.4, 3.6), (54, 84), 0.055, (0.84, 1.35), 0.6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -883,6 +1024,20 @@ POOLS = {
         card_colours=HELD_OUT_6_CARD_COLOURS,
         people=HELD_OUT_6_PEOPLE,
     ),
+    HELD_OUT_7: Pools(
+        HELD_OUT_7_INVOICE_WORDINGS,
+        HELD_OUT_7_RECORD_WORDINGS,
+        HELD_OUT_7_LAYOUTS,
+        HELD_OUT_7_DATES,
+        HELD_OUT_7_AMOUNTS,
+        HELD_OUT_7_EFFECTS,
+        HELD_OUT_7_PAPERS,
+        HELD_OUT_7_LABEL_INKS,
+        (HELD_OUT_7_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_7_CARD_COLOURS,
+        people=HELD_OUT_7_PEOPLE,
+    ),
 }
 FACES = {
     TUNED: tuned_faces,
@@ -892,6 +1047,7 @@ FACES = {
     HELD_OUT_4: held_out_4_faces,
     HELD_OUT_5: held_out_5_faces,
     HELD_OUT_6: held_out_6_faces,
+    HELD_OUT_7: held_out_7_faces,
 }
 
 

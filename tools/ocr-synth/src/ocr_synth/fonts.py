@@ -89,6 +89,17 @@ def noto_face(region: str, weight: str) -> Face:
     return Face(str(noto), NOTO_REGIONS[region], weight)
 
 
+@lru_cache(maxsize=1)
+def wenquanyi_mono_face() -> Face:
+    """WenQuanYi Micro Hei Mono, the second face of the packaged WenQuanYi collection (the first,
+    proportional, is among the original generator's faces); any other CJK face where it is
+    missing."""
+    wenquanyi = _package_file("paperang_p2_fonts_cjk", "wqy-microhei.ttc")
+    if wenquanyi is None:
+        return cjk_faces()[0]
+    return Face(str(wenquanyi), 1)
+
+
 @lru_cache(maxsize=16)
 def system_face(family: str, style: str) -> Face | None:
     """A face the system's fontconfig knows by family and style name (e.g. "Noto Serif CJK SC",

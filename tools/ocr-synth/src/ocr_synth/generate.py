@@ -21,6 +21,7 @@ from ocr_synth.families import (
     HELD_OUT_4,
     HELD_OUT_5,
     HELD_OUT_6,
+    HELD_OUT_7,
     TUNED,
     style_for,
 )
@@ -31,6 +32,7 @@ from ocr_synth.spoilers import (
     HELD_OUT_4_SPOILERS,
     HELD_OUT_5_SPOILERS,
     HELD_OUT_6_SPOILERS,
+    HELD_OUT_7_SPOILERS,
     HELD_OUT_SPOILERS,
     SPOILERS,
     TUNED_SPOILERS,
@@ -48,6 +50,7 @@ FAMILY_SPOILERS = {
     HELD_OUT_4: HELD_OUT_4_SPOILERS,
     HELD_OUT_5: HELD_OUT_5_SPOILERS,
     HELD_OUT_6: HELD_OUT_6_SPOILERS,
+    HELD_OUT_7: HELD_OUT_7_SPOILERS,
 }
 # File names of a set of several families start with the family's tag.
 FAMILY_TAGS = {
@@ -59,6 +62,7 @@ FAMILY_TAGS = {
     HELD_OUT_4: "h4",
     HELD_OUT_5: "h5",
     HELD_OUT_6: "h6",
+    HELD_OUT_7: "h7",
 }
 # Documents are dated up to this day, so a set made from a seed is the same whenever it is made
 # and none of its dates is ever in the future.

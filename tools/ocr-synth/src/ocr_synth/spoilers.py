@@ -446,3 +446,95 @@ HELD_OUT_6_SPOILERS: dict[str, tuple[Spoiler, str]] = {
     "glare": (blinds, "reject:glare"),
     "cut_off": (cut_off_bottom_and_right, "reject:cut_off"),
 }
+
+
+def twist_blur(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A phone turned in the hand while the shutter was open, pivoting near one edge of the frame:
+    every point smeared along an arc about the pivot, more the further from it, and soft
+    besides."""
+    height, width = photo.image.shape[:2]
+    pivot = (
+        rng.choice((rng.uniform(0, 0.15), rng.uniform(0.85, 1.0))) * width,
+        rng.uniform(0.3, 0.7) * height,
+    )
+    reach = rng.choice((-1, 1)) * rng.uniform(1.6, 2.4)
+    frames = [
+        cv2.warpAffine(
+            photo.image,
+            cv2.getRotationMatrix2D(pivot, angle, 1.0),
+            (width, height),
+            borderMode=cv2.BORDER_REPLICATE,
+        ).astype(np.float32)
+        for angle in np.linspace(0, reach, 14)
+    ]
+    smeared = np.mean(np.stack(frames), axis=0).astype(np.uint8)
+    return cv2.GaussianBlur(smeared, (0, 0), rng.uniform(2.6, 3.2))
+
+
+def own_shadow(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A dim room lit from behind the person taking the photo: their head and shoulders' shadow
+    over most of the page, the rest of it little brighter, and the sensor's gain noise."""
+    height, width = photo.image.shape[:2]
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    cx, cy = rng.uniform(0.4, 0.6) * width, rng.uniform(0.8, 1.0) * height
+    reach_x, reach_y = rng.uniform(0.55, 0.7) * width, rng.uniform(0.75, 0.95) * height
+    inside = np.hypot((xs - cx) / reach_x, (ys - cy) / reach_y)
+    shadow = np.clip((1.12 - inside) / 0.24, 0, 1)  # a soft-edged silhouette
+    room, shade = rng.uniform(0.14, 0.2), rng.uniform(0.04, 0.07)
+    light = (room * (1 - shadow) + shade * shadow)[:, :, None]
+    dim = photo.image.astype(np.float32) * light * np.array([1.0, 1.0, 0.9], np.float32)
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 2.3, dim.shape)
+    return np.clip(dim + noise, 0, 255).astype(np.uint8)
+
+
+def plastic_sleeve(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """The page in a creased plastic sleeve under a ceiling light: wavering bright streaks where
+    the creases catch the light, blown out to white across the printed lines."""
+    height, width = photo.image.shape[:2]
+    central = [
+        box
+        for box in photo.text_boxes
+        if width * 0.25 < (box[0] + box[2]) / 2 < width * 0.75
+        and height * 0.25 < (box[1] + box[3]) / 2 < height * 0.75
+    ]
+    _, y0, _, y1 = rng.choice(central or photo.text_boxes)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    strength = np.zeros((height, width), np.float32)
+    first = (y0 + y1) / 2
+    for index in range(rng.randint(3, 5)):
+        centre = first if index == 0 else rng.uniform(0.15, 0.85) * height
+        wave = rng.uniform(0.02, 0.05) * height
+        length = rng.uniform(0.5, 1.0) * width
+        path = centre + wave * np.sin(2 * np.pi * xs / length + rng.uniform(0, 2 * np.pi))
+        path += rng.uniform(-0.12, 0.12) * (xs - width / 2)  # a crease runs a little aslant
+        half = rng.uniform(0.025, 0.045) * height
+        # Brighter where the crease is sharper: the sheen swells and fades along its length.
+        swell = 0.9 + 0.7 * np.sin(2 * np.pi * xs / (1.7 * length) + rng.uniform(0, 2 * np.pi))
+        streak = np.clip(np.exp(-(((ys - path) / half) ** 2)) * 1.8 * swell, 0, 1)
+        strength = np.maximum(strength, streak)
+    lit = photo.image.astype(np.float32) * (1 - strength[:, :, None]) + 255 * strength[:, :, None]
+    return lit.astype(np.uint8)
+
+
+def cut_off_top_and_bottom(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """The phone held sideways for a page taller than wide, or too close over a card: the top and
+    the bottom of the document left out together, each edge running through printed text."""
+    height = photo.image.shape[0]
+    middles = [((box[1] + box[3]) // 2, box) for box in photo.text_boxes]
+    upper = [middle for middle, box in middles if height * 0.04 < box[1] and middle < height * 0.4]
+    lower = [middle for middle, box in middles if height * 0.6 < middle and box[3] < height * 0.96]
+    top = rng.choice(upper) if upper else height // 6
+    bottom = rng.choice(lower) if lower else height * 5 // 6
+    return photo.image[top:bottom].copy()
+
+
+# The seventh held-out family's: a twisted phone, the taker's own shadow, a creased plastic
+# sleeve's reflections and a frame that leaves out the top and the bottom; photos too small as for
+# the others.
+HELD_OUT_7_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (twist_blur, "reject:blurry"),
+    "dark": (own_shadow, "reject:dark"),
+    "glare": (plastic_sleeve, "reject:glare"),
+    "cut_off": (cut_off_top_and_bottom, "reject:cut_off"),
+}

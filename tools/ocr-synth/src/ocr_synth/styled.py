@@ -21,11 +21,21 @@ from ocr_synth.fonts import Face, font
 INK = (25, 25, 25)
 MARGIN = 40
 LEADER = "·····"  # the dots joining a label to its value in the `leader` layout
+SPREAD = 4  # characters whose width the `spread` layout spreads a shorter label over
 
 
 def date_text(day: date, style: str, rng: random.Random) -> str:
     """The day in one of the date forms; `iso_time` and `slash_minute` add the time of day a
     cashier's system or a kiosk stamps (drawn from rng)."""
+    if style == "cn_hour_minute":
+        minutes = rng.randint(7 * 60, 20 * 60)
+        return f"{day.year}年{day.month}月{day.day}日 {minutes // 60}时{minutes % 60:02d}分"
+    if style in ("slash_seconds", "cn_padded_seconds"):
+        seconds = rng.randint(8 * 3600, 18 * 3600)
+        clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if style == "slash_seconds":
+            return f"{day:%Y/%m/%d} {clock}"
+        return f"{day:%Y}年{day:%m}月{day:%d}日 {clock}"
     if style in ("cn_padded_minute", "dash_minute"):
         minutes = rng.randint(7 * 60, 20 * 60)
         day_part = f"{day:%Y}年{day:%m}月{day:%d}日" if style == "cn_padded_minute" else f"{day}"
@@ -71,6 +81,10 @@ def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
         return "￥" + plain + "元"
     if style == "cny_grouped":
         return "CNY " + grouped
+    if style == "yen_space_grouped":
+        return "¥ " + grouped
+    if style == "rmb_grouped":
+        return "人民币 " + grouped
     if style == "cny":
         return "CNY " + plain
     if style == "yuan_spaced":
@@ -127,6 +141,21 @@ def _effect_mask(mask: Image.Image, effect: str, size: int) -> Image.Image:
         rows = np.arange(pixels.shape[0])
         pixels[(rows % max(4, size // 2)) < 2] *= 0.6
         return Image.fromarray(pixels.astype(np.uint8))
+    if effect == "carbon":
+        # A carbon copy: strokes fuzzy and a little fat, pressed harder in some places than others.
+        pixels = np.asarray(mask.filter(ImageFilter.GaussianBlur(max(0.7, size / 36))), np.float32)
+        pressure = np.random.default_rng(pixels.shape[0] * 104729 + pixels.shape[1])
+        knots = pressure.uniform(0.5, 1.0, max(2, pixels.shape[1] // max(8, size) + 2))
+        along = np.interp(
+            np.arange(pixels.shape[1]), np.linspace(0, pixels.shape[1] - 1, knots.size), knots
+        )
+        return Image.fromarray(np.clip(pixels * 1.3 * along[None, :], 0, 255).astype(np.uint8))
+    if effect == "pixelated":
+        # Printed from a low-resolution image: every glyph drawn in blocks of a few pixels.
+        block = max(2, round(size / 13))
+        low = (max(1, mask.width // block), max(1, mask.height // block))
+        small = mask.resize(low, Image.Resampling.BOX)
+        return small.resize((small.width * block, small.height * block), Image.Resampling.NEAREST)
     if effect == "dot_matrix":
         pixels = np.asarray(mask, dtype=np.float32)
         pitch = max(2, round(size / 10))
@@ -190,7 +219,11 @@ class Printer:
     - boxed: each pair in a ruled cell, a small label at its top and the value under it;
     - triple: three columns of pairs, each value at a tab after the longest label;
     - shaded: each label in a cell shaded with its ink's tint, the value beside it;
-    - leader: label, a dotted leader, then the value."""
+    - leader: label, a dotted leader, then the value;
+    - spread: a label shorter than four characters spread to their width (姓　　名), as forms
+      justify their labels, then colon and value;
+    - flush: two columns of pairs, each value set flush right at its column's edge (a pair alone
+      or too wide for a column across the whole row), as settlement slips print them."""
 
     def __init__(self, sheet: StyledSheet, size: int, rng: random.Random, colon: bool = True):
         self.sheet, self.size, self.rng = sheet, size, rng
@@ -224,6 +257,8 @@ class Printer:
             return label + value + 40
         if layout == "leader":
             return label + value + sheet.measure(LEADER, s) + 16
+        if layout == "spread":
+            return max(label, sheet.measure("国" * SPREAD + self.colon.strip(), s)) + value + 6
         return label + value + (30 if layout == "offset" else 6)
 
     def row_height(self) -> float:
@@ -240,6 +275,8 @@ class Printer:
                 "triple": 1.8,
                 "shaded": 2.0,
                 "leader": 1.8,
+                "spread": 1.9,
+                "flush": 1.8,
             }[self.style.layout]
         )
 
@@ -285,6 +322,9 @@ class Printer:
             dots_end = self.sheet.put(end + 4, y, LEADER, s, fill=(120, 120, 120))[2]
             self.sheet.boxes.pop()  # the dots print no text to read
             self._value(dots_end + 8, y, pair.value)
+        elif layout == "spread":
+            end = self._spread_label(x, y, pair.label)
+            self._value(end + (6 if self.colon.endswith(" ") else 1), y, pair.value)
         elif layout == "ruled":
             end = self._label(x, y, pair.label + self.colon.rstrip())
             value_w = self.sheet.measure(pair.value, s, self.style.value_face, self.style.effect)
@@ -296,8 +336,23 @@ class Printer:
             shift = self.rng.uniform(-0.2, 0.45) * s
             self._value(end + self.rng.randint(14, 34), y + shift, pair.value)
 
+    def _spread_label(self, x: float, y: float, label: str) -> float:
+        """The label's characters spaced evenly over the width of SPREAD characters (the last one
+        carrying the colon); a longer label as it is. The x where it ends."""
+        s, colon = self.size, self.colon.rstrip()
+        span = self.sheet.measure("国" * SPREAD, s)
+        if len(label) >= SPREAD or self.sheet.measure(label, s) >= span:
+            return self._label(x, y, label + colon)
+        last = self.sheet.measure(label[-1], s)
+        step = (span - last) / (len(label) - 1) if len(label) > 1 else 0.0
+        for index, char in enumerate(label[:-1]):
+            self._label(x + index * step, y, char)
+        return self._label(x + span - last, y, label[-1] + colon)
+
     def rows(self, y: float, pairs: list[Pair], width: int) -> float:
         """Print pairs left to right, wrapping at the sheet's width; the y below them."""
+        if self.style.layout == "flush":
+            return self._flush(y, pairs, width)
         if self.style.layout == "columns":
             return self._columns(y, pairs, width)
         if self.style.layout == "triple":
@@ -327,6 +382,28 @@ class Printer:
             self._value(x + tab, y, pair.value)
             column = 0 if wide else column + 1
             if column in (0, count):
+                y, column = y + self.row_height(), 0
+        return y + (self.row_height() if column else 0)
+
+    def _flush(self, y: float, pairs: list[Pair], width: int) -> float:
+        """Two pairs a row, each label at its column's left and its value ending at the column's
+        right edge; a pair printed alone, or too wide for half the row, takes the whole row."""
+        s, sheet, style = self.size, self.sheet, self.style
+        gutter = 56  # between a value's end and the next column's label
+        half = (width - 2 * MARGIN) / 2
+        column = 0
+        for pair in pairs:
+            label = pair.label + self.colon.strip()
+            value_w = sheet.measure(pair.value, s, style.value_face, style.effect)
+            wide = len(pairs) == 1 or sheet.measure(label, s) + 30 + value_w > half - gutter
+            if column and wide:
+                y, column = y + self.row_height(), 0
+            x = MARGIN + column * half
+            right = width - MARGIN if wide else x + half - gutter
+            self._label(x, y, label)
+            self._value(right - value_w, y, pair.value)
+            column = 0 if wide else column + 1
+            if column in (0, 2):
                 y, column = y + self.row_height(), 0
         return y + (self.row_height() if column else 0)
 
@@ -416,6 +493,10 @@ def _extra(label: str, kind: str, rng: random.Random, style: Style, issued: date
         value = date_text(issued - timedelta(days=rng.randint(1, 12)), style.dates, rng)
     elif label == "医保类型":
         value = rng.choice(("城镇职工基本医疗保险", "城乡居民基本医疗保险"))
+    elif label in ("险种类型", "参保类型"):
+        value = rng.choice(("职工基本医疗保险", "城乡居民基本医疗保险"))
+    elif label == "医疗类别":
+        value = "普通住院" if kind == "住院" else rng.choice(("普通门诊", "门诊慢特病", "急诊"))
     elif label == "医疗机构类型":
         value = rng.choice(("综合医院", "中医医院", "专科医院", "基层医疗卫生机构"))
     elif label == "人员类别":
@@ -424,7 +505,7 @@ def _extra(label: str, kind: str, rng: random.Random, style: Style, issued: date
         value = rng.choice(("微信支付", "支付宝", "银行卡", "医保个人账户", "现金"))
     elif label in ("就诊科室", "科别"):
         value = rng.choice(data.DEPARTMENTS)
-    else:  # 收款人, 复核人, 收款员, 经办人员, 开票人
+    else:  # 收款人, 复核人, 收款员, 经办人员, 开票人, 操作员, 开票员
         value = _staff(rng, style)
     return Pair(label, value)
 
