@@ -11,6 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from gateway import forwarding, own_routes, session_routes
 from gateway.components import build_components
 from gateway.edge import Edge
+from gateway.express import ExpressLane
+from gateway.express_protocol import EXPRESS_STATE
 from gateway.fast_reads import FastReads
 from gateway.settings import Settings
 from lipei.heap import freeze_startup_heap
@@ -29,13 +31,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics_port = MetricsPort(telemetry.metrics, host=settings.host, port=settings.metrics_port)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
         metrics_port.start()
         app.state.metrics_url = metrics_port.url
+        express = ExpressLane(parts, telemetry)
         freeze_startup_heap()
         try:
-            yield
+            # the server's protocol (GatewayHttpProtocol) finds the lane in the lifespan state
+            yield {EXPRESS_STATE: express}
         finally:
+            express.close()
             metrics_port.stop()
             await parts.close()
             telemetry.tracing.shutdown()

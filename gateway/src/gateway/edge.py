@@ -6,17 +6,17 @@ which matters on the one hop every call takes.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 import uuid
-from typing import Any
+from collections.abc import Iterable
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.limits import RateLimiter
-from lipei.web import PROBLEM_JSON
+from lipei.web import problem_response
 
 access_log = logging.getLogger("gateway.access")
 
@@ -35,9 +35,7 @@ class Edge:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        offered = _header(scope, b"x-request-id")
-        # A caller's id is kept only if it is a plain token: it lands in every log line.
-        request_id = offered if offered and _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        request_id = request_id_for(scope.get("headers", ()))
         scope.setdefault("state", {})["request_id"] = request_id
         status = 0
 
@@ -56,52 +54,43 @@ class Edge:
             ip = client[0] if client else "unknown"
             retry_after = await self.limiter.check(f"ip:{ip}", self.ip_per_minute)
             if retry_after is not None:
-                await _too_many(send_with_id, retry_after)
-                _log(scope, 429, started, request_id)
+                await too_many(retry_after)(scope, receive, send_with_id)
+                log_access(scope["method"], scope["path"], 429, started, request_id)
                 return
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            _log(scope, status or 500, started, request_id)
+            log_access(scope["method"], scope["path"], status or 500, started, request_id)
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            text: str = value.decode("latin-1")
-            # an id is echoed into logs and headers: keep it short and printable
-            return text if 0 < len(text) <= 128 and text.isprintable() else None
-    return None
+def request_id_for(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """The caller's `X-Request-ID` if it is a plain token (it lands in every log line and is
+    echoed back), else a new one."""
+    for key, value in headers:
+        if key == b"x-request-id":
+            offered = value.decode("latin-1")
+            if len(offered) <= 128 and _REQUEST_ID.fullmatch(offered):
+                return offered
+            break
+    return uuid.uuid4().hex
 
 
-def _log(scope: Scope, status: int, started: float, request_id: str) -> None:
+def log_access(method: str, path: str, status: int, started: float, request_id: str) -> None:
     access_log.info(
         "%s %s %s %.1fms request_id=%s",
-        scope["method"],
-        scope["path"],
+        method,
+        path,
         status,
         (time.perf_counter() - started) * 1000,
         request_id,
     )
 
 
-async def _too_many(send: Send, retry_after: int) -> None:
-    body: dict[str, Any] = {
-        "type": "https://lipei.example/problems/rate-limited",
-        "title": "Too Many Requests",
-        "status": 429,
-        "detail": "too many requests; slow down",
-    }
-    payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 429,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(payload)).encode()),
-                (b"retry-after", str(retry_after).encode()),
-            ],
-        }
+def too_many(retry_after: int) -> JSONResponse:
+    """The answer to a caller over a budget, per IP or per user."""
+    return problem_response(
+        429,
+        "too many requests; slow down",
+        type="rate-limited",
+        headers={"Retry-After": str(retry_after)},
     )
-    await send({"type": "http.response.body", "body": payload})

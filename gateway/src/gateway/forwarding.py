@@ -7,16 +7,17 @@ import logging
 
 import httpx
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from starlette.responses import Response
 
 from gateway.components import Components, ComponentsDep
+from gateway.edge import too_many
 from gateway.partner import PartnerRefused
 from gateway.proxy import BodyTooLarge, limited, too_large
 from gateway.routing import WEB_METHODS, Route, match, web_upstream
 from gateway.tokens import Identity, InvalidToken, TokenIssuer
 from lipei.telemetry import name_route
-from lipei.web import INSURER_HEADER, Problem, problem_response
+from lipei.web import INSURER_HEADER, Problem
 
 log = logging.getLogger(__name__)
 
@@ -132,15 +133,6 @@ def not_allowed(method: str, allowed: set[str]) -> Problem:
         f"{method} is not allowed here",
         type="method-not-allowed",
         headers={"Allow": ", ".join(sorted(allowed))},
-    )
-
-
-def too_many(retry_after: int) -> JSONResponse:
-    return problem_response(
-        429,
-        "too many requests; slow down",
-        type="rate-limited",
-        headers={"Retry-After": str(retry_after)},
     )
 
 

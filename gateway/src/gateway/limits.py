@@ -26,6 +26,9 @@ class LocalCounter:
         self._clock = clock
 
     async def hit(self, key: str, window_seconds: int) -> int:
+        return self.hit_here(key, window_seconds)
+
+    def hit_here(self, key: str, window_seconds: int) -> int:
         window = int(self._clock() // window_seconds)
         seen_window, count = self._counts.get(key, (window, 0))
         count = count + 1 if seen_window == window else 1
@@ -55,11 +58,26 @@ class RateLimiter:
         self._counter = counter
         self._clock = clock
 
+    @property
+    def counts_here(self) -> bool:
+        """The counters are this process's own: a check needs no network round trip."""
+        return isinstance(self._counter, LocalCounter)
+
     async def check(self, key: str, limit: int, window_seconds: int = 60) -> int | None:
         """None when within budget, else the seconds until the next window (Retry-After)."""
         if limit <= 0:
             return None
-        count = await self._counter.hit(key, window_seconds)
+        return self._verdict(await self._counter.hit(key, window_seconds), limit, window_seconds)
+
+    def check_here(self, key: str, limit: int, window_seconds: int = 60) -> int | None:
+        """`check`, at once: only where the counters are here, or the budget is off."""
+        if limit <= 0:
+            return None
+        if not isinstance(self._counter, LocalCounter):
+            raise RuntimeError("the budgets are counted elsewhere; use check()")
+        return self._verdict(self._counter.hit_here(key, window_seconds), limit, window_seconds)
+
+    def _verdict(self, count: int, limit: int, window_seconds: int) -> int | None:
         if count <= limit:
             return None
         now = self._clock()

@@ -32,7 +32,7 @@ class UpstreamBroken(Exception):
 
 
 @dataclass
-class _Answer:
+class Answer:
     """What llhttp has read of one answer so far (its callbacks fill it in)."""
 
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
@@ -100,7 +100,7 @@ class Rest:
         pool: Pool,
         connection: Connection,
         parser: httptools.HttpResponseParser,
-        answer: _Answer,
+        answer: Answer,
     ) -> None:
         self._pool = pool
         self._connection = connection
@@ -153,7 +153,7 @@ class Pool:
     async def get(self, target: bytes, headers: list[tuple[bytes, bytes]]) -> Response:
         """GET `target` (path and query). A pooled connection the service closed meanwhile is
         retried once on a new one: a GET changes nothing, so sending it twice is harmless."""
-        head = _head(target, self.authority, headers)
+        head = request_head(target, self.authority, headers)
         # A slot bounds the requests under way, not the downloads that follow: one whose caller
         # went away before reading it must not hold a slot for good.
         async with self._slots:
@@ -186,7 +186,7 @@ class Pool:
     async def _exchange(self, connection: Connection, head: bytes) -> Response:
         """Send the request; read the answer's head and, when small, its body (the connection
         is pooled again at once; otherwise once `Rest` has read the body)."""
-        answer = _Answer()
+        answer = Answer()
         parser = answer.parser = httptools.HttpResponseParser(answer)
         # A timer that closes the connection, not asyncio.timeout: the same bound for a tenth of
         # the cost on a path taken by every read. A closed connection ends the read below.
@@ -261,7 +261,7 @@ class Slots:
         self._free += 1
 
 
-def _head(target: bytes, authority: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
+def request_head(target: bytes, authority: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
     lines = [b"GET " + target + b" HTTP/1.1", b"host: " + authority]
     lines += [name + b": " + value for name, value in headers]
     return b"\r\n".join(lines) + b"\r\n\r\n"

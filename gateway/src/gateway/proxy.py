@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 from fastapi import Request
+from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
@@ -117,6 +118,7 @@ class Upstreams:
             for name, url in urls.items()
             if url.startswith("http://")
         }
+        self._urls = dict(urls)
         self._internal_token = internal_token
         self._max_body_bytes = max_body_bytes
         self._tracer: tracing.Tracing | None = None
@@ -124,6 +126,10 @@ class Upstreams:
     def trace_with(self, tracer: tracing.Tracing) -> None:
         """Pooled reads record a client span where `tracer` records (httpx's are instrumented)."""
         self._tracer = tracer if tracer.recording else None
+
+    def urls(self) -> dict[str, str]:
+        """Every service's base URL by name."""
+        return dict(self._urls)
 
     def client(self, upstream: str) -> httpx.AsyncClient:
         return self._clients[upstream]
@@ -220,17 +226,11 @@ class Upstreams:
                 answer = await pooled.get(target, headers + _encoded(added))
             else:
                 answer = await self._traced_get(pooled, target, headers, added)
-        except pool.UpstreamClosed as exc:
-            return self._failure(upstream, httpx.RemoteProtocolError(str(exc) or "closed"))
-        except pool.UpstreamBroken as exc:
-            return self._failure(upstream, httpx.RemoteProtocolError(str(exc)))
-        except TimeoutError as exc:  # before OSError, of which it is a kind
-            return self._failure(upstream, httpx.ReadTimeout(str(exc) or "timed out"))
-        except (ConnectionError, OSError) as exc:
-            return self._failure(upstream, httpx.ConnectError(str(exc) or type(exc).__name__))
-        out = [(k, v) for k, v in answer.headers if k not in _DROP_RESPONSE_RAW]
+        except (pool.UpstreamClosed, pool.UpstreamBroken, OSError) as exc:
+            return self.read_failure(upstream, exc)
         if answer.rest is None:
-            return _Raw(answer.status, out, answer.body)
+            return _Raw(answer.status, answer.headers, answer.body)
+        out = [(k, v) for k, v in answer.headers if k not in _DROP_RESPONSE_RAW]
         return StreamingResponse(
             _joined(answer.body, answer.rest),
             status_code=answer.status,
@@ -260,6 +260,33 @@ class Upstreams:
             answer = await pooled.get(target, headers + _encoded(added))
             span.set_attribute("http.response.status_code", answer.status)
             return answer
+
+    def read_headers(
+        self,
+        caller: list[tuple[bytes, bytes]],
+        *,
+        user_id: str,
+        roles: tuple[str, ...],
+        request_id: str,
+        trace: Context,
+    ) -> list[tuple[bytes, bytes]]:
+        """A read's headers as `_read` sends them: the caller's, less hop-by-hop and identity
+        ones, then the identity the gateway vouches for, the request id and trace context."""
+        added = self._headers_added(user_id=user_id, roles=roles, insurer_code=None)
+        added[REQUEST_ID_HEADER] = request_id
+        tracing.inject(added, trace)
+        return [(k, v) for k, v in caller if k not in _DROP_REQUEST_RAW] + _encoded(added)
+
+    def read_failure(self, upstream: str, exc: BaseException) -> Response:
+        """The answer to a read that got none: the service closed, broke, timed out or was
+        not there."""
+        if isinstance(exc, pool.UpstreamClosed):
+            return self._failure(upstream, httpx.RemoteProtocolError(str(exc) or "closed"))
+        if isinstance(exc, pool.UpstreamBroken):
+            return self._failure(upstream, httpx.RemoteProtocolError(str(exc)))
+        if isinstance(exc, TimeoutError):  # before OSError, of which it is a kind
+            return self._failure(upstream, httpx.ReadTimeout(str(exc) or "timed out"))
+        return self._failure(upstream, httpx.ConnectError(str(exc) or type(exc).__name__))
 
     def _headers_added(
         self, *, user_id: str | None, roles: tuple[str, ...], insurer_code: str | None
@@ -318,9 +345,18 @@ class _Raw(Response):
         self.status_code = status
         self.body = body
         self.background = None
-        if not (status < 200 or status in (204, 304)):
-            headers.append((b"content-length", str(len(body)).encode()))
-        self.raw_headers = headers
+        self.raw_headers = passed_on(status, headers, body)
+
+
+def passed_on(
+    status: int, headers: list[tuple[bytes, bytes]], body: bytes
+) -> list[tuple[bytes, bytes]]:
+    """A service's answer headers as the caller gets them: less hop-by-hop ones, with the
+    length of the body that was read whole."""
+    out = [(k, v) for k, v in headers if k not in _DROP_RESPONSE_RAW]
+    if not (status < 200 or status in (204, 304)):
+        out.append((b"content-length", str(len(body)).encode()))
+    return out
 
 
 def _bodiless_get(request: Request) -> bool:

@@ -12,12 +12,17 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from lipei.db import make_engine, make_sessionmaker, migrate
-from lipei.logs import configure_logging
+from lipei.logs import configure_logging, logging_config
 from lipei.messaging.outbox import mark_for_replay, pending_count
 from lipei.settings import ServiceSettings
 
 
-def main(package: str, settings_factory: Callable[[], ServiceSettings]) -> NoReturn:
+def main(
+    package: str,
+    settings_factory: Callable[[], ServiceSettings],
+    *,
+    http_protocol: type[asyncio.Protocol] | None = None,
+) -> NoReturn:
     """A service's whole `__main__`: `main(__package__, Settings)`.
 
     The app factory is `<package>.app:create_app`; a package with a `migrations/` folder gets
@@ -31,6 +36,7 @@ def main(package: str, settings_factory: Callable[[], ServiceSettings]) -> NoRet
             settings_factory=settings_factory,
             app_factory=f"{package}.app:create_app",
             migrations=migrations if migrations.is_dir() else None,
+            http_protocol=http_protocol,
         )
     )
 
@@ -41,6 +47,7 @@ def service_main(
     app_factory: str,
     migrations: Path | None,
     argv: list[str] | None = None,
+    http_protocol: type[asyncio.Protocol] | None = None,
 ) -> int:
     settings = settings_factory()
     parser = argparse.ArgumentParser(prog=f"python -m {app_factory.partition('.')[0]}")
@@ -51,7 +58,7 @@ def service_main(
     if migrations is None:
         # Nothing but serving (the gateway keeps no database): `python -m gateway` serves.
         parser.set_defaults(command="serve", host=settings.host, port=settings.port)
-        return _serve(parser.parse_args(argv), settings, app_factory)
+        return _serve(parser.parse_args(argv), settings, app_factory, http_protocol)
     scripts: Path = migrations
     sub.add_parser("migrate", help="bring the database to the newest schema")
     outbox = sub.add_parser("outbox", help="inspect or replay the outbox")
@@ -65,7 +72,7 @@ def service_main(
     configure_logging(settings.log_level, settings.service_name, settings.log_format)
 
     if args.command == "serve":
-        return _serve(args, settings, app_factory)
+        return _serve(args, settings, app_factory, http_protocol)
     if args.command == "migrate":
         asyncio.run(_with_engine(settings, lambda e, _: migrate(e, scripts)))
         print(f"{settings.service_name}: database at the newest schema")
@@ -84,7 +91,12 @@ def service_main(
     return 0
 
 
-def _serve(args: argparse.Namespace, settings: ServiceSettings, app_factory: str) -> int:
+def _serve(
+    args: argparse.Namespace,
+    settings: ServiceSettings,
+    app_factory: str,
+    http_protocol: type[asyncio.Protocol] | None,
+) -> int:
     configure_logging(settings.log_level, settings.service_name, settings.log_format)
     import uvicorn
 
@@ -95,13 +107,14 @@ def _serve(args: argparse.Namespace, settings: ServiceSettings, app_factory: str
         factory=True,
         host=args.host,
         port=args.port,
-        log_config=None,
+        # applied again in every worker process (configure_logging reached this one only)
+        log_config=logging_config(settings.log_level, settings.service_name, settings.log_format),
         proxy_headers=True,
         timeout_keep_alive=settings.http_keep_alive_seconds,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
         workers=settings.workers,
         access_log=settings.access_log,
-        http=CoalescingHttpToolsProtocol,
+        http=http_protocol or CoalescingHttpToolsProtocol,
     )
     return 0
 

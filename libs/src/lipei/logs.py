@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
+import logging.config
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from opentelemetry import trace
 
@@ -88,10 +88,25 @@ class TextFormatter(logging.Formatter):
 
 
 def configure_logging(level: str, service: str, fmt: LogFormat = "json") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(service) if fmt == "json" else TextFormatter(service))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    # The Kafka client logs every reconnect at INFO; warnings are what operators need.
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    logging.config.dictConfig(logging_config(level, service, fmt))
+
+
+def logging_config(level: str, service: str, fmt: LogFormat = "json") -> dict[str, Any]:
+    """The logging set-up as a `dictConfig` document: uvicorn applies it again in each worker
+    process it spawns, which start with Python's defaults (nothing below WARNING, no format)."""
+    formatter = JsonFormatter if fmt == "json" else TextFormatter
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"lipei": {"()": f"{__name__}.{formatter.__name__}", "service": service}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "lipei",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": level.upper(), "handlers": ["stderr"]},
+        # The Kafka client logs every reconnect at INFO; warnings are what operators need.
+        "loggers": {"aiokafka": {"level": "WARNING"}},
+    }

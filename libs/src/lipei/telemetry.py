@@ -60,6 +60,12 @@ class Telemetry:
         )
 
 
+def claim_in_path(path: str) -> str | None:
+    """The claim a request is about, for its log lines."""
+    claim = _CLAIM_IN_PATH.search(path)
+    return claim.group(1) if claim else None
+
+
 def route_template(scope: Scope) -> str:
     named = scope.get(ROUTE_TEMPLATE_KEY)
     if named is not None:
@@ -102,8 +108,7 @@ class ObservedRequests:
                 incoming = minted_context() if self.mint_traces else Context()
             token = otel_context.attach(incoming)
         service_token = current_service.set(self.telemetry.service)
-        claim = _CLAIM_IN_PATH.search(scope["path"])
-        claim_token = current_claim.set(claim.group(1) if claim else None)
+        claim_token = current_claim.set(claim_in_path(scope["path"]))
 
         async def send_observed(message: Message) -> None:
             nonlocal status

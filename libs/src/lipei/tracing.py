@@ -177,6 +177,7 @@ def minted_context() -> Context:
     return trace.set_span_in_context(NonRecordingSpan(span_context))
 
 
-def inject(headers: dict[str, str]) -> None:
-    """Write the current trace context into outgoing `headers` (nothing outside a trace)."""
-    _w3c.inject(headers)
+def inject(headers: dict[str, str], context: Context | None = None) -> None:
+    """Write the trace context (by default the current one) into outgoing `headers` (nothing
+    outside a trace)."""
+    _w3c.inject(headers, context)

@@ -142,6 +142,7 @@ async def running_platform(
 ) -> AsyncIterator[Platform]:
     """Start `services` and the gateway; `overrides[service]` adds settings for one service."""
     from gateway.app import create_app as gateway_app
+    from gateway.express_protocol import GatewayHttpProtocol
     from gateway.settings import Settings as GatewaySettings
 
     clock = clock or MovableClock()
@@ -187,7 +188,9 @@ async def running_platform(
             }
         )
         apps["gateway"] = gateway_app(gateway_settings)
-        gateway_url = await stack.enter_async_context(serving(apps["gateway"]))
+        gateway_url = await stack.enter_async_context(
+            serving(apps["gateway"], http=GatewayHttpProtocol)
+        )
         apps["console"] = _console_app(gateway_url, overrides.get("console", {}))
         urls["console"] = await stack.enter_async_context(
             serving(apps["console"], port=console_port)

@@ -14,8 +14,11 @@ from lipei_dev.broker import free_port
 
 
 @asynccontextmanager
-async def serving(app: Any, *, port: int | None = None) -> AsyncIterator[str]:
-    """Yields the base URL; the app's lifespan runs as in production."""
+async def serving(
+    app: Any, *, port: int | None = None, http: type[asyncio.Protocol] | None = None
+) -> AsyncIterator[str]:
+    """Yields the base URL; the app's lifespan runs as in production, and so does its HTTP
+    protocol when given (the gateway's)."""
     port = port or free_port()
     config = uvicorn.Config(
         app,
@@ -27,7 +30,7 @@ async def serving(app: Any, *, port: int | None = None) -> AsyncIterator[str]:
         # As the services run: longer than the gateway keeps its pooled connections.
         timeout_keep_alive=75,
         timeout_graceful_shutdown=10,  # a request still in flight cannot hold up a test's end
-        http=CoalescingHttpToolsProtocol,
+        http=http or CoalescingHttpToolsProtocol,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -1,0 +1,224 @@
+"""The express lane answers the polled reads (a claim, its progress) from the connection's own
+callbacks. Every answer must be the one the app gives: the same status, headers and body, the
+same refusals, the same headers to the service. A CORS `Origin` header sends a read through the
+app (the lane leaves CORS to it), so each case is asked both ways and compared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway.app import create_app
+from gateway.express_protocol import GatewayHttpProtocol
+from gateway.settings import Settings
+from lipei_dev.broker import free_port
+from lipei_testing.servers import serving
+
+SECRET = "express-test-secret-0123456789abcdef01234"
+INTERNAL = "express-test-internal-token"
+TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+CLAIM = json.dumps({"claim_id": "C-1", "status": "submitted", "名": "张三"}).encode()
+PROBLEM = json.dumps({"type": "about:blank", "title": "Not Found", "status": 404}).encode()
+
+
+@dataclass
+class StandIn:
+    """A service answering canned reads over keep-alive HTTP/1.1, remembering each request head."""
+
+    heads: list[bytes] = field(default_factory=list)
+    connections: int = 0
+    delay: float = 0.0
+
+    def answer(self, head: bytes) -> bytes:
+        target = head.split(b" ", 2)[1]
+        if target.startswith(b"/api/v1/claims/C-404"):
+            return _http(404, [(b"content-type", b"application/problem+json")], PROBLEM)
+        if b'if-none-match: "v1"' in head.lower():
+            return _http(304, [(b"etag", b'"v1"'), (b"cache-control", b"private, no-cache")])
+        headers = [
+            (b"etag", b'"v1"'),
+            (b"cache-control", b"private, no-cache"),
+            (b"content-type", b"application/json"),
+            (b"x-request-id", b"the-service-own-id"),
+            (b"server", b"stand-in"),
+        ]
+        return _http(200, headers, CLAIM)
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                self.heads.append(head)
+                if self.delay:
+                    await asyncio.sleep(self.delay)
+                writer.write(self.answer(head))
+                await writer.drain()
+        writer.close()
+
+
+def _http(status: int, headers: list[tuple[bytes, bytes]], body: bytes = b"") -> bytes:
+    reason = {200: b"OK", 304: b"Not Modified", 404: b"Not Found"}[status]
+    lines = [b"HTTP/1.1 %d %s" % (status, reason), *(k + b": " + v for k, v in headers)]
+    if status != 304:
+        lines.append(b"content-length: %d" % len(body))
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+@asynccontextmanager
+async def gateway(
+    stand_in: StandIn | None = None, **values: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, str, StandIn]]:
+    stand_in = stand_in or StandIn()
+    server = await asyncio.start_server(stand_in.handle, "127.0.0.1", 0)
+    upstream = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    urls = {f"{name}_url": upstream for name in ("intake", "tracking", "notify", "ocr")}
+    settings = Settings(**{"jwt_secret": SECRET, "internal_token": INTERNAL, **urls, **values})
+    async with (
+        server,
+        serving(create_app(settings), http=GatewayHttpProtocol) as url,
+        httpx.AsyncClient(base_url=url, timeout=20) as client,
+    ):
+        yield client, url, stand_in
+
+
+async def _token(client: httpx.AsyncClient, user: str = "alice") -> str:
+    answer = await client.post("/api/v1/session", json={"code": f"dev:{user}"})
+    assert answer.status_code == 200, answer.text
+    return f"Bearer {answer.json()['access_token']}"
+
+
+def _comparable(answer: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]:
+    """What a client sees, less what differs by nature: the date and a fresh request id."""
+    headers = [(k, v) for k, v in answer.headers.multi_items() if k not in ("date", "x-request-id")]
+    return answer.status_code, headers, answer.content
+
+
+def _request_fields(head: bytes) -> list[bytes]:
+    lines = head.lower().split(b"\r\n")
+    drop = (b"origin:", b"traceparent:", b"x-request-id:")
+    return sorted(line for line in lines if line and not line.startswith(drop))
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [
+        ("/api/v1/claims/C-1", {}),
+        ("/api/v1/claims/C-1/progress?since=3", {}),
+        ("/api/v1/claims/C-1", {"If-None-Match": '"v1"'}),
+        ("/api/v1/claims/C-404", {}),
+        ("/api/v1/claims/C-1", {"X-Request-ID": "mini-program.42"}),
+    ],
+)
+async def test_a_read_answers_as_the_app_does_and_sends_the_service_the_same(
+    path: str, extra: dict[str, str]
+) -> None:
+    async with gateway() as (client, _, stand_in):
+        bearer = {"Authorization": await _token(client), **extra}
+        express = await client.get(path, headers=bearer)
+        through_app = await client.get(path, headers={**bearer, "Origin": "https://x.example"})
+        assert _comparable(express) == _comparable(through_app)
+        assert express.headers["x-request-id"] != "the-service-own-id"
+        if "X-Request-ID" in extra:
+            assert express.headers["x-request-id"] == "mini-program.42"
+        sent_express, sent_app = stand_in.heads[-2:]
+        assert _request_fields(sent_express) == _request_fields(sent_app)
+        assert b"x-lipei-user-id: dev-alice" in sent_express.lower()
+        assert b"authorization" not in sent_express.lower()
+        assert b"traceparent: 00-" in sent_express.lower()
+
+
+async def test_reads_take_the_lane_and_keep_one_connection_to_the_service() -> None:
+    async with gateway() as (client, _, stand_in):
+        bearer = {"Authorization": await _token(client)}
+        before = stand_in.connections  # the login's, through httpx
+        for _ in range(5):
+            assert (await client.get("/api/v1/claims/C-1", headers=bearer)).status_code == 200
+        # Five reads, one connection: the lane's own, kept alive.
+        assert stand_in.connections == before + 1
+        # The same read through the app opens the app's pool.
+        await client.get("/api/v1/claims/C-1", headers={**bearer, "Origin": "https://x"})
+        assert stand_in.connections == before + 2
+
+
+async def test_a_callers_trace_is_continued_and_a_new_one_started_otherwise() -> None:
+    async with gateway() as (client, _, stand_in):
+        bearer = {"Authorization": await _token(client)}
+        await client.get("/api/v1/claims/C-1", headers={**bearer, "traceparent": TRACEPARENT})
+        await client.get("/api/v1/claims/C-1", headers=bearer)
+    continued, started = (h.decode().lower() for h in stand_in.heads[-2:])
+    assert "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" in continued
+    assert "traceparent: 00-" in started and "0af7651916cd43dd8448eb211c80319c" not in started
+
+
+async def test_refusals_are_the_apps_own() -> None:
+    async with gateway() as (client, _, stand_in):
+        for headers in ({}, {"Authorization": "Bearer forged"}, {"Authorization": "Basic x"}):
+            answer = await client.get("/api/v1/claims/C-1", headers=headers)
+            assert answer.status_code == 401
+            assert answer.headers["content-type"] == "application/problem+json"
+            assert answer.headers["www-authenticate"].startswith("Bearer")
+        bearer = {"Authorization": await _token(client)}
+        for path in ("/api/v1/claims/%2e%2e", "/api/v1/claims/%2e%2e/progress"):
+            assert (await client.get(path, headers=bearer)).status_code == 404
+        assert [h for h in stand_in.heads if h.startswith(b"GET")] == []
+
+
+@pytest.mark.parametrize("budget", ["rate_limit_user_per_minute", "rate_limit_ip_per_minute"])
+async def test_over_budget_reads_get_the_apps_429(budget: str) -> None:
+    async with gateway(**{budget: 3}) as (client, _, _):
+        bearer = {"Authorization": await _token(client)}  # one request on the IP's budget
+        statuses = [
+            (await client.get("/api/v1/claims/C-1", headers=bearer)).status_code for _ in range(4)
+        ]
+        refused = await client.get("/api/v1/claims/C-1", headers=bearer)
+        through_app = await client.get("/api/v1/claims/C-1", headers={**bearer, "Origin": "x"})
+    assert statuses[:2] == [200, 200] and statuses[-1] == 429
+    assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 60
+    assert _comparable(refused) == _comparable(through_app)
+
+
+async def test_a_service_down_or_silent_is_the_apps_503() -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    settings = Settings(jwt_secret=SECRET, intake_url=dead, tracking_url=dead)
+    async with (
+        serving(create_app(settings), http=GatewayHttpProtocol) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        bearer = {"Authorization": await _token(client)}
+        down = await client.get("/api/v1/claims/C-1", headers=bearer)
+        through_app = await client.get("/api/v1/claims/C-1", headers={**bearer, "Origin": "x"})
+        assert down.status_code == 503 and down.json()["type"].endswith("upstream-unavailable")
+        assert _comparable(down) == _comparable(through_app)
+    async with gateway(StandIn(delay=5), upstream_timeout_seconds=0.3) as (client, _, _):
+        bearer = {"Authorization": await _token(client)}
+        silent = await client.get("/api/v1/claims/C-1", headers=bearer)
+        assert silent.status_code == 503 and silent.json()["type"].endswith("upstream-timeout")
+
+
+async def test_pipelined_reads_and_a_closing_caller_are_answered_in_order() -> None:
+    async with gateway() as (client, url, _):
+        token = await _token(client)
+        host, port = url.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        read = f"GET /api/v1/claims/C-1 HTTP/1.1\r\nhost: x\r\nauthorization: {token}\r\n"
+        # Three at once: the lane, the app (CORS), then the lane again, closing.
+        writer.write(
+            (
+                read + "\r\n" + read + "origin: x\r\n\r\n" + read + "connection: close\r\n\r\n"
+            ).encode()
+        )
+        answers = await asyncio.wait_for(reader.read(), 10)  # until the gateway closes
+        writer.close()
+    assert answers.count(b"HTTP/1.1 200 OK\r\n") == 3
+    assert answers.count(CLAIM) == 3
+    assert answers.count(b"connection: close\r\n") == 1
