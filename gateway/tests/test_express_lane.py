@@ -9,9 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -222,3 +226,58 @@ async def test_pipelined_reads_and_a_closing_caller_are_answered_in_order() -> N
     assert answers.count(b"HTTP/1.1 200 OK\r\n") == 3
     assert answers.count(CLAIM) == 3
     assert answers.count(b"connection: close\r\n") == 1
+
+
+async def test_the_deployed_gateway_logs_each_read_from_every_worker(tmp_path: Path) -> None:
+    """`python -m gateway` with two worker processes, as deployed: the lane's reads are logged
+    as the app's are, one JSON access line each, with the caller's trace and the claim."""
+    stand_in = StandIn()
+    server = await asyncio.start_server(stand_in.handle, "127.0.0.1", 0)
+    upstream = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "METRICS_PORT": "0",
+        "WORKERS": "2",
+        "LOG_LEVEL": "INFO",
+        "JWT_SECRET": SECRET,
+        "LIPEI_INTERNAL_TOKEN": INTERNAL,
+        **{f"{name.upper()}_URL": upstream for name in ("intake", "tracking", "notify")},
+    }
+    log = tmp_path / "gateway.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gateway"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        async with server, httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(300):
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            bearer = {"Authorization": await _token(client), "traceparent": TRACEPARENT}
+            ids = [
+                (await client.get("/api/v1/claims/C-1", headers=bearer)).headers["x-request-id"]
+                for _ in range(20)
+            ]
+            lines: list[dict[str, Any]] = []
+            for _ in range(50):
+                lines = [json.loads(x) for x in log.read_text().splitlines() if x.startswith("{")]
+                if sum(line["logger"] == "gateway.access" for line in lines) >= 21:
+                    break
+                await asyncio.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(15)
+    reads = {
+        line["message"].rsplit("request_id=", 1)[1]: line
+        for line in lines
+        if line["logger"] == "gateway.access" and "/api/v1/claims/C-1 " in line["message"]
+    }
+    assert set(ids) <= set(reads)
+    line = reads[ids[0]]
+    assert line["message"].startswith("GET /api/v1/claims/C-1 200 ")
+    assert line["service"] == "gateway" and line["claim_id"] == "C-1"
+    assert line["trace_id"] == "0af7651916cd43dd8448eb211c80319c"
