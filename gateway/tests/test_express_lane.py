@@ -228,6 +228,13 @@ async def test_pipelined_reads_and_a_closing_caller_are_answered_in_order() -> N
     assert answers.count(b"connection: close\r\n") == 1
 
 
+def _start_gateway(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "gateway"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+
+
 async def test_the_deployed_gateway_logs_each_read_from_every_worker(tmp_path: Path) -> None:
     """`python -m gateway` with two worker processes, as deployed: the lane's reads are logged
     as the app's are, one JSON access line each, with the caller's trace and the claim."""
@@ -246,10 +253,7 @@ async def test_the_deployed_gateway_logs_each_read_from_every_worker(tmp_path: P
         **{f"{name.upper()}_URL": upstream for name in ("intake", "tracking", "notify")},
     }
     log = tmp_path / "gateway.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gateway"], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+    process = _start_gateway(env, log)
     try:
         async with server, httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             for _ in range(300):
