@@ -7,9 +7,9 @@ which matters on the one hop every call takes.
 from __future__ import annotations
 
 import logging
+import random
 import re
 import time
-import uuid
 from collections.abc import Iterable
 
 from starlette.responses import JSONResponse
@@ -72,7 +72,8 @@ def request_id_for(headers: Iterable[tuple[bytes, bytes]]) -> str:
             if len(offered) <= 128 and _REQUEST_ID.fullmatch(offered):
                 return offered
             break
-    return uuid.uuid4().hex
+    # 32 hex digits, as a uuid4's: unique, not secret, and a fifth of the cost on every read
+    return f"{random.getrandbits(128):032x}"
 
 
 def log_access(method: str, path: str, status: int, started: float, request_id: str) -> None:
