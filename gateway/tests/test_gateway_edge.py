@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from gateway.app import create_app
+from gateway.express_protocol import GatewayHttpProtocol
 from gateway.partner import signature
 from gateway.settings import Settings
 from lipei_dev.broker import free_port
@@ -71,7 +72,7 @@ async def gateway(**values: Any) -> AsyncIterator[tuple[httpx.AsyncClient, Recor
         }
         settings = Settings(**{**defaults, **urls, **values})
         async with (
-            serving(create_app(settings)) as url,
+            serving(create_app(settings), http=GatewayHttpProtocol) as url,
             httpx.AsyncClient(base_url=url, timeout=20) as client,
         ):
             yield client, recorder
@@ -260,7 +261,10 @@ async def test_bodies_over_the_limit_get_413_even_without_content_length() -> No
 async def test_a_service_that_is_down_is_a_503_with_retry_after() -> None:
     dead = f"http://127.0.0.1:{free_port()}"
     settings = Settings(jwt_secret=SECRET, intake_url=dead, tracking_url=dead, notify_url=dead)
-    async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+    async with (
+        serving(create_app(settings), http=GatewayHttpProtocol) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
         alice = await _login(client, "dev:alice")
         answer = await client.get("/api/v1/claims", headers=alice)
         assert answer.status_code == 503
@@ -306,7 +310,10 @@ async def test_a_read_is_retried_once_when_a_service_drops_a_pooled_connection()
     async with closing_upstream() as (upstream, seen):
         urls = {f"{name}_url": upstream for name in ("intake", "ocr", "tracking", "notify")}
         settings = Settings(jwt_secret=SECRET, internal_token=INTERNAL, **urls)
-        async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+        async with (
+            serving(create_app(settings), http=GatewayHttpProtocol) as url,
+            httpx.AsyncClient(base_url=url) as client,
+        ):
             alice = await _login(client, "dev:alice")
             for _ in range(3):
                 answer = await client.get("/api/v1/claims", headers=alice)
@@ -487,7 +494,10 @@ async def test_reads_share_one_kept_alive_connection_and_pass_304_through() -> N
     async with counting_upstream(body, b'"v1"') as (upstream, connections, heads):
         urls = {f"{name}_url": upstream for name in ("intake", "ocr", "tracking", "notify")}
         settings = Settings(jwt_secret=SECRET, internal_token=INTERNAL, **urls)
-        async with serving(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as client:
+        async with (
+            serving(create_app(settings), http=GatewayHttpProtocol) as url,
+            httpx.AsyncClient(base_url=url) as client,
+        ):
             alice = await _login(client, "dev:alice")
             for _ in range(3):
                 answer = await client.get("/api/v1/claims/C-1?x=%2F", headers=alice)
