@@ -41,6 +41,8 @@ class StandIn:
     heads: list[bytes] = field(default_factory=list)
     connections: int = 0
     delay: float = 0.0
+    # like a service whose keep-alive timer fires just as the next read arrives
+    close_after_each: bool = False
 
     def answer(self, head: bytes) -> bytes:
         target = head.split(b" ", 2)[1]
@@ -67,6 +69,8 @@ class StandIn:
                     await asyncio.sleep(self.delay)
                 writer.write(self.answer(head))
                 await writer.drain()
+                if self.close_after_each:
+                    break
         writer.close()
 
 
@@ -285,3 +289,30 @@ async def test_the_deployed_gateway_logs_each_read_from_every_worker(tmp_path: P
     assert line["message"].startswith("GET /api/v1/claims/C-1 200 ")
     assert line["service"] == "gateway" and line["claim_id"] == "C-1"
     assert line["trace_id"] == "0af7651916cd43dd8448eb211c80319c"
+
+
+async def test_a_read_is_sent_again_when_the_service_dropped_the_kept_connection() -> None:
+    async with gateway(StandIn(close_after_each=True)) as (client, _, stand_in):
+        bearer = {"Authorization": await _token(client)}
+        for _ in range(3):
+            await asyncio.sleep(0.05)  # the service's close reaches the gateway, or not yet
+            answer = await client.get("/api/v1/claims/C-1", headers=bearer)
+            assert answer.status_code == 200 and answer.content == CLAIM
+        reads = [h for h in stand_in.heads if h.startswith(b"GET")]
+        assert len(reads) == 3  # each read reached the service once
+
+
+async def test_a_caller_gone_before_the_answer_costs_the_next_one_nothing() -> None:
+    async with gateway(StandIn(delay=0.2)) as (client, url, stand_in):
+        token = await _token(client)
+        host, port = url.removeprefix("http://").split(":")
+        _, writer = await asyncio.open_connection(host, int(port))
+        writer.write(
+            f"GET /api/v1/claims/C-1 HTTP/1.1\r\nhost: x\r\nauthorization: {token}\r\n\r\n".encode()
+        )
+        await writer.drain()
+        writer.close()  # gone before the service answers
+        await asyncio.sleep(0.3)
+        answer = await client.get("/api/v1/claims/C-1", headers={"Authorization": token})
+        assert answer.status_code == 200 and answer.content == CLAIM
+        assert stand_in.connections <= 3  # the login's, and the lane's link kept for reuse
