@@ -52,7 +52,8 @@ def chinese_only(text: str) -> str:
 # A row of dots or dashes leading from a label to its value (姓名……张三, 诊断·····肺炎, 日期——):
 # the `leader` layout of forms. The recogniser reads the dots as any dot-like mark (。 · • . ∙ °),
 # so a value's start is found past every punctuation mark, not past a list of dots: no value a
-# field takes begins with one. Opening brackets and currency signs (¥) are a value's own.
+# field takes begins with one, nor with the closing bracket of a label in brackets (【姓名】张三).
+# Opening brackets and currency signs (¥) are a value's own.
 _LEADER_SYMBOLS = "∙⋅°~→=*"
 _TRAILING_LEADER = re.compile(r"[\s.·•‧∙⋯…‥．・。°_\-—]{2,}$")
 
@@ -60,7 +61,7 @@ _TRAILING_LEADER = re.compile(r"[\s.·•‧∙⋯…‥．・。°_\-—]{2,}$"
 def _is_leader(char: str) -> bool:
     return (
         char.isspace()
-        or unicodedata.category(char) in ("Po", "Pd", "Pc")
+        or unicodedata.category(char) in ("Po", "Pd", "Pc", "Pe", "Pf")
         or char in _LEADER_SYMBOLS
     )
 
