@@ -24,6 +24,7 @@ from ocr_service.ocr.extract.normalize import (
     parse_chinese_amount,
     parse_iso_date,
 )
+from ocr_service.ocr.extract.shapes import name_beside_details
 from ocr_service.ocr.extract.validate import (
     HOSPITAL_SUFFIXES,
     valid_hospital,
@@ -249,24 +250,6 @@ def _unlabelled_hospital(page: Page) -> str | None:
     return longest.pop() if len(longest) == 1 else None
 
 
-def _payer_beside_gender(page: Page) -> str | None:
-    """The payer's name where its label was not read: the person's name just before 性别."""
-    for cell in page.cells:
-        at = cell.text.find("性别")
-        if at < 0:
-            continue
-        before = cell.text[:at]
-        if before:
-            candidate = re.sub(r"^.*?[:：]", "", before)
-            if _name(candidate) and not page.is_label(candidate):
-                return candidate
-            continue
-        left = page.left_of(cell)
-        if left is not None and _name(left.text) and not page.is_label(left.text):
-            return left.text
-    return None
-
-
 def _only_date(page: Page, today: date) -> str | None:
     """The issue date where its label was not read: the page's one date, if it prints only one
     and nothing labels it as another date (住院日期 beside it, or before it in its line)."""
@@ -370,7 +353,7 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
         if value is not None:
             fields[name] = value
     fallbacks: dict[str, Callable[[], str | None]] = {
-        "payer_name": lambda: _payer_beside_gender(page),
+        "payer_name": lambda: name_beside_details(page),
         "hospital": lambda: _unlabelled_hospital(page),
         "issue_date": lambda: _only_date(page, today),
     }

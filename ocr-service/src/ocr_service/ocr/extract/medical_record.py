@@ -12,6 +12,7 @@ from ocr_service.ocr.extract.normalize import (
     parse_iso_date,
     strip_separators,
 )
+from ocr_service.ocr.extract.shapes import name_beside_details
 from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
 
 PATIENT = (
@@ -167,6 +168,8 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
     page.learn(patient + places + dated + diagnosed)
     fields: dict[str, str] = {}
     name = page.read(patient, lambda text: text if valid_person_name(text) else None)
+    if name is None and not page.has_label(patient):
+        name = name_beside_details(page)
     hospital = _hospital(page, places)
     diagnosis = page.read(diagnosed, _diagnosis)
     issued = _issue_date(page, dated, today)

@@ -31,10 +31,15 @@ _GLYPH_VARIANTS = str.maketrans(
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1"})
 
 
+# Marks that printers and the recogniser use for a colon (the ratio sign, a vertical form, a
+# modifier letter): each closes a label as a colon does.
+_COLONS = str.maketrans({"∶": ":", "︰": ":", "꞉": ":", "ː": ":"})
+
+
 def fold(text: str) -> str:
-    """Full-width forms to ASCII (：→:, ０→0, ￥→¥), variant glyphs to simplified ones,
-    whitespace squeezed, ends trimmed."""
-    folded = unicodedata.normalize("NFKC", text).translate(_GLYPH_VARIANTS)
+    """Full-width forms to ASCII (：→:, ０→0, ￥→¥), colon look-alikes to colons, variant glyphs
+    to simplified ones, whitespace squeezed, ends trimmed."""
+    folded = unicodedata.normalize("NFKC", text.translate(_COLONS)).translate(_GLYPH_VARIANTS)
     return re.sub(r"\s+", " ", folded).strip()
 
 
