@@ -134,6 +134,8 @@ _DOCTORS_WORDS = (
 # discharge paper, however titled; a certificate states a diagnosis without a stay.
 _ADMITTED = ("入院", "入住", "收住", "收治")
 _DISCHARGED = ("出院", "离院")
+# One such word alone (患者 beside a name) says nothing of a paper.
+_MIN_DOCTORS_WORDS = 2
 _STAY = 6.0
 _NO_STAY = 3.0
 _PAPERS = ("diagnosis_certificate", "discharge_summary")
@@ -157,7 +159,7 @@ def doc_type_scores(lines: Sequence[OcrLine]) -> dict[str, float]:
         scores["bank_card"] += 2
     doctors = sum(word in text for word in _DOCTORS_WORDS)
     stay = any(word in text for word in _ADMITTED) and any(word in text for word in _DISCHARGED)
-    if doctors or any(scores[paper] for paper in _PAPERS):
+    if doctors >= _MIN_DOCTORS_WORDS or any(scores[paper] for paper in _PAPERS):
         # A doctor's paper: whether it records a stay tells which of the two kinds it is.
         for paper in _PAPERS:
             scores[paper] += doctors
