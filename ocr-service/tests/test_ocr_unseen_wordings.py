@@ -77,7 +77,8 @@ def test_a_certificate_worded_as_no_list_has_it_is_read_whole():
 @pytest.mark.parametrize("wording", ["确定诊断", "诊断印象", "最后诊断结论", "病名"])
 def test_a_label_that_names_the_diagnosis_is_read_as_its_label(wording: str):
     lines = certificate(diagnosis=f"{wording}：右踝关节扭伤")
-    assert extract_fields("diagnosis_certificate", lines, today=TODAY)["diagnosis"] == "右踝关节扭伤"
+    fields = extract_fields("diagnosis_certificate", lines, today=TODAY)
+    assert fields["diagnosis"] == "右踝关节扭伤"
 
 
 @pytest.mark.parametrize("wording", ["诊断依照", "诊断医师", "入院诊断"])
@@ -108,7 +109,8 @@ def test_a_minus_sign_is_no_leader():
 
 def test_a_label_spaced_out_character_by_character_is_found_by_its_words():
     lines = [cell for cell in certificate() if not cell.text.startswith("患者名")]
-    lines += [line("患", 40, 150), line("者", 96, 150), line("名", 152, 150), line("张立", 238, 150)]
+    lines += [line(char, 40 + 56 * at, 150) for at, char in enumerate("患者名")]
+    lines.append(line("张立", 238, 150))
     assert extract_fields("diagnosis_certificate", lines, today=TODAY)["patient_name"] == "张立"
 
 
