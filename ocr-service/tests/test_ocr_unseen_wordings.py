@@ -167,3 +167,29 @@ def test_traditional_forms_fold_to_one_simplified_character_each():
 )
 def test_dates_in_numerals_and_days_run_into_the_time(text: str, expected: list[date]):
     assert find_dates(text) == expected
+
+
+def invoice_with_parts(insurance: str, paid_self: str) -> list[OcrLine]:
+    return [
+        line("浙江省医疗门诊收费票据", 200, 20, height=40),
+        line("票据号码：0012345678", 40, 100),
+        line("交款人：陈晓东", 40, 150),
+        line("收款单位：杭州市第一人民医院", 40, 200),
+        line("合计(大写)：陆佰肆拾伍元陆角壹分", 40, 250),
+        line("合计(小写)：¥645.61元", 40, 300),
+        line(f"统筹基金支出：{insurance}", 40, 350),
+        line(f"个人现金支出：{paid_self}", 560, 350),
+    ]
+
+
+def test_a_part_whose_point_was_lost_is_the_confirmed_total_less_the_other():
+    lines = invoice_with_parts("¥193.68元", "¥45193元")
+    fields = extract_fields("medical_invoice", lines, today=TODAY)
+    assert (fields["insurance_paid"], fields["self_paid"]) == ("193.68", "451.93")
+
+
+def test_a_part_whose_digits_are_not_the_rest_of_the_total_leaves_both_absent():
+    lines = invoice_with_parts("¥193.68元", "¥45293元")
+    fields = extract_fields("medical_invoice", lines, today=TODAY)
+    assert "insurance_paid" not in fields and "self_paid" not in fields
+    assert fields["total_amount"] == "645.61"

@@ -312,8 +312,47 @@ def _amounts(page: Page, labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
         ((insurer, own),) = splits
         return agreed(insurer + own, insurer, own)
     if total is not None and total == in_words:
+        completed = _completed_splits(page, labels, total)
+        if len(completed) == 1:
+            ((insurer, own),) = completed
+            return agreed(total, insurer, own)
         return {"total_amount": money(total)}
     return {}
+
+
+def _figures(value: Decimal) -> str:
+    """The digits of an amount as printed, without its point: 451.93 → 45193."""
+    return money(value).replace(".", "")
+
+
+def _printed_figures(page: Page, labels: tuple[str, ...]) -> set[str]:
+    """The digits printed beside one of the labels, however the marks between them were read."""
+    return {
+        re.sub(r"\D", "", text)
+        for _, text in page.value_candidates(labels)
+        if not carries_label(text) and re.search(r"\d", text)
+    }
+
+
+def _completed_splits(
+    page: Page, labels: dict[str, tuple[str, ...]], total: Decimal
+) -> set[tuple[Decimal, Decimal]]:
+    """Splits of a total the figures and the words agree on, where one part was read and the
+    other's own digits, printed beside its label, were not read as an amount (a point lost:
+    ¥45193元 for 451.93). The other part is the total less the one read, kept only where
+    exactly those digits are printed beside its label."""
+    own_printed = _printed_figures(page, labels[roles.SELF])
+    insurer_printed = _printed_figures(page, labels[roles.INSURANCE])
+    splits = set()
+    for insurer in _amounts_read(page, labels[roles.INSURANCE]):
+        own = total - insurer
+        if own >= 0 and _figures(own) in own_printed:
+            splits.add((insurer, own))
+    for own in _amounts_read(page, labels[roles.SELF]):
+        insurer = total - own
+        if insurer >= 0 and _figures(insurer) in insurer_printed:
+            splits.add((insurer, own))
+    return splits
 
 
 def _roles(page: Page) -> dict[str, tuple[str, ...]]:
