@@ -193,3 +193,19 @@ def test_a_part_whose_digits_are_not_the_rest_of_the_total_leaves_both_absent():
     fields = extract_fields("medical_invoice", lines, today=TODAY)
     assert "insurance_paid" not in fields and "self_paid" not in fields
     assert fields["total_amount"] == "645.61"
+
+
+def test_a_mark_read_before_the_gender_on_an_id_card_is_passed_over():
+    lines = [
+        line("姓名潘华", 49, 107),
+        line("性别", 49, 165),
+        line("☑女", 110, 163),
+        line("民族汉", 254, 161),
+        line("出生", 49, 221),
+        line("1950年3月22日", 140, 223),
+        line("住址", 48, 277),
+        line("北京市海淀区滨江大道171号", 141, 277),
+        line("公民身份号码", 49, 453),
+        line("110108195003225366", 249, 455),
+    ]
+    assert extract_fields("id_card_front", lines, today=TODAY)["gender"] == "女"
