@@ -209,3 +209,16 @@ def test_a_mark_read_before_the_gender_on_an_id_card_is_passed_over():
         line("110108195003225366", 249, 455),
     ]
     assert extract_fields("id_card_front", lines, today=TODAY)["gender"] == "女"
+
+
+@pytest.mark.parametrize("name", ["庾明", "闾丘秋驰", "贡嘉怡", "寿涛"])
+def test_names_of_rarer_surnames_are_read(name: str):
+    lines = certificate(patient=f"患者名：{name}")
+    assert extract_fields("diagnosis_certificate", lines, today=TODAY)["patient_name"] == name
+
+
+@pytest.mark.parametrize("word", ["年龄", "籍贯", "家属", "经办"])
+def test_words_a_form_prints_where_a_name_goes_are_no_names(word: str):
+    from ocr_service.ocr.extract.validate import valid_person_name
+
+    assert not valid_person_name(word)
