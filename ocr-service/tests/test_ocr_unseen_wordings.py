@@ -222,3 +222,18 @@ def test_words_a_form_prints_where_a_name_goes_are_no_names(word: str):
     from ocr_service.ocr.extract.validate import valid_person_name
 
     assert not valid_person_name(word)
+
+
+def test_the_fiscal_receipts_wordings_are_read():
+    lines = [
+        line("浙江省医疗收费票据", 200, 20, height=40),
+        line("交款单位或个人：陈晓东", 40, 100),
+        line("执收单位：杭州市第一人民医院", 40, 150),
+        line("合计(大写)：陆佰肆拾伍元陆角壹分", 40, 200),
+        line("合计(小写)：645.61", 40, 250),
+        line("医保付费：193.68", 40, 300),
+        line("个人付费：451.93", 560, 300),
+    ]
+    fields = extract_fields("medical_invoice", lines, today=TODAY)
+    assert (fields["payer_name"], fields["hospital"]) == ("陈晓东", "杭州市第一人民医院")
+    assert (fields["insurance_paid"], fields["self_paid"]) == ("193.68", "451.93")

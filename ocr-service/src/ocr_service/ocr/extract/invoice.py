@@ -45,6 +45,11 @@ PAYER = (
     "病员姓名",
     "就诊人姓名",
     "就诊人",
+    # the fiscal receipt's template (交款单位或个人), and an insurer's or a shop's wording
+    "交款单位或个人",
+    "被保险人姓名",
+    "被保险人",
+    "客户姓名",
     "就诊者",
     "姓名",
     "患者",
@@ -62,6 +67,11 @@ HOSPITAL = (
     "就诊医院",
     "就诊机构",
     "定点医疗机构",
+    # the fiscal receipt's issuing unit (执收单位), and a viewer's 收款方
+    "执收单位名称",
+    "执收单位",
+    "收款方",
+    "收款机构",
 )
 ISSUE_DATE = (
     "开票日期",

@@ -30,7 +30,7 @@ _WORDS = (
     "合计 总额 总计 总金额 总费用 金额 费用 实收 应收 实付 实缴 应缴 小写 大写 人民币 元",
     "(小写) (大写) (人民币大写) (元) (章)",
     "医保 统筹 基金 支付 报销 记账 额 基本 医疗保险 保险 社保",
-    "个人 自付 自费 自负 自理 现金 负担 承担 应付 缴纳 支出",
+    "个人 自付 自费 自负 自理 现金 负担 承担 应付 缴纳 支出 付费",
 )
 # The words labels are made of; longest first where one begins another (医疗保险 before 医疗).
 LABEL_WORDS = tuple(
@@ -75,6 +75,7 @@ _FUND = ("统筹", "基金")
 _INSURER = ("医保", "医疗保险", "社保")
 _PAYMENT = (
     "支付", "支出", "报销", "记账", "金额", "额", "付款", "负担", "承担", "应付", "缴纳", "缴费",
+    "付费",
 )  # fmt: skip
 _OWN = ("个人", "自付", "自费", "自负", "自理", "现金")
 # What a label may go on with that makes it another one's (医保类型, 个人账户支付, 门诊号).
