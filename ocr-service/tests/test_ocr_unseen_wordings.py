@@ -237,3 +237,38 @@ def test_the_fiscal_receipts_wordings_are_read():
     fields = extract_fields("medical_invoice", lines, today=TODAY)
     assert (fields["payer_name"], fields["hospital"]) == ("陈晓东", "杭州市第一人民医院")
     assert (fields["insurance_paid"], fields["self_paid"]) == ("193.68", "451.93")
+
+
+@pytest.mark.parametrize(
+    ("wording", "expected"),
+    [
+        ("医保结算", "insurance"),
+        ("统筹部分", "insurance"),
+        ("自付部分", "self"),
+        ("个人部分", "self"),
+        ("清单号码", "number"),
+        ("医保结算号", None),  # the settlement's number, no amount
+    ],
+)
+def test_labels_of_settlement_slips_and_lists_play_their_role(wording: str, expected: str | None):
+    from ocr_service.ocr.extract.roles import find_labels
+
+    found = [label.role for label in find_labels([f"{wording}:123.00"]) if label.text == wording]
+    assert found == ([expected] if expected else [])
+
+
+def test_a_name_read_in_traditional_forms_is_folded_to_simplified():
+    lines = certificate(patient="患者名：黃曉東")
+    fields = extract_fields("diagnosis_certificate", lines, today=TODAY)
+    assert fields["patient_name"] == "黄晓东"
+
+
+def test_the_payer_under_a_fiscal_receipts_label_for_a_unit_or_person():
+    lines = [
+        line("湖南省非税收入统一票据(医疗门诊)", 200, 20, height=40),
+        line("缴款单位(个人)", 158, 244),
+        line("性别", 410, 241),
+        line("男", 407, 283),
+        line("皇甫远娟", 160, 285),
+    ]
+    assert extract_fields("medical_invoice", lines, today=TODAY)["payer_name"] == "皇甫远娟"

@@ -47,6 +47,9 @@ PAYER = (
     "就诊人",
     # the fiscal receipt's template (交款单位或个人), and an insurer's or a shop's wording
     "交款单位或个人",
+    "缴款单位或个人",
+    "交款单位(个人)",
+    "缴款单位(个人)",
     "被保险人姓名",
     "被保险人",
     "客户姓名",
