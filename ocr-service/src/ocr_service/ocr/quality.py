@@ -169,13 +169,12 @@ GLARE_PANE_AREA = 0.003
 GLARE_PANE_SOLIDITY = 0.6
 
 
-def _panes(light: np.ndarray) -> tuple[float, float]:
-    """Share of the picture in blown-out panes, and how far they rise above the rest."""
-    blown = (light >= GLARE_LEVEL).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
+def _panes(light: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> tuple[float, float]:
+    """Share of the picture in blown-out panes (the patches found at GLARE_LEVEL), and how far
+    they rise above the rest."""
     height, width = light.shape
     panes = []
-    for index in range(1, count):
+    for index in range(1, len(stats)):
         left, top, w, h, area = (int(value) for value in stats[index])
         inside = left > 0 and top > 0 and left + w < width and top + h < height
         if (
@@ -202,9 +201,12 @@ def _glare(grey: np.ndarray) -> tuple[float, float]:
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
     light = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel)  # text filled in with paper
     best: tuple[float, float] = (0.0, 0.0)
+    panes = (0.0, 0.0)
     for level in (GLARE_LEVEL, 255):
         blown = (light >= level).astype(np.uint8)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(blown, connectivity=8)
+        if level == GLARE_LEVEL:
+            panes = _panes(light, labels, stats)
         patches = [
             index for index in range(1, count) if _reflection_shaped(stats[index], grey, level)
         ]
@@ -215,7 +217,6 @@ def _glare(grey: np.ndarray) -> tuple[float, float]:
         if area > best[0]:
             rest = light[labels != largest]
             best = (area, 255.0 - float(np.median(rest)) if rest.size else 0.0)
-    panes = _panes(light)
     return panes if panes[0] > best[0] else best
 
 
