@@ -178,8 +178,12 @@ def test_a_word_no_list_knows_before_a_date_word_still_dates_the_paper():
     [
         ("结算时间：2025-05-17 10:23:45", "2025-05-17"),
         ("收费时间 2025年05月17日 10时23分", "2025-05-17"),
-        # Unpadded and run into the time once spaces are gone (2025-5-710:23): no sure date.
-        ("结算时间：2025-5-7 10:23", None),
+        # Unpadded and run into the time once spaces are gone (2025-5-710:23): only the 7th
+        # leaves a real hour; 2025-5-121:03 may be the 1st at 21:03 or the 12th at 1:03.
+        ("结算时间：2025-5-7 10:23", "2025-05-07"),
+        ("结算时间：2025-5-1 21:03", None),
+        ("结算时间：2025-05-17 9:41", "2025-05-17"),
+        ("开票日期：二〇二五年五月十七日", "2025-05-17"),
     ],
 )
 def test_a_settlement_time_gives_its_day(printed: str, expected: str | None):

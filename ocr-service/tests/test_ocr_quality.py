@@ -129,6 +129,25 @@ def test_a_strip_lights_slanting_band_running_off_the_page_is_glare():
     assert reasons(desk) == []
 
 
+def test_a_window_mirrored_in_panes_each_too_small_alone_is_glare():
+    """Four blown-out panes of a window, each under the share a lone patch needs, together over
+    it; one such pane alone, like a white label on the page, is no reflection."""
+    image = page()
+    for left, top in ((380, 240), (500, 240), (380, 350), (500, 350)):
+        cv2.rectangle(image, (left, top), (left + 90, top + 80), (255, 255, 255), -1)
+    assert reasons(image) == [Reason.GLARE]
+    label = page()
+    cv2.rectangle(label, (380, 240), (470, 320), (255, 255, 255), -1)
+    assert reasons(label) == []
+
+
+def test_white_lines_of_print_are_no_panes():
+    image = page()
+    for row in range(120, 600, 90):
+        cv2.rectangle(image, (100, row), (900, row + 28), (255, 255, 255), -1)
+    assert reasons(image) == []
+
+
 def test_print_cut_by_the_frame():
     assert reasons(page()[:352]) == [Reason.CUT_OFF]  # through the row at 340-364
     assert reasons(page()[:, :515]) == [Reason.CUT_OFF]

@@ -35,6 +35,18 @@ _MARKERS: dict[str, tuple[tuple[str, float], ...]] = {
         ("收款单位", 1),
         ("开票单位", 1),
         ("财务专用章", 1),
+        # Words of paying that a bill prints whatever its title (收费, 结算, 收据, 缴费 …).
+        ("收费", 1),
+        ("结算", 1),
+        ("收据", 2),
+        ("发票", 2),
+        ("票据", 1),
+        ("缴费", 1),
+        ("交费", 1),
+        ("金额", 1),
+        ("费用", 1),
+        ("现金", 1),
+        ("收款", 1),
     ),
     "id_card_front": (
         ("公民身份号码", 4),
@@ -75,6 +87,15 @@ _MARKERS: dict[str, tuple[tuple[str, float], ...]] = {
         ("诊断", 1),
         ("建议", 1),
         ("医师", 1),
+        # A sick note (病假, 休息) and the words of a doctor's statement, whatever its title.
+        ("病假", 2),
+        ("休息", 1),
+        ("休假", 1),
+        ("特此证明", 2),
+        ("兹证明", 2),
+        ("意见", 1),
+        ("医生", 1),
+        ("印象", 1),
     ),
     "discharge_summary": (
         ("出院小结", 5),
@@ -103,6 +124,22 @@ _MARKERS: dict[str, tuple[tuple[str, float], ...]] = {
 MIN_SCORE = 3.0
 _CARD_NUMBER = re.compile(r"(?<!\d)62\d{14,17}(?!\d)")
 
+# Words of a doctor's paper of either kind (certificate or discharge paper): who was seen, where,
+# by whom. They tell such a paper from a bill or a card whatever its title says.
+_DOCTORS_WORDS = (
+    "诊断", "医师", "医生", "科室", "科别", "门诊号", "住院号", "年龄", "患者", "病人", "病员",
+    "病情", "病史", "主诉", "治疗", "签名", "签字",
+)  # fmt: skip
+# A stay in hospital: words of coming in and words of leaving. A paper that records both is a
+# discharge paper, however titled; a certificate states a diagnosis without a stay.
+_ADMITTED = ("入院", "入住", "收住", "收治")
+_DISCHARGED = ("出院", "离院")
+# One such word alone (患者 beside a name) says nothing of a paper.
+_MIN_DOCTORS_WORDS = 2
+_STAY = 6.0
+_NO_STAY = 3.0
+_PAPERS = ("diagnosis_certificate", "discharge_summary")
+
 
 # Labels of the two parts of a bill, however worded: only invoices split what was paid.
 _SPLIT_ROLES = frozenset({roles.INSURANCE, roles.SELF})
@@ -120,6 +157,16 @@ def doc_type_scores(lines: Sequence[OcrLine]) -> dict[str, float]:
     )
     if _CARD_NUMBER.search(text):  # UnionPay numbers start with 62
         scores["bank_card"] += 2
+    doctors = sum(word in text for word in _DOCTORS_WORDS)
+    stay = any(word in text for word in _ADMITTED) and any(word in text for word in _DISCHARGED)
+    if doctors >= _MIN_DOCTORS_WORDS or any(scores[paper] for paper in _PAPERS):
+        # A doctor's paper: whether it records a stay tells which of the two kinds it is.
+        for paper in _PAPERS:
+            scores[paper] += doctors
+        if stay:
+            scores["discharge_summary"] += _STAY
+        else:
+            scores["diagnosis_certificate"] += _NO_STAY
     return scores
 
 

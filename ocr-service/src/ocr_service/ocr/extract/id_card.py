@@ -136,13 +136,19 @@ def _name(text: str) -> str | None:
     return name if valid_person_name(name) else None
 
 
+def _gender(text: str) -> str | None:
+    """男 or 女, past any mark the engine read before it (☑女)."""
+    first = chinese_only(text)[:1]
+    return first if first in ("男", "女") else None
+
+
 def _in(value: str, known: frozenset[str]) -> str | None:
     return value if value in known else None
 
 
 def extract_front(page: Page, *, today: date) -> dict[str, str]:
     name = page.read(NAME, _name)
-    gender = page.read(GENDER, lambda text: text[0] if text[:1] in ("男", "女") else None)
+    gender = page.read(GENDER, _gender)
     ethnicity = page.read(ETHNICITY, lambda text: _in(chinese_only(text), ETHNIC_GROUPS))
     born = page.read(BIRTH, lambda text: parse_date(text, today=today))
     id_number = _id_number(page, today)

@@ -24,6 +24,7 @@ from ocr_service.ocr.extract.normalize import (
     parse_chinese_amount,
     parse_iso_date,
 )
+from ocr_service.ocr.extract.shapes import name_beside_details
 from ocr_service.ocr.extract.validate import (
     HOSPITAL_SUFFIXES,
     valid_hospital,
@@ -44,6 +45,14 @@ PAYER = (
     "病员姓名",
     "就诊人姓名",
     "就诊人",
+    # the fiscal receipt's template (交款单位或个人), and an insurer's or a shop's wording
+    "交款单位或个人",
+    "缴款单位或个人",
+    "交款单位(个人)",
+    "缴款单位(个人)",
+    "被保险人姓名",
+    "被保险人",
+    "客户姓名",
     "就诊者",
     "姓名",
     "患者",
@@ -61,6 +70,11 @@ HOSPITAL = (
     "就诊医院",
     "就诊机构",
     "定点医疗机构",
+    # the fiscal receipt's issuing unit (执收单位), and a viewer's 收款方
+    "执收单位名称",
+    "执收单位",
+    "收款方",
+    "收款机构",
 )
 ISSUE_DATE = (
     "开票日期",
@@ -249,24 +263,6 @@ def _unlabelled_hospital(page: Page) -> str | None:
     return longest.pop() if len(longest) == 1 else None
 
 
-def _payer_beside_gender(page: Page) -> str | None:
-    """The payer's name where its label was not read: the person's name just before 性别."""
-    for cell in page.cells:
-        at = cell.text.find("性别")
-        if at < 0:
-            continue
-        before = cell.text[:at]
-        if before:
-            candidate = re.sub(r"^.*?[:：]", "", before)
-            if _name(candidate) and not page.is_label(candidate):
-                return candidate
-            continue
-        left = page.left_of(cell)
-        if left is not None and _name(left.text) and not page.is_label(left.text):
-            return left.text
-    return None
-
-
 def _only_date(page: Page, today: date) -> str | None:
     """The issue date where its label was not read: the page's one date, if it prints only one
     and nothing labels it as another date (住院日期 beside it, or before it in its line)."""
@@ -329,8 +325,47 @@ def _amounts(page: Page, labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
         ((insurer, own),) = splits
         return agreed(insurer + own, insurer, own)
     if total is not None and total == in_words:
+        completed = _completed_splits(page, labels, total)
+        if len(completed) == 1:
+            ((insurer, own),) = completed
+            return agreed(total, insurer, own)
         return {"total_amount": money(total)}
     return {}
+
+
+def _figures(value: Decimal) -> str:
+    """The digits of an amount as printed, without its point: 451.93 → 45193."""
+    return money(value).replace(".", "")
+
+
+def _printed_figures(page: Page, labels: tuple[str, ...]) -> set[str]:
+    """The digits printed beside one of the labels, however the marks between them were read."""
+    return {
+        re.sub(r"\D", "", text)
+        for _, text in page.value_candidates(labels)
+        if not carries_label(text) and re.search(r"\d", text)
+    }
+
+
+def _completed_splits(
+    page: Page, labels: dict[str, tuple[str, ...]], total: Decimal
+) -> set[tuple[Decimal, Decimal]]:
+    """Splits of a total the figures and the words agree on, where one part was read and the
+    other's own digits, printed beside its label, were not read as an amount (a point lost:
+    ¥45193元 for 451.93). The other part is the total less the one read, kept only where
+    exactly those digits are printed beside its label."""
+    own_printed = _printed_figures(page, labels[roles.SELF])
+    insurer_printed = _printed_figures(page, labels[roles.INSURANCE])
+    splits = set()
+    for insurer in _amounts_read(page, labels[roles.INSURANCE]):
+        own = total - insurer
+        if own >= 0 and _figures(own) in own_printed:
+            splits.add((insurer, own))
+    for own in _amounts_read(page, labels[roles.SELF]):
+        insurer = total - own
+        if insurer >= 0 and _figures(insurer) in insurer_printed:
+            splits.add((insurer, own))
+    return splits
 
 
 def _roles(page: Page) -> dict[str, tuple[str, ...]]:
@@ -370,7 +405,7 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
         if value is not None:
             fields[name] = value
     fallbacks: dict[str, Callable[[], str | None]] = {
-        "payer_name": lambda: _payer_beside_gender(page),
+        "payer_name": lambda: name_beside_details(page),
         "hospital": lambda: _unlabelled_hospital(page),
         "issue_date": lambda: _only_date(page, today),
     }

@@ -204,6 +204,55 @@ def stands_alone(text: str, start: int, end: int, labels: Iterable[str] = ()) ->
     )
 
 
+# One character of a label printed spaced out: a Chinese character or a bracket of (大写).
+_SPACED_CHARACTER = re.compile(r"[\u4e00-\u9fff()]")
+
+
+def join_spaced_characters(cells: list[Cell]) -> list[Cell]:
+    """Runs of single characters side by side on a row (收 费 时 间, 合 计 ( 大 写 )), each read
+    as a box of its own, joined into one cell: a label printed spaced out, whatever its wording.
+    Values are not printed a character apart; a lone character (男 beside 性别) stays alone."""
+    singles = [cell for cell in cells if _SPACED_CHARACTER.fullmatch(cell.text)]
+    joined: list[Cell] = []
+    taken: set[int] = set()
+    for cell in sorted(singles, key=lambda cell: cell.x0):
+        if id(cell) in taken:
+            continue
+        run = [cell]
+        while True:
+            last = run[-1]
+            nearest = min(
+                (
+                    other
+                    for other in singles
+                    if id(other) not in taken
+                    and other is not last
+                    and other not in run
+                    and last.x1 - 0.2 * last.height <= other.x0 < last.x1 + 2.5 * last.height
+                    and last.same_row(other)
+                ),
+                key=lambda other: other.x0,
+                default=None,
+            )
+            if nearest is None:
+                break
+            run.append(nearest)
+        if len(run) < 2:
+            continue
+        taken.update(id(part) for part in run)
+        joined.append(
+            Cell(
+                "".join(part.text for part in run),
+                run[0].x0,
+                min(part.y0 for part in run),
+                run[-1].x1,
+                max(part.y1 for part in run),
+            )
+        )
+    kept = [cell for cell in cells if id(cell) not in taken]
+    return sorted(kept + joined, key=lambda cell: (cell.cy, cell.x0))
+
+
 def join_spaced_labels(cells: list[Cell], labels: Iterable[str]) -> list[Cell]:
     """Characters of a label printed spaced out (姓  名, 交 款 人) that were read as boxes of
     their own, joined into one cell where together they begin a label."""
@@ -256,7 +305,7 @@ class Page:
     def __init__(self, lines: Sequence[OcrLine], labels: Iterable[str] = ()) -> None:
         # Longest first, so 公民身份号码 wins over 号码 when cutting one cell into parts.
         self.labels = sorted(set(labels), key=len, reverse=True)
-        self.cells = join_spaced_labels(to_cells(lines), self.labels)
+        self.cells = join_spaced_labels(join_spaced_characters(to_cells(lines)), self.labels)
         self.text = "".join(cell.text for cell in self.cells)
 
     def learn(self, labels: Iterable[str]) -> None:

@@ -12,6 +12,7 @@ from ocr_service.ocr.extract.normalize import (
     parse_iso_date,
     strip_separators,
 )
+from ocr_service.ocr.extract.shapes import name_beside_details
 from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
 
 PATIENT = (
@@ -130,6 +131,28 @@ def _issue_date(page: Page, labels: tuple[str, ...], today: date) -> str | None:
     return days.pop() if len(days) == 1 else None
 
 
+# A label of the diagnosis however worded: what precedes a colon or leader at the start of a line,
+# or a line of its own, naming the diagnosis (临床印象, 确定诊断, 诊断印象, 病名). The words after
+# 诊断 must still name it (诊断依据 is what it rests on), and those before it must not make it
+# another stage's or another thing's (入院诊断 is the admission's, 诊断医师 a person).
+_DIAGNOSIS_TAILS = ("结果", "意见", "结论", "名称", "情况", "印象", "为")
+_DIAGNOSIS_LABEL = re.compile(
+    r"^([\u4e00-\u9fff]{0,4}(?:诊断|印象|病名)(?:" + "|".join(_DIAGNOSIS_TAILS) + r")?)(?=[:;,|]|$)"
+)
+_NOT_DIAGNOSIS = ("入院", "证明", "书", "单")
+
+
+def _diagnosis_labels(page: Page) -> tuple[str, ...]:
+    found = []
+    for cell in page.cells:
+        # A leader or a closing bracket ends a label too (临床印象……, 【临床印象】).
+        head = re.sub(r"[^\u4e00-\u9fff:;,|].*$", ":", cell.text.lstrip("【[(<"))
+        match = _DIAGNOSIS_LABEL.match(head)
+        if match and not any(word in match[1] for word in _NOT_DIAGNOSIS):
+            found.append(match[1])
+    return tuple(found)
+
+
 def _with_found(listed: tuple[str, ...], found: tuple[str, ...]) -> tuple[str, ...]:
     return listed + tuple(label for label in found if label not in listed)
 
@@ -141,11 +164,14 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
     patient = _with_found(PATIENT, found.get(roles.PAYER, ()))
     places = _with_found(HOSPITAL, found.get(roles.HOSPITAL, ()))
     dated = _with_found(ISSUE_DATE, found.get(roles.ISSUE_DATE, ()))
-    page.learn(patient + places + dated)
+    diagnosed = _with_found(DIAGNOSIS, _diagnosis_labels(page))
+    page.learn(patient + places + dated + diagnosed)
     fields: dict[str, str] = {}
     name = page.read(patient, lambda text: text if valid_person_name(text) else None)
+    if name is None and not page.has_label(patient):
+        name = name_beside_details(page)
     hospital = _hospital(page, places)
-    diagnosis = page.read(DIAGNOSIS, _diagnosis)
+    diagnosis = page.read(diagnosed, _diagnosis)
     issued = _issue_date(page, dated, today)
     admitted = page.read(ADMISSION, lambda text: parse_date(text, today=today))
     discharged = page.read(DISCHARGE, lambda text: parse_date(text, today=today))

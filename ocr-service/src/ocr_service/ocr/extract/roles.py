@@ -20,16 +20,17 @@ _WORDS = (
     # who issued or paid, and when
     "开票 开具 收费 结算 收款 缴费 交费 交款 缴款 付款 填开 出票 签发 出具 日期 时间",
     # the payer, and who bought of whom on e-invoices of the general form
-    "姓名 患者 病人 病员 就诊 就医 参保 人 者 购买方 购方",
+    "姓名 名字 名 患者 病人 病员 就诊 就医 参保 人 者 购买方 购方",
     # the institution
     "医疗 机构 单位 名称 定点 医院 销售方 销方",
-    # the paper (结算单: a hospital's insurance settlement sheet, 结算单号 its number)
-    "票据 发票 收据 单据 结算单 电子 号码 号 编号 代码 编码",
+    # the paper (结算单: a hospital's insurance settlement sheet, 结算单号 its number; 凭证 and
+    # 凭条: a cashier's or a kiosk's voucher)
+    "票据 发票 收据 单据 结算单 凭证 凭条 清单 电子 号码 号 编号 代码 编码",
     # amounts
     "合计 总额 总计 总金额 总费用 金额 费用 实收 应收 实付 实缴 应缴 小写 大写 人民币 元",
     "(小写) (大写) (人民币大写) (元) (章)",
     "医保 统筹 基金 支付 报销 记账 额 基本 医疗保险 保险 社保",
-    "个人 自付 自费 自负 自理 现金 负担 承担 应付 缴纳 支出",
+    "个人 自付 自费 自负 自理 现金 负担 承担 应付 缴纳 支出 付费 部分",
 )
 # The words labels are made of; longest first where one begins another (医疗保险 before 医疗).
 LABEL_WORDS = tuple(
@@ -47,12 +48,14 @@ TOTAL_IN_WORDS = "total_in_words"
 INSURANCE = "insurance"
 SELF = "self"
 
-_PAPER = ("票据", "发票", "收据", "单据", "结算单")
+_PAPER = ("票据", "发票", "收据", "单据", "结算单", "凭证", "凭条", "清单")
 _DATE_HEADS = ("日期", "时间")
 # Dates of something other than the paper (就诊日期 on a paper dated otherwise, 打印时间).
 _OTHER_DATES = ("就诊", "打印")
 _PAYER_VERBS = ("交款", "缴款", "交费", "缴费", "付款", "就诊", "就医", "参保")
 _PATIENT = ("患者", "病人", "病员")
+# The word for a person's name after who they are: 患者姓名, 缴款人名称, 患者名, 病人名字.
+_NAME_WORDS = ("姓名", "名称", "名字", "名")
 _PLACE_HEADS = ("单位", "机构", "名称", "医院")
 _PLACE_QUALIFIERS = (
     "收款", "收费", "开票", "开具", "医疗", "定点", "就诊", "医院", "单位", "机构", "出具",
@@ -72,7 +75,10 @@ _FUND = ("统筹", "基金")
 _INSURER = ("医保", "医疗保险", "社保")
 _PAYMENT = (
     "支付", "支出", "报销", "记账", "金额", "额", "付款", "负担", "承担", "应付", "缴纳", "缴费",
+    "付费", "结算", "部分",
 )  # fmt: skip
+# Words that end the label of a number, not of an amount (医保结算号, 统筹基金编号).
+_NUMBER_ENDS = ("号码", "号", "编号", "代码", "编码")
 _OWN = ("个人", "自付", "自费", "自负", "自理", "现金")
 # What a label may go on with that makes it another one's (医保类型, 个人账户支付, 门诊号).
 _OTHER_TAILS = (*LABEL_TAILS, "类", "账户", "余额", "卡", "编", "方式", "员", "科")
@@ -109,7 +115,7 @@ def role_of(words: list[str]) -> str | None:
     if has & {*_PAPER} and words[-1] in ("代码", "编码"):
         roles.append(CODE)
     # 姓名, 患者, 交款人 …, or one of them and the word for its name (缴款人名称, 患者姓名).
-    named = words[:-1] if len(words) > 1 and words[-1] in ("姓名", "名称") else words
+    named = words[:-1] if len(words) > 1 and words[-1] in _NAME_WORDS else words
     paying = len(named) > 1 and named[-1] in ("人", "者") and named[-2] in _PAYER_VERBS
     person = words[-1] == "姓名" or named[-1] in _PATIENT or paying
     buyer = words[0] in _BUYER and words[-1] in (words[0], "名称")
@@ -126,7 +132,9 @@ def role_of(words: list[str]) -> str | None:
         bool(has & {*_PAYMENT}) or len(own_words) > 1 or words[-1] not in ("个人", "现金")
     )
     paid_sum = len(words) == 2 and words[0] in _PAID_VERBS and words[1] in _SUMS
-    if "大写" in label:
+    if words[-1] in _NUMBER_ENDS:
+        pass  # a number of the payment (医保结算号), no amount
+    elif "大写" in label:
         roles.append(TOTAL_IN_WORDS)
     elif insurer and not own:
         roles.append(INSURANCE)
