@@ -108,7 +108,7 @@ class ExpressLane:
         for name, value in headers:
             if name in _APP_HEADERS or (name == b"content-length" and value != b"0"):
                 return None
-            if name == b"authorization":
+            if name == b"authorization" and not token:  # the first, as the app reads it
                 token = value
         scheme, _, credentials = token.decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not credentials:
@@ -120,7 +120,8 @@ class ExpressLane:
         return Read(
             route=route,
             path=path,
-            target=url,
+            # as the app forwards it: path and query, whatever form the caller wrote
+            target=raw_path + b"?" + parsed.query if parsed.query else raw_path,
             identity=identity,
             client_ip=client_ip,
             request_id=request_id_for(headers),

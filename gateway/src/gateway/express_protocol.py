@@ -50,6 +50,8 @@ class GatewayHttpProtocol(CoalescingHttpToolsProtocol):
             lane is not None
             and (self.cycle is None or self.cycle.response_complete)
             and not self.pipeline
+            # a caller not reading its answers is the app's to hold back
+            and not self.flow.write_paused
             and self.parser.get_method() == b"GET"
             and self.parser.get_http_version() == "1.1"
             and not self.parser.should_upgrade()
