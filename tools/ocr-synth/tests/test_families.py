@@ -657,6 +657,225 @@ def test_the_seventh_held_out_family_spoils_photos_past_reading():
         assert top > 0 and top + cut.shape[0] < height
 
 
+def test_the_eighth_held_out_family_draws_every_axis_from_pools_of_its_own():
+    eighth = families.POOLS[families.HELD_OUT_8]
+    others = [pools for family, pools in families.POOLS.items() if family != families.HELD_OUT_8]
+    axes = ("invoices", "records", "layouts", "dates", "amounts", "papers", "label_inks")
+    for axis in (*axes, "cameras", "card_colours"):
+        seen = {value for pools in others for value in getattr(pools, axis)}
+        assert not set(getattr(eighth, axis)) & seen, axis
+    seen_effects = {effect for pools in others for effect in pools.effects}
+    assert set(eighth.effects) & seen_effects == {"none"}
+    assert eighth.portrait_cards and not any(pools.portrait_cards for pools in others)
+
+    # Not one label or title another family prints, on its invoices or its doctors' papers.
+    printed = {label for pools in others for w in pools.invoices for label in _invoice_labels(w)}
+    assert not {label for w in eighth.invoices for label in _invoice_labels(w)} & printed
+    written = {label for pools in others for w in pools.records for label in _record_labels(w)}
+    assert not {label for w in eighth.records for label in _record_labels(w)} & written
+    faces = {
+        face
+        for family, make in families.FACES.items()
+        if family != families.HELD_OUT_8
+        for face in make()
+    }
+    assert len(set(families.held_out_8_faces())) == 3
+    assert not set(families.held_out_8_faces()) & faces
+
+
+def test_the_eighth_held_out_family_has_people_and_places_no_other_family_prints():
+    people = data.HELD_OUT_8_PEOPLE
+    others = (data.HELD_OUT_4_PEOPLE, data.HELD_OUT_5_PEOPLE, data.HELD_OUT_6_PEOPLE)
+    others += (data.HELD_OUT_7_PEOPLE,)
+    assert not set(people.surnames) & set(data.SURNAMES).union(*(o.surnames for o in others))
+    assert not set(people.given) & set(data.GIVEN).union(*(o.given for o in others))
+    compound = set(data.COMPOUND_SURNAMES).union(*(o.compound_surnames for o in others))
+    assert not set(people.compound_surnames) & compound
+    hospitals = set(data.HOSPITALS) | set(data.HELD_OUT_HOSPITALS)
+    hospitals = hospitals.union(*(o.hospitals for o in others))
+    own = (people.hospitals, people.private_hospitals, people.pharmacies)
+    assert all(not set(pool) & hospitals for pool in own)
+    assert sum(len(set(pool)) for pool in own) == len(set().union(*own))  # apart from each other
+    codes = {code for code, _, _ in (*data.REGIONS, *(r for o in others for r in o.regions))}
+    assert not {code for code, _, _ in people.regions} & codes
+    assert not set(people.streets) & set(data.STREETS).union(*(o.streets for o in others))
+    regions = set(data.INVOICE_REGIONS).union(*(o.invoice_regions for o in others))
+    assert not set(people.invoice_regions) & regions
+
+
+def test_the_eighth_held_out_family_fills_its_documents_from_its_own_pools():
+    people = data.HELD_OUT_8_PEOPLE
+    surnames = (*people.compound_surnames, *people.surnames)
+    codes = {code for code, _, _ in people.regions}
+    issuers = {*people.hospitals, *people.private_hospitals, *people.pharmacies}
+    for index in range(12):  # every document type, twice
+        fields = make_sample(3, index, families.HELD_OUT_8).fields
+        for key in ("payer_name", "patient_name", "name"):
+            if key in fields:
+                assert fields[key].startswith(surnames), fields[key]
+                assert all(char in people.given for char in fields[key][-1])
+        if "hospital" in fields:
+            assert fields["hospital"] in issuers
+        if "id_number" in fields:
+            assert fields["id_number"][:6] in codes
+            assert fields["id_number"][-1] == id_check_char(fields["id_number"][:17])
+        if "issuing_authority" in fields:
+            assert fields["issuing_authority"] in {office for _, _, office in people.regions}
+        if "total_amount" in fields:
+            paid = Decimal(fields["insurance_paid"]) + Decimal(fields["self_paid"])
+            assert paid == Decimal(fields["total_amount"])
+
+
+def test_each_paper_of_the_eighth_family_comes_from_its_kind_of_issuer():
+    people = data.HELD_OUT_8_PEOPLE
+    slip, receipt, settlement = families.HELD_OUT_8_INVOICE_WORDINGS
+    local, bilingual = families.HELD_OUT_8_RECORD_WORDINGS
+    for seed in range(8):
+        style = families.style_for(families.HELD_OUT_8, random.Random(seed))
+        for wording, issuers in (
+            (slip, people.pharmacies),
+            (receipt, people.private_hospitals),
+            (settlement, people.hospitals),
+        ):
+            rendered = STYLED["medical_invoice"](
+                random.Random(seed), replace(style, invoice=wording), date(2025, 12, 31)
+            )
+            assert rendered.fields["hospital"] in issuers
+            assert "invoice_code" not in rendered.fields
+            if wording is slip:  # a pharmacy sells to out-patients
+                assert rendered.fields["visit_type"] == "outpatient"
+        for wording, issuers in ((local, people.hospitals), (bilingual, people.private_hospitals)):
+            rendered = STYLED["diagnosis_certificate"](
+                random.Random(seed), replace(style, record=wording), date(2025, 12, 31)
+            )
+            assert rendered.fields["hospital"] in issuers
+
+
+def test_the_eighth_held_out_family_prints_dates_and_amounts_in_forms_of_its_own():
+    day, rng = date(2025, 5, 7), random.Random(1)
+    stamped = date_text(day, "dot_minute", rng)
+    assert stamped.startswith("2025.05.07 ") and len(stamped) == len("2025.05.07 14:03")
+    stamped = date_text(day, "cn_tight_minute", rng)
+    assert stamped.startswith("2025年5月7日") and len(stamped) == len("2025年5月7日14:03")
+    stamped = date_text(day, "slash_bare_seconds", rng)
+    assert stamped.startswith("2025/5/7 ") and stamped.count(":") == 2
+    value = Decimal("1234.5")
+    assert amount_text(value, "grouped_yuan_spaced", rng) == "1,234.50 元"
+    assert amount_text(value, "trimmed", rng) == "1234.5"
+    assert amount_text(Decimal("56.00"), "trimmed", rng) == "56"
+    assert amount_text(Decimal("0.08"), "trimmed", rng) == "0.08"
+
+
+def _sheet_8(layout: str, colon: bool = True) -> tuple[StyledSheet, Printer]:
+    style = replace(families.style_for(families.HELD_OUT_8, random.Random(1)), layout=layout)
+    sheet = StyledSheet((1200, 700), style)
+    return sheet, Printer(sheet, 28, random.Random(1), colon=colon)
+
+
+def test_a_form_lines_up_its_columns_and_rules_a_line_between_its_rows():
+    sheet, printer = _sheet_8("form")
+    y = printer.rows(40, [Pair("参保人", "褚佩"), Pair("性别", "女")], 1200)
+    printer.rows(y, [Pair("医保编号", "123456"), Pair("病案号", "654321")], 1200)
+    name_label, name, sex_label, _, number_label, number, case_label, _ = sheet.boxes
+    assert name_label[0] == number_label[0] and sex_label[0] == case_label[0]
+    assert name[0] == number[0]  # values start at one line: the label cells are one width
+    rows = np.asarray(sheet.image.convert("L"))[name[3] : number[1], name[0] : name[2]]
+    assert rows.min() < 110  # the rule between the two rows
+
+
+def test_right_labels_end_at_one_line_and_a_long_one_starts_at_the_margin():
+    sheet, printer = _sheet_8("right_labels")
+    y = printer.rows(40, [Pair("参保人", "褚佩")], 1200)
+    y = printer.rows(y, [Pair("清单流水号", "123")], 1200)
+    printer.rows(y, [Pair("入院日期 Date of Admission", "2025.05.07 14:03")], 1200)
+    short, short_value, longer, longer_value, longest, longest_value = sheet.boxes
+    assert abs(short[2] - longer[2]) <= 2 and short[0] > longer[0]  # flush right
+    assert short_value[0] == longer_value[0]
+    assert longest[0] == 40 and longest_value[0] > longest[2]
+
+
+def test_clogged_nozzles_leave_hairlines_and_a_low_ribbon_a_faint_top():
+    style = families.style_for(families.HELD_OUT_8, random.Random(1))
+
+    def ink(effect: str) -> np.ndarray:
+        sheet = StyledSheet((400, 120), replace(style, paper=(255, 255, 255)))
+        x0, y0, x1, y1 = sheet.put(10, 20, "国国国", 48, effect=effect)
+        return 255 - np.asarray(sheet.image.convert("L"), np.float32)[y0:y1, x0:x1]
+
+    plain, clogged, low = ink("none"), ink("clogged"), ink("ribbon_low")
+    inked = plain.mean(axis=1) > 40  # rows the glyphs' strokes cross
+    assert (clogged.mean(axis=1)[inked] < plain.mean(axis=1)[inked] * 0.3).any()
+    half = low.shape[0] // 2
+    assert low[:half].sum() < plain[:half].sum() * 0.6
+    assert low[half:].sum() > plain[half:].sum() * 0.75
+
+
+def test_the_eighth_family_prints_bank_cards_upright_with_the_number_in_rows():
+    style = families.style_for(families.HELD_OUT_8, random.Random(1))
+    for seed in range(4):
+        card = STYLED["bank_card"](random.Random(seed), style, date(2025, 12, 31))
+        height, width = card.image.shape[:2]
+        assert height > width
+        groups = -(-len(card.fields["card_number"]) // 4)
+        rows = [box for box in card.text_boxes if 400 < box[1] < 420 + 62 * 3]
+        assert len(rows) == -(-groups // 2)  # two groups of four a row
+
+
+def _photo_8(doc_type: str) -> Rendered:
+    style = families.style_for(families.HELD_OUT_8, random.Random(2))
+    rendered = STYLED[doc_type](random.Random(2), style, date(2025, 12, 31))
+    return photograph_with(rendered, random.Random(2), style.camera)
+
+
+def test_the_eighth_held_out_family_spoils_photos_past_reading():
+    photo = _photo_8("medical_invoice")
+    faults = spoilers.HELD_OUT_8_SPOILERS
+    grey = cv2.cvtColor(photo.image, cv2.COLOR_BGR2GRAY)
+    sharpness = cv2.Laplacian(grey, cv2.CV_64F).var()
+
+    frosted, verdict = faults["blurry"][0](photo, random.Random(4)), faults["blurry"][1]
+    assert verdict == "reject:blurry"
+    frosted_grey = cv2.cvtColor(frosted, cv2.COLOR_BGR2GRAY)
+    assert cv2.Laplacian(frosted_grey, cv2.CV_64F).var() < sharpness / 20
+    assert np.percentile(frosted_grey, 2) > np.percentile(grey, 2) + 40  # no black left
+
+    dark, verdict = faults["dark"][0](photo, random.Random(4)), faults["dark"][1]
+    assert verdict == "reject:dark" and dark.mean() < photo.image.mean() * 0.16
+    blue, _, red = (dark[:, :, channel].mean() for channel in range(3))
+    assert blue < red * 0.35  # all of it one orange
+    height = dark.shape[0]
+    assert dark[: height // 5].mean() > dark[-height // 5 :].mean()  # the lamp is above
+
+    lit, verdict = faults["glare"][0](photo, random.Random(4)), faults["glare"][1]
+    assert verdict == "reject:glare"
+    blown = (lit.min(axis=2) >= 250) & (photo.image.min(axis=2) < 250)
+    assert blown.mean() > 0.03
+    ys, xs = np.nonzero(blown)
+    cy, cx = ys.mean(), xs.mean()
+    # A ring: blown pixels lie around their middle, not on it.
+    assert np.hypot(ys - cy, xs - cx).min() > 10
+
+    for doc_type in ("medical_invoice", "id_card_front", "bank_card"):
+        photo = _photo_8(doc_type)
+        cut, verdict = faults["cut_off"][0](photo, random.Random(4)), faults["cut_off"][1]
+        assert verdict == "reject:cut_off" and cut.shape == photo.image.shape
+        turn = spoilers.turned_frame(photo.image.shape, random.Random(4))
+        height, width = photo.image.shape[:2]
+        corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float64)
+        moved = np.hstack([corners, np.ones((4, 1))]) @ turn.T
+        outside = (moved[:, 0] < 0) | (moved[:, 0] > width) | (moved[:, 1] < 0)
+        outside |= moved[:, 1] > height
+        assert outside.all()  # all four corners of the photo out of the frame
+        # Text at the edges cut through: some box partly in the frame and partly out of it.
+        partly = 0
+        for x0, y0, x1, y1 in photo.text_boxes:
+            box = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]]) @ turn.T
+            inside = (box[:, 0] >= 0) & (box[:, 0] < width) & (box[:, 1] >= 0)
+            inside &= box[:, 1] < height
+            partly += bool(inside.any() and not inside.all())
+        assert partly >= 2
+
+
 @pytest.mark.parametrize(
     "family",
     [
@@ -668,6 +887,7 @@ def test_the_seventh_held_out_family_spoils_photos_past_reading():
         families.HELD_OUT_5,
         families.HELD_OUT_6,
         families.HELD_OUT_7,
+        families.HELD_OUT_8,
     ],
 )
 def test_a_family_set_is_the_same_whenever_it_is_made(family: str):

@@ -178,6 +178,10 @@ class People:
     regions: tuple[tuple[str, str, str], ...]  # as REGIONS
     streets: tuple[str, ...]
     invoice_regions: tuple[str, ...]
+    # Chain pharmacies' stores, for families whose claims include receipts for bought drugs.
+    pharmacies: tuple[str, ...] = ()
+    # Private hospitals and practices, for families that print their own papers.
+    private_hospitals: tuple[str, ...] = ()
 
     def name(self, rng: random.Random) -> str:
         if rng.random() < 0.15:
@@ -428,6 +432,109 @@ HELD_OUT_7_PEOPLE = People(
     HELD_OUT_7_STREETS,
     HELD_OUT_7_INVOICE_REGIONS,
 )
+# --- the eighth held-out family's people, places and institutions, none of them in the pools above
+
+HELD_OUT_8_SURNAMES = (
+    "褚尤施华戚喻章云昌凤和干诸羊羿弓宓蓬郗蓟从籍宰濮通扈郏别充宦殳沃利厍勾阚那须蒯相竺逯益桓"
+)
+HELD_OUT_8_COMPOUND_SURNAMES = ("司空", "百里", "左丘", "第五", "拓跋", "公羊")
+HELD_OUT_8_GIVEN = (
+    "佩雯婧姝娅妮莹瑛琼蕙翠萌嫣姗巧莎彩菊芝岗山石龙虎彪雄武宪章政邦家民泰顺利康健寿喜乐欢颜"
+    "容光照朝月星辰乾懿颂谦恭敬信仁义礼智廉勤俭朴淳厚善贤才伦"
+)
+# County-level cities' hospitals, traditional Chinese medicine hospitals, a health centre and a
+# township hospital.
+HELD_OUT_8_HOSPITALS = (
+    "义乌市中心医院",
+    "昆山市第一人民医院",
+    "晋江市医院",
+    "慈溪市人民医院",
+    "张家港市第一人民医院",
+    "寿光市人民医院",
+    "神木市医院",
+    "延边大学附属医院",
+    "巴音郭楞蒙古自治州人民医院",
+    "都江堰市人民医院",
+    "格尔木市人民医院",
+    "西双版纳傣族自治州人民医院",
+    "仙桃市第一人民医院",
+    "昆山市中医医院",
+    "慈溪市中医医院",
+    "义乌市中医医院",
+    "晋江市青阳街道社区卫生服务中心",
+    "都江堰市青城山镇卫生院",
+)
+# Private general hospitals of the same cities: their receipts word the patient a client, and
+# their certificates are printed in Chinese and English. (Dental and eye practices are left out:
+# the diagnoses the papers carry are a general hospital's.)
+HELD_OUT_8_PRIVATE_HOSPITALS = (
+    "张家港澳洋医院",
+    "昆山宗仁卿纪念医院",
+    "义乌复元私立医院",
+    "慈溪明州医院",
+)
+HELD_OUT_8_REGIONS = (
+    ("330782", "浙江省义乌市", "义乌市公安局"),
+    ("320583", "江苏省昆山市", "昆山市公安局"),
+    ("350582", "福建省晋江市", "晋江市公安局"),
+    ("330282", "浙江省慈溪市", "慈溪市公安局"),
+    ("320582", "江苏省张家港市", "张家港市公安局"),
+    ("370783", "山东省寿光市", "寿光市公安局"),
+    ("610881", "陕西省神木市", "神木市公安局"),
+    ("222401", "吉林省延边朝鲜族自治州延吉市", "延吉市公安局"),
+    ("652801", "新疆维吾尔自治区巴音郭楞蒙古自治州库尔勒市", "库尔勒市公安局"),
+    ("510181", "四川省都江堰市", "都江堰市公安局"),
+    ("632801", "青海省海西蒙古族藏族自治州格尔木市", "格尔木市公安局"),
+    ("532801", "云南省西双版纳傣族自治州景洪市", "景洪市公安局"),
+    ("429004", "湖北省仙桃市", "仙桃市公安局"),
+)
+HELD_OUT_8_STREETS = (
+    "宾王路",
+    "前进中路",
+    "世纪大道",
+    "三北大街",
+    "农圣街",
+    "麟州街",
+    "局子街",
+    "萨依巴格路",
+    "蒲阳路",
+    "昆仑路",
+    "勐泐大道",
+)
+HELD_OUT_8_INVOICE_REGIONS = (
+    "义乌市",
+    "昆山市",
+    "晋江市",
+    "慈溪市",
+    "张家港市",
+    "寿光市",
+    "神木市",
+    "延吉市",
+    "库尔勒市",
+    "都江堰市",
+)
+# Chain pharmacies' stores in those cities, where out-patients buy what a doctor prescribed.
+HELD_OUT_8_PHARMACIES = (
+    "益丰大药房昆山前进店",
+    "老百姓大药房义乌宾王店",
+    "一心堂景洪勐泐大道店",
+    "海王星辰晋江青阳店",
+    "国大药房慈溪三北店",
+    "漱玉平民大药房寿光农圣店",
+    "大参林张家港杨舍店",
+    "老百姓大药房仙桃钱沟路店",
+)
+HELD_OUT_8_PEOPLE = People(
+    HELD_OUT_8_SURNAMES,
+    HELD_OUT_8_COMPOUND_SURNAMES,
+    HELD_OUT_8_GIVEN,
+    HELD_OUT_8_HOSPITALS,
+    HELD_OUT_8_REGIONS,
+    HELD_OUT_8_STREETS,
+    HELD_OUT_8_INVOICE_REGIONS,
+    HELD_OUT_8_PHARMACIES,
+    HELD_OUT_8_PRIVATE_HOSPITALS,
+)
 # Invoice titles name the province or municipality whose format the invoice follows.
 INVOICE_REGIONS = (
     "北京",
@@ -442,6 +549,21 @@ INVOICE_REGIONS = (
     "山东省",
     "重庆",
     "陕西省",
+)
+# What a pharmacy's till slip lists: drugs by their generic names and forms.
+PHARMACY_ITEMS = (
+    "阿莫西林胶囊",
+    "布洛芬缓释胶囊",
+    "蒙脱石散",
+    "氯雷他定片",
+    "奥美拉唑肠溶胶囊",
+    "头孢克肟分散片",
+    "硝苯地平控释片",
+    "二甲双胍缓释片",
+    "复方甘草口服溶液",
+    "连花清瘟胶囊",
+    "阿托伐他汀钙片",
+    "左氧氟沙星滴眼液",
 )
 INVOICE_ITEMS = (
     "西药费",

@@ -72,7 +72,28 @@ The `tuned` family and the held-out ones draw from disjoint pools on every axis:
   ¥ 1,234.50 and 人民币 1,234.50; apricot, pale aqua and newsprint-grey paper; turquoise, magenta
   and lavender cards; and as faults a phone twisted while the shutter was open, the page in the
   shadow of the person taking it, a plastic sleeve's creased reflections and a landscape frame
-  that leaves out the top and the bottom of the page.
+  that leaves out the top and the bottom of the page;
+- `held-out-8`: an eighth, fixed the same way before the reader was ever run on it and never tuned
+  on, once the seventh had been made: a chain pharmacy's till slip for drugs bought as an
+  out-patient (销售小票: 销售单号, 销售时间, 会员姓名, 门店名称, 应收金额, 门诊统筹支付,
+  个账支付, 现金实付, the drugs listed by name, no code and no amount in words), a private
+  hospital's receipt (收费单: 单据号, 交款时间, 客户姓名, 金额大写, 金额小写, 医保支付额,
+  客户实付, 收款单位（签章） at the foot) and a county hospital's print of the national
+  医疗保障基金结算清单 (清单流水号, 医保结算日期, 参保人, 定点医疗机构名称, 费用合计,
+  统筹基金支付额, 补充医疗保险支付, 医疗救助支付, 个人负担合计); county and traditional Chinese
+  medicine hospitals' certificates and case summaries (门诊诊断证明书, 住院病历摘要: 病患姓名,
+  西医诊断, 发证日期, 入院登记日期, 出院登记日期) and private hospitals' bilingual ones
+  (诊断证明书 Medical Certificate, 出院小结 Discharge Summary: 姓名 Name, 诊断 Diagnosis,
+  日期 Date); people, places, hospitals, private hospitals and pharmacies of county-level cities
+  of its own; a bold Song face in Korean glyph forms, a monospaced face in Japanese ones and
+  Noto Sans CJK HK, faces no other family prints; pairs in a ruled form of label and value
+  cells, or with labels set flush right against one colon line; an ink-jet printer's clogged
+  nozzles and a needle printer's ribbon riding low; dates as 2025.05.17 14:03, 2025年5月17日14:03
+  and 2025/5/17 14:03:26; amounts as 1,234.50 元 and 1234.5 (trailing zeros dropped, as tills
+  print them); rose, sage-grey and warm-white paper; pink, slate-blue and khaki cards, bank cards
+  of a portrait design; and as faults a photo through a frosted plastic pocket, a street lamp's
+  orange night light, a ring light mirrored in the page and a frame turned against the page that
+  cuts off all four of its corners.
 
 `classic` is the original generator (one wording, one layout), a member of the tuned family.
 """
@@ -87,6 +108,7 @@ from ocr_synth.data import (
     HELD_OUT_5_PEOPLE,
     HELD_OUT_6_PEOPLE,
     HELD_OUT_7_PEOPLE,
+    HELD_OUT_8_PEOPLE,
     People,
 )
 from ocr_synth.fonts import Face, cjk_faces, noto_face, system_face, wenquanyi_mono_face
@@ -100,6 +122,7 @@ HELD_OUT_4 = "held-out-4"
 HELD_OUT_5 = "held-out-5"
 HELD_OUT_6 = "held-out-6"
 HELD_OUT_7 = "held-out-7"
+HELD_OUT_8 = "held-out-8"
 HELD_OUT_FAMILIES = (
     HELD_OUT,
     HELD_OUT_2,
@@ -108,6 +131,7 @@ HELD_OUT_FAMILIES = (
     HELD_OUT_5,
     HELD_OUT_6,
     HELD_OUT_7,
+    HELD_OUT_8,
 )
 FAMILIES = (CLASSIC, TUNED, *HELD_OUT_FAMILIES)
 
@@ -139,6 +163,9 @@ class InvoiceWording:
     narrow: bool = False  # a till roll's slip, not a sheet
     note: str = ""  # a line of small print under the slip
     seal: str = "财务专用章"
+    # Who issues it: a hospital; a pharmacy, for drugs sold to an out-patient; or a private
+    # hospital (the family's own pools of them, where it has them).
+    issuer: str = "hospital"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +183,7 @@ class RecordWording:
     department: str = "科别"
     doctor: str = "医师"
     advice: str = "建议"
+    issuer: str = "hospital"  # or "private": a private hospital's paper
 
 
 # --- tuned pools -------------------------------------------------------------------------------
@@ -783,6 +811,108 @@ HELD_OUT_7_LABEL_INKS = ((168, 64, 44), (30, 90, 50), (60, 40, 110))
 # Turquoise, magenta and a lavender card with dark print.
 HELD_OUT_7_CARD_COLOURS = ((0, 140, 140), (168, 28, 104), (214, 206, 236))
 
+# --- eighth held-out family: fixed before the reader was run on it; never tuned on --------------
+
+HELD_OUT_8_INVOICE_WORDINGS = (
+    # A chain pharmacy's till slip for drugs an out-patient bought with the insurance card (the
+    # out-patient pooling fund pays at designated pharmacies): no code, no amount in words.
+    InvoiceWording(
+        "{hospital}销售小票",
+        "",
+        "销售单号",
+        "销售时间",
+        "会员姓名",
+        "门店名称",
+        "",
+        "应收金额",
+        "门诊统筹支付",
+        "现金实付",
+        extras=("会员卡号", "收银员", "执业药师"),
+        payments=("个账支付",),
+        stamp_below=True,
+        narrow=True,
+        note="药品属特殊商品，非质量问题不予退换",
+        seal="发票专用章",
+        issuer="pharmacy",
+    ),
+    # A private hospital's receipt, the hospital signing and stamping it at the foot.
+    InvoiceWording(
+        "{hospital}{kind}收费单",
+        "",
+        "单据号",
+        "交款时间",
+        "客户姓名",
+        "收款单位（签章）",
+        "金额大写",
+        "金额小写",
+        "医保支付额",
+        "客户实付",
+        extras=("档案号", "主诊医生"),
+        hospital_at_foot=True,
+        seal="收款专用章",
+        issuer="private",
+    ),
+    # The national 医疗保障基金结算清单 as a county hospital prints it for a settled bill: every
+    # fund's line, the patient's share as one sum.
+    InvoiceWording(
+        "{hospital}医疗保障基金结算清单（{kind}）",
+        "",
+        "清单流水号",
+        "医保结算日期",
+        "参保人",
+        "定点医疗机构名称",
+        "",
+        "费用合计",
+        "统筹基金支付额",
+        "个人负担合计",
+        extras=("医保编号", "病案号", "参保地", "医保支付方式"),
+        payments=("补充医疗保险支付", "医疗救助支付"),
+        stamp_below=True,
+        seal="医疗保险专用章",
+    ),
+)
+HELD_OUT_8_RECORD_WORDINGS = (
+    # A county or traditional Chinese medicine hospital's: the Western diagnosis named as such.
+    RecordWording(
+        "门诊诊断证明书",
+        "住院病历摘要",
+        "病患姓名",
+        "西医诊断",
+        "发证日期",
+        "入院登记日期",
+        "出院登记日期",
+        department="科室/病区",
+        doctor="医生签字",
+        advice="医生建议",
+    ),
+    # A private hospital's, in Chinese and English.
+    RecordWording(
+        "诊断证明书 Medical Certificate",
+        "出院小结 Discharge Summary",
+        "姓名 Name",
+        "诊断 Diagnosis",
+        "日期 Date",
+        "入院日期 Date of Admission",
+        "出院日期 Date of Discharge",
+        department="科室 Department",
+        doctor="医师 Physician",
+        advice="医嘱 Advice",
+        issuer="private",
+    ),
+)
+# Pairs in a ruled form of label and value cells, two pairs a row; labels set flush right against
+# their colons, values starting at one line.
+HELD_OUT_8_LAYOUTS = ("form", "right_labels")
+HELD_OUT_8_DATES = ("dot_minute", "cn_tight_minute", "slash_bare_seconds")
+HELD_OUT_8_AMOUNTS = ("grouped_yuan_spaced", "trimmed")
+# An ink-jet printer with clogged nozzles; a ribbon riding low, the tops of the lines faint.
+HELD_OUT_8_EFFECTS = ("none", "clogged", "ribbon_low")
+# Pale rose, sage-grey recycled and warm-white stock.
+HELD_OUT_8_PAPERS = ((248, 236, 240), (232, 236, 226), (250, 246, 238))
+HELD_OUT_8_LABEL_INKS = ((0, 110, 150), (96, 64, 32), (50, 54, 60))
+# Pink, slate blue and a khaki card with dark print.
+HELD_OUT_8_CARD_COLOURS = ((226, 92, 124), (44, 62, 92), (196, 190, 160))
+
 
 def tuned_faces() -> list[Face]:
     """Noto Sans SC in three weights and WenQuanYi Micro Hei: the original generator's faces."""
@@ -858,6 +988,15 @@ def held_out_7_faces() -> list[Face]:
     return [wenquanyi_mono_face(), noto_face("SC", "Light"), noto_face("JP", "Medium")]
 
 
+def held_out_8_faces() -> list[Face]:
+    """Noto Serif CJK KR in bold (a Song face in Korean glyph forms) and Noto Sans Mono CJK JP
+    (as tills print), from the system's fonts, and the packaged Noto Sans CJK HK in its regular
+    weight; where a system face is missing, packaged faces in weights no other family prints."""
+    serif = system_face("Noto Serif CJK KR", "Bold") or noto_face("JP", "Regular")
+    mono = system_face("Noto Sans Mono CJK JP", "Regular") or noto_face("KR", "DemiLight")
+    return [serif, mono, noto_face("HK", "Regular")]
+
+
 @dataclass(frozen=True, slots=True)
 class Camera:
     max_tilt: float
@@ -878,6 +1017,7 @@ HELD_OUT_4_CAMERA = Camera(5.5, (1.2, 3.8), (52, 86), 0.045, (0.82, 1.5), 0.55)
 HELD_OUT_5_CAMERA = Camera(4.0, (1.3, 3.2), (60, 90), 0.035, (0.88, 1.4), 0.45)
 HELD_OUT_6_CAMERA = Camera(5.0, (1.1, 3.4), (56, 88), 0.04, (0.86, 1.45), 0.5)
 HELD_OUT_7_CAMERA = Camera(4.2, (1.4, 3.6), (54, 84), 0.055, (0.84, 1.35), 0.6)
+HELD_OUT_8_CAMERA = Camera(4.6, (1.2, 3.3), (57, 87), 0.05, (0.87, 1.38), 0.55)
 
 
 @dataclass(frozen=True, slots=True)
@@ -898,6 +1038,7 @@ class Style:
     card_colours: tuple[tuple[int, int, int], ...] = ()  # bank cards; () = the bank's own
     people: People | None = None  # the family's own people and places; None = the shared pools
     debit_cards: bool = False  # bank cards as debit cards: 银联 alone, 借记卡, embossed digits
+    portrait_cards: bool = False  # bank cards of a portrait (vertical) design
 
     def describe(self) -> dict[str, str]:
         return {
@@ -927,6 +1068,7 @@ class Pools:
     card_colours: tuple[tuple[int, int, int], ...] = ()
     people: People | None = None
     debit_cards: bool = False
+    portrait_cards: bool = False
 
 
 POOLS = {
@@ -1038,6 +1180,21 @@ POOLS = {
         card_colours=HELD_OUT_7_CARD_COLOURS,
         people=HELD_OUT_7_PEOPLE,
     ),
+    HELD_OUT_8: Pools(
+        HELD_OUT_8_INVOICE_WORDINGS,
+        HELD_OUT_8_RECORD_WORDINGS,
+        HELD_OUT_8_LAYOUTS,
+        HELD_OUT_8_DATES,
+        HELD_OUT_8_AMOUNTS,
+        HELD_OUT_8_EFFECTS,
+        HELD_OUT_8_PAPERS,
+        HELD_OUT_8_LABEL_INKS,
+        (HELD_OUT_8_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_8_CARD_COLOURS,
+        people=HELD_OUT_8_PEOPLE,
+        portrait_cards=True,
+    ),
 }
 FACES = {
     TUNED: tuned_faces,
@@ -1048,6 +1205,7 @@ FACES = {
     HELD_OUT_5: held_out_5_faces,
     HELD_OUT_6: held_out_6_faces,
     HELD_OUT_7: held_out_7_faces,
+    HELD_OUT_8: held_out_8_faces,
 }
 
 
@@ -1074,4 +1232,5 @@ def style_for(family: str, rng: random.Random) -> Style:
         card_colours=pools.card_colours,
         people=pools.people,
         debit_cards=pools.debit_cards,
+        portrait_cards=pools.portrait_cards,
     )

@@ -22,6 +22,7 @@ from ocr_synth.families import (
     HELD_OUT_5,
     HELD_OUT_6,
     HELD_OUT_7,
+    HELD_OUT_8,
     TUNED,
     style_for,
 )
@@ -33,6 +34,7 @@ from ocr_synth.spoilers import (
     HELD_OUT_5_SPOILERS,
     HELD_OUT_6_SPOILERS,
     HELD_OUT_7_SPOILERS,
+    HELD_OUT_8_SPOILERS,
     HELD_OUT_SPOILERS,
     SPOILERS,
     TUNED_SPOILERS,
@@ -51,6 +53,7 @@ FAMILY_SPOILERS = {
     HELD_OUT_5: HELD_OUT_5_SPOILERS,
     HELD_OUT_6: HELD_OUT_6_SPOILERS,
     HELD_OUT_7: HELD_OUT_7_SPOILERS,
+    HELD_OUT_8: HELD_OUT_8_SPOILERS,
 }
 # File names of a set of several families start with the family's tag.
 FAMILY_TAGS = {
@@ -63,6 +66,7 @@ FAMILY_TAGS = {
     HELD_OUT_5: "h5",
     HELD_OUT_6: "h6",
     HELD_OUT_7: "h7",
+    HELD_OUT_8: "h8",
 }
 # Documents are dated up to this day, so a set made from a seed is the same whenever it is made
 # and none of its dates is ever in the future.

@@ -538,3 +538,83 @@ HELD_OUT_7_SPOILERS: dict[str, tuple[Spoiler, str]] = {
     "glare": (plastic_sleeve, "reject:glare"),
     "cut_off": (cut_off_top_and_bottom, "reject:cut_off"),
 }
+
+
+def frosted_pocket(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """The page photographed through the frosted front of a plastic file pocket: every line
+    diffused into the next, under the film's milky haze and its faint mottle."""
+    height, width = photo.image.shape[:2]
+    soft = cv2.GaussianBlur(photo.image, (0, 0), rng.uniform(3.2, 4.2)).astype(np.float32)
+    milk = rng.uniform(0.3, 0.42)
+    grain = np.random.default_rng(rng.randrange(2**32)).normal(0, 4.0, (height, width))
+    mottle = cv2.GaussianBlur(grain.astype(np.float32), (0, 0), 3.0)[:, :, None]
+    return np.clip(soft * (1 - milk) + 236 * milk + mottle, 0, 255).astype(np.uint8)
+
+
+def sodium_night(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A page taken at night by a street lamp's sodium light: very little light, falling off
+    away from the lamp above, every colour gone to one orange, and the sensor's gain noise."""
+    height = photo.image.shape[0]
+    grey = cv2.cvtColor(photo.image, cv2.COLOR_BGR2GRAY).astype(np.float32)[:, :, None]
+    falloff = np.linspace(1.0, rng.uniform(0.45, 0.65), height, dtype=np.float32)[:, None, None]
+    light = rng.uniform(0.08, 0.13) * falloff
+    dim = grey * light * np.array([0.25, 0.72, 1.25], np.float32)  # BGR: sodium orange
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 2.4, dim.shape)
+    return np.clip(dim + noise, 0, 255).astype(np.uint8)
+
+
+def ring_light(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A ring light mirrored in glossy paper: a blown-out ring laid over the printed lines, a
+    little glow inside it."""
+    height, width = photo.image.shape[:2]
+    central = [
+        box
+        for box in photo.text_boxes
+        if width * 0.3 < (box[0] + box[2]) / 2 < width * 0.7
+        and height * 0.3 < (box[1] + box[3]) / 2 < height * 0.7
+    ]
+    x0, y0, x1, y1 = rng.choice(central or photo.text_boxes)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    side = min(height, width)
+    radius = rng.uniform(0.18, 0.26) * side
+    thickness = rng.uniform(0.03, 0.045) * side
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    distance = np.hypot(xs - cx, ys - cy)
+    ring = np.exp(-(((distance - radius) / thickness) ** 2)) * 2.2
+    glow = np.where(distance < radius, 0.18, 0.0)
+    strength = np.clip(ring + glow, 0, 1)[:, :, None]
+    lit = photo.image.astype(np.float32) * (1 - strength) + 255 * strength
+    return lit.astype(np.uint8)
+
+
+def turned_frame(shape: tuple[int, ...], rng: random.Random) -> np.ndarray:
+    """The affine map of a frame turned against the page and brought a little closer."""
+    height, width = shape[:2]
+    angle = rng.choice((-1, 1)) * rng.uniform(10, 15)
+    return cv2.getRotationMatrix2D((width / 2, height / 2), angle, rng.uniform(1.14, 1.22))
+
+
+def cut_off_corners(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """The phone turned against the page and held a little close: all four corners of the
+    document out of the frame, each cut on a slant through what is printed there, and the desk
+    in the frame's corners instead."""
+    height, width = photo.image.shape[:2]
+    corners = np.concatenate(
+        [photo.image[:8, :8], photo.image[:8, -8:], photo.image[-8:, :8], photo.image[-8:, -8:]]
+    )
+    desk = tuple(float(v) for v in np.median(corners.reshape(-1, 3), axis=0))
+    return cv2.warpAffine(
+        photo.image, turned_frame(photo.image.shape, rng), (width, height), borderValue=desk
+    )
+
+
+# The eighth held-out family's: a frosted plastic pocket, a street lamp's orange night light, a
+# ring light mirrored in the page and a frame turned against the page that cuts off its four
+# corners; photos too small as for the others.
+HELD_OUT_8_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (frosted_pocket, "reject:blurry"),
+    "dark": (sodium_night, "reject:dark"),
+    "glare": (ring_light, "reject:glare"),
+    "cut_off": (cut_off_corners, "reject:cut_off"),
+}

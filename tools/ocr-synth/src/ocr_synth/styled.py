@@ -27,6 +27,17 @@ SPREAD = 4  # characters whose width the `spread` layout spreads a shorter label
 def date_text(day: date, style: str, rng: random.Random) -> str:
     """The day in one of the date forms; `iso_time` and `slash_minute` add the time of day a
     cashier's system or a kiosk stamps (drawn from rng)."""
+    if style in ("dot_minute", "cn_tight_minute"):
+        minutes = rng.randint(7 * 60, 20 * 60)
+        clock = f"{minutes // 60:02d}:{minutes % 60:02d}"
+        if style == "dot_minute":
+            return f"{day:%Y.%m.%d} {clock}"
+        return f"{day.year}年{day.month}月{day.day}日{clock}"
+    if style == "slash_bare_seconds":
+        # As a .NET-built hospital system prints a time in the zh-CN culture (yyyy/M/d H:mm:ss).
+        seconds = rng.randint(8 * 3600, 18 * 3600)
+        clock = f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        return f"{day.year}/{day.month}/{day.day} {clock}"
     if style == "cn_hour_minute":
         minutes = rng.randint(7 * 60, 20 * 60)
         return f"{day.year}年{day.month}月{day.day}日 {minutes // 60}时{minutes % 60:02d}分"
@@ -85,6 +96,11 @@ def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
         return "¥ " + grouped
     if style == "rmb_grouped":
         return "人民币 " + grouped
+    if style == "grouped_yuan_spaced":
+        return grouped + " 元"
+    if style == "trimmed":
+        # A till's figure: trailing zeros of the fraction dropped (56.50 → 56.5, 12.00 → 12).
+        return plain.rstrip("0").rstrip(".")
     if style == "cny":
         return "CNY " + plain
     if style == "yuan_spaced":
@@ -156,6 +172,20 @@ def _effect_mask(mask: Image.Image, effect: str, size: int) -> Image.Image:
         low = (max(1, mask.width // block), max(1, mask.height // block))
         small = mask.resize(low, Image.Resampling.BOX)
         return small.resize((small.width * block, small.height * block), Image.Resampling.NEAREST)
+    if effect == "clogged":
+        # An ink-jet head with clogged nozzles: hairline gaps across every line at the nozzles'
+        # pitch, the ink a little feathered into the paper.
+        pixels = np.asarray(mask.filter(ImageFilter.GaussianBlur(0.6)), np.float32)
+        pitch = max(5, round(size / 4))
+        rows = np.arange(pixels.shape[0]) % pitch
+        pixels[(rows == 1) | (rows == pitch // 2 + 1)] *= 0.08
+        return Image.fromarray(np.clip(pixels * 1.15, 0, 255).astype(np.uint8))
+    if effect == "ribbon_low":
+        # A needle printer's ribbon riding low: the upper part of each line struck faint.
+        pixels = np.asarray(mask, dtype=np.float32)
+        share = np.linspace(0, 1, pixels.shape[0])
+        strength = np.clip(0.3 + (share - 0.3) * 2.8, 0.3, 0.92)
+        return Image.fromarray((pixels * strength[:, None]).astype(np.uint8))
     if effect == "dot_matrix":
         pixels = np.asarray(mask, dtype=np.float32)
         pitch = max(2, round(size / 10))
@@ -223,7 +253,11 @@ class Printer:
     - spread: a label shorter than four characters spread to their width (姓　　名), as forms
       justify their labels, then colon and value;
     - flush: two columns of pairs, each value set flush right at its column's edge (a pair alone
-      or too wide for a column across the whole row), as settlement slips print them."""
+      or too wide for a column across the whole row), as settlement slips print them;
+    - form: a ruled form across the page, two label and value cells to a pair and two pairs a row
+      (a pair too wide for half the row, or alone, across the whole row);
+    - right_labels: two columns of pairs, each label set flush right against one colon line
+      and its value after it (a label longer than that line where its column starts)."""
 
     def __init__(self, sheet: StyledSheet, size: int, rng: random.Random, colon: bool = True):
         self.sheet, self.size, self.rng = sheet, size, rng
@@ -277,6 +311,8 @@ class Printer:
                 "leader": 1.8,
                 "spread": 1.9,
                 "flush": 1.8,
+                "form": 1.9,
+                "right_labels": 1.8,
             }[self.style.layout]
         )
 
@@ -353,6 +389,10 @@ class Printer:
         """Print pairs left to right, wrapping at the sheet's width; the y below them."""
         if self.style.layout == "flush":
             return self._flush(y, pairs, width)
+        if self.style.layout == "form":
+            return self._form(y, pairs, width)
+        if self.style.layout == "right_labels":
+            return self._right_labels(y, pairs, width)
         if self.style.layout == "columns":
             return self._columns(y, pairs, width)
         if self.style.layout == "triple":
@@ -407,6 +447,69 @@ class Printer:
                 y, column = y + self.row_height(), 0
         return y + (self.row_height() if column else 0)
 
+    def _form(self, y: float, pairs: list[Pair], width: int) -> float:
+        """Pairs in ruled cells, label then value, two pairs a row; a row left half full keeps
+        its empty cells, as a printed form does."""
+        s, sheet, style = self.size, self.sheet, self.style
+        left, right = MARGIN - 10, width - MARGIN + 10
+        half = (right - left) / 2
+        height = self.row_height()
+        # Label cells as wide as six characters, so the forms' columns line up; wider for a
+        # longer label.
+        label_cell = min(sheet.measure("国" * 6, s) + 22, half * 0.55)
+        _, glyph_top, _, glyph_bottom = font(style.face, s).getbbox("国")
+        outline = (70, 70, 70)
+
+        def cells(x: float, label_w: float, end: float) -> None:
+            top = y + (glyph_top + glyph_bottom) / 2 - height / 2  # the text centred in its row
+            sheet.draw.rectangle((x, top, x + label_w, top + height), outline=outline, width=2)
+            sheet.draw.rectangle((x + label_w, top, end, top + height), outline=outline, width=2)
+
+        column = 0
+        for pair in pairs:
+            label_w = max(label_cell, sheet.measure(pair.label, s) + 22)
+            value_w = sheet.measure(pair.value, s, style.value_face, style.effect)
+            wide = len(pairs) == 1 or label_w + value_w + 24 > half
+            if column and wide:
+                cells(left + half, label_cell, right)
+                y, column = y + height, 0
+            x = left + column * half
+            cells(x, label_w, right if wide else x + half)
+            self._label(x + 10, y, pair.label)
+            self._value(x + label_w + 12, y, pair.value)
+            column = 0 if wide else column + 1
+            if column in (0, 2):
+                y, column = y + height, 0
+        if column:
+            cells(left + half, label_cell, right)
+            y += height
+        return y
+
+    def _right_labels(self, y: float, pairs: list[Pair], width: int) -> float:
+        """Two pairs a row, each label ending at its column's colon line (six characters in)
+        and its value after it; a pair too wide for its column, or alone, takes the whole row."""
+        s, sheet, style = self.size, self.sheet, self.style
+        colon = self.colon.strip()
+        tab = sheet.measure("国" * 6 + colon, s)
+        gap = 4 if colon and not self.colon.endswith(" ") else 12
+        half = (width - 2 * MARGIN) / 2
+        column = 0
+        for pair in pairs:
+            label = pair.label + colon
+            label_w = sheet.measure(label, s)
+            start = max(tab, label_w) + gap
+            value_w = sheet.measure(pair.value, s, style.value_face, style.effect)
+            wide = len(pairs) == 1 or start + value_w > half - 24
+            if column and wide:
+                y, column = y + self.row_height(), 0
+            x = MARGIN + column * half
+            self._label(x + max(tab - label_w, 0), y, label)
+            self._value(x + start, y, pair.value)
+            column = 0 if wide else column + 1
+            if column in (0, 2):
+                y, column = y + self.row_height(), 0
+        return y + (self.row_height() if column else 0)
+
 
 def _crop(sheet: StyledSheet, bottom: float) -> None:
     sheet.image = sheet.image.crop((0, 0, sheet.image.width, round(bottom)))
@@ -443,13 +546,25 @@ def _hospitals(style: Style) -> tuple[str, ...]:
     return data.HELD_OUT_HOSPITALS if style.held_out_people else data.HOSPITALS
 
 
+def _issuers(style: Style, issuer: str) -> tuple[str, ...]:
+    """Who issues a paper: a hospital, or where the family has them, one of its pharmacies or
+    private hospitals."""
+    if style.people and issuer == "pharmacy" and style.people.pharmacies:
+        return style.people.pharmacies
+    if style.people and issuer == "private" and style.people.private_hospitals:
+        return style.people.private_hospitals
+    return _hospitals(style)
+
+
 def _regions(style: Style) -> tuple[tuple[str, str, str], ...]:
     return style.people.regions if style.people else data.REGIONS
 
 
 def _invoice_fields(rng: random.Random, style: Style, today: date) -> dict[str, str]:
-    inpatient = rng.random() < 0.35
-    hospitals = _hospitals(style)
+    # (a pharmacy sells to out-patients: the draw is made all the same, so other sets stay as
+    # they were)
+    inpatient = rng.random() < 0.35 and style.invoice.issuer != "pharmacy"
+    hospitals = _issuers(style, style.invoice.issuer)
     total = Decimal(rng.randint(1_000, 800_000 if inpatient else 150_000)) / 100
     ratio = rng.choice((Decimal(0), Decimal("0.3"), Decimal("0.5"), Decimal("0.7")))
     insurance = (total * ratio).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
@@ -503,9 +618,13 @@ def _extra(label: str, kind: str, rng: random.Random, style: Style, issued: date
         value = rng.choice(("在职职工", "退休人员", "城乡居民", "灵活就业人员"))
     elif label == "支付方式":
         value = rng.choice(("微信支付", "支付宝", "银行卡", "医保个人账户", "现金"))
+    elif label == "参保地":
+        value = rng.choice(_regions(style))[1]
+    elif label == "医保支付方式":
+        value = rng.choice(("按项目", "按病种分值", "疾病诊断相关分组（DRG）", "按床日"))
     elif label in ("就诊科室", "科别"):
         value = rng.choice(data.DEPARTMENTS)
-    else:  # 收款人, 复核人, 收款员, 经办人员, 开票人, 操作员, 开票员
+    else:  # 收款人, 复核人, 收款员, 经办人员, 开票人, 操作员, 开票员, 收银员, 执业药师, 主诊医生
         value = _staff(rng, style)
     return Pair(label, value)
 
@@ -540,13 +659,16 @@ def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
     y = printer.rows(100, header, width)
     upper = [
         Pair(wording.payer, fields["payer_name"]),
-        Pair("性别", rng.choice("男女")),
+        # (a pharmacy's slip names its member, not their sex)
+        *([] if wording.issuer == "pharmacy" else [Pair("性别", rng.choice("男女"))]),
         *(pair for pair in extras if pair not in footer),
     ]
     if not wording.hospital_at_foot:
         upper.append(Pair(wording.hospital, fields["hospital"]))
     y = printer.rows(y + 10, upper, width)
-    y = _items_table(sheet, s, y + 6, Decimal(fields["total_amount"]), rng, width)
+    y = _items_table(
+        sheet, s, y + 6, Decimal(fields["total_amount"]), rng, width, wording.issuer == "pharmacy"
+    )
     y += 12
     if wording.total_in_words:
         y = printer.rows(
@@ -583,14 +705,22 @@ def medical_invoice(rng: random.Random, style: Style, today: date) -> Rendered:
 
 
 def _items_table(
-    sheet: StyledSheet, s: int, y: float, total: Decimal, rng: random.Random, width: int
+    sheet: StyledSheet,
+    s: int,
+    y: float,
+    total: Decimal,
+    rng: random.Random,
+    width: int,
+    drugs: bool = False,
 ) -> float:
-    items = rng.sample(data.INVOICE_ITEMS, rng.randint(2, 5))
+    """The billed items and their amounts in a ruled box: a pharmacy's drugs, or a bill's
+    items."""
+    items = rng.sample(data.PHARMACY_ITEMS if drugs else data.INVOICE_ITEMS, rng.randint(2, 5))
     amounts = _split(total, len(items), rng)
     top = y - 4
     amount_x = width // 2
-    sheet.put(50, y + 6, "项目名称", s)
-    sheet.put(amount_x, y + 6, "金额(元)", s)
+    sheet.put(50, y + 6, "商品名称" if drugs else "项目名称", s)
+    sheet.put(amount_x, y + 6, "金额" if drugs else "金额(元)", s)
     for item, amount in zip(items, amounts, strict=True):
         y += s * 1.6
         sheet.put(50, y + 6, item, s)
@@ -606,7 +736,7 @@ def _record(
     wording = style.record
     fields = {
         "patient_name": _person(rng, style),
-        "hospital": rng.choice(_hospitals(style)),
+        "hospital": rng.choice(_issuers(style, wording.issuer)),
         "diagnosis": rng.choice(data.DIAGNOSES),
     }
     width = rng.choice((1000, 1100))
@@ -760,6 +890,11 @@ def bank_card(rng: random.Random, style: Style, today: date) -> Rendered:
     if style.debit_cards:
         _debit_face(sheet, rng, style, bank.name, number, ink, today)
         return sheet.done("bank_card", fields)
+    if style.portrait_cards:
+        sheet = StyledSheet((_CARD[1], _CARD[0]), style)
+        sheet.image.paste(colour, (0, 0, _CARD[1], _CARD[0]))
+        _portrait_face(sheet, rng, style, bank.name, number, ink, today)
+        return sheet.done("bank_card", fields)
     sheet.put(50, 62, bank.name, 40, fill=ink)
     sheet.put(650, 50, "银联 UnionPay", 24, fill=ink)
     if style.held_out_people and rng.random() < 0.5:
@@ -802,6 +937,30 @@ def _debit_face(
             ((left + 12, 418), (left + 56, 418), (left + 44, 494), (left, 494)), fill=colour
         )
     sheet.put(688, 438, "银联", 32, fill=(250, 250, 250))
+
+
+def _portrait_face(
+    sheet: StyledSheet,
+    rng: random.Random,
+    style: Style,
+    bank_name: str,
+    number: str,
+    ink: tuple[int, int, int],
+    today: date,
+) -> None:
+    """A card of a portrait design, held upright: the bank's name at the top, the chip turned
+    on its side, the number in rows of two groups of four, the 银联 mark at the foot."""
+    sheet.put(44, 56, bank_name, 34, fill=ink)
+    sheet.draw.rounded_rectangle((60, 180, 132, 280), radius=10, fill=(206, 176, 96))
+    sheet.draw.line((96, 180, 96, 280), fill=(150, 120, 50), width=2)
+    sheet.draw.line((60, 230, 132, 230), fill=(150, 120, 50), width=2)
+    groups = [number[i : i + 4] for i in range(0, len(number), 4)]
+    for row, start in enumerate(range(0, len(groups), 2)):
+        line = " ".join(groups[start : start + 2])
+        sheet.put(52, 420 + 62 * row, line, 40, fill=ink, face=style.value_face)
+    month, year = rng.randint(1, 12), (today.year + rng.randint(1, 8)) % 100
+    sheet.put(52, 420 + 62 * ((len(groups) + 1) // 2) + 14, f"{month:02d}/{year:02d}", 24, fill=ink)
+    sheet.put(300, 770, "银联 UnionPay", 24, fill=ink)
 
 
 STYLED: dict[str, Callable[[random.Random, Style, date], Rendered]] = {
