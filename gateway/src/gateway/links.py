@@ -11,11 +11,17 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 import httptools
 
-from gateway.pool import Answer, Response, UpstreamBroken, UpstreamClosed, request_head
+from gateway.pool import (
+    Answer,
+    Response,
+    UpstreamBroken,
+    UpstreamClosed,
+    http_address,
+    request_head,
+)
 
 # An answer larger than this is not a hot read's: the read fails rather than hold it all.
 MAX_ANSWER_BYTES = 1024 * 1024
@@ -126,12 +132,7 @@ class Links:
         max_links: int = 200,
         max_idle: int = 50,
     ) -> None:
-        url = urlsplit(base_url)
-        if url.scheme != "http" or not url.hostname:
-            raise ValueError(f"linked reads need an http:// service URL, not {base_url!r}")
-        self.host = url.hostname
-        self.port = url.port or 80
-        self.authority = url.netloc.encode("latin-1")
+        self.host, self.port, self.authority = http_address(base_url)
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.keepalive_seconds = keepalive_seconds

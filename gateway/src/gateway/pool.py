@@ -137,12 +137,7 @@ class Pool:
         max_connections: int = 200,
         max_idle: int = 50,
     ) -> None:
-        url = urlsplit(base_url)
-        if url.scheme != "http" or not url.hostname:
-            raise ValueError(f"pooled reads need an http:// service URL, not {base_url!r}")
-        self.host = url.hostname
-        self.port = url.port or 80
-        self.authority = url.netloc.encode("latin-1")
+        self.host, self.port, self.authority = http_address(base_url)
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.keepalive_seconds = keepalive_seconds
@@ -259,6 +254,14 @@ class Slots:
                 waiter.set_result(None)
                 return
         self._free += 1
+
+
+def http_address(base_url: str) -> tuple[str, int, bytes]:
+    """Host, port and `Host` header of a service's http:// base URL."""
+    url = urlsplit(base_url)
+    if url.scheme != "http" or not url.hostname:
+        raise ValueError(f"kept-alive reads need an http:// service URL, not {base_url!r}")
+    return url.hostname, url.port or 80, url.netloc.encode("latin-1")
 
 
 def request_head(target: bytes, authority: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
