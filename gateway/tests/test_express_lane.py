@@ -12,6 +12,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from lipei_testing.servers import serving
 
 SECRET = "express-test-secret-0123456789abcdef01234"
 INTERNAL = "express-test-internal-token"
+REDIS = "redis://127.0.0.1:6379/0"
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 CLAIM = json.dumps({"claim_id": "C-1", "status": "submitted", "名": "张三"}).encode()
 PROBLEM = json.dumps({"type": "about:blank", "title": "Not Found", "status": 404}).encode()
@@ -316,3 +319,30 @@ async def test_a_caller_gone_before_the_answer_costs_the_next_one_nothing() -> N
         answer = await client.get("/api/v1/claims/C-1", headers={"Authorization": token})
         assert answer.status_code == 200 and answer.content == CLAIM
         assert stand_in.connections <= 3  # the login's, and the lane's link kept for reuse
+
+
+async def test_budgets_kept_in_redis_are_counted_for_the_lane_too() -> None:
+    if time.time() % 60 > 50:  # keep the reads inside one one-minute window
+        await asyncio.sleep(61 - time.time() % 60)
+    user = f"r{uuid.uuid4().hex[:10]}"
+    async with gateway(redis_url=REDIS, rate_limit_user_per_minute=3) as (client, _, stand_in):
+        bearer = {"Authorization": await _token(client, user)}
+        before = stand_in.connections
+        statuses = [
+            (await client.get("/api/v1/claims/C-1", headers=bearer)).status_code for _ in range(4)
+        ]
+        through_app = await client.get("/api/v1/claims/C-1", headers={**bearer, "Origin": "x"})
+        assert statuses == [200, 200, 200, 429]
+        assert stand_in.connections == before + 1  # the three went by the lane's one link
+        assert through_app.status_code == 429
+
+
+async def test_budgets_that_cannot_be_counted_are_a_503_both_ways() -> None:
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"
+    async with gateway(redis_url=unreachable, rate_limit_ip_per_minute=0) as (client, _, _):
+        bearer = {"Authorization": await _token(client)}
+        express = await client.get("/api/v1/claims/C-1", headers=bearer)
+        through_app = await client.get("/api/v1/claims/C-1", headers={**bearer, "Origin": "x"})
+    assert express.status_code == 503 and express.headers["retry-after"] == "5"
+    assert express.json()["type"].endswith("budgets-unavailable")
+    assert _comparable(express) == _comparable(through_app)

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.limits import RateLimiter
+from gateway.limits import BudgetsUnavailable, RateLimiter
 from lipei.web import problem_response
 
 access_log = logging.getLogger("gateway.access")
+log = logging.getLogger(__name__)
 
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -52,7 +53,13 @@ class Edge:
         if path not in UNLIMITED_PATHS and scope["method"] != "OPTIONS":
             client = scope.get("client")
             ip = client[0] if client else "unknown"
-            retry_after = await self.limiter.check(f"ip:{ip}", self.ip_per_minute)
+            try:
+                retry_after = await self.limiter.check(f"ip:{ip}", self.ip_per_minute)
+            except BudgetsUnavailable as exc:
+                log.warning("request budgets unavailable: %s", exc)
+                await budgets_unavailable()(scope, receive, send_with_id)
+                log_access(scope["method"], scope["path"], 503, started, request_id)
+                return
             if retry_after is not None:
                 await too_many(retry_after)(scope, receive, send_with_id)
                 log_access(scope["method"], scope["path"], 429, started, request_id)
@@ -84,6 +91,16 @@ def log_access(method: str, path: str, status: int, started: float, request_id: 
         status,
         (time.perf_counter() - started) * 1000,
         request_id,
+    )
+
+
+def budgets_unavailable() -> JSONResponse:
+    """The answer while the shared budgets cannot be counted: try again, never a 500."""
+    return problem_response(
+        503,
+        "request budgets are unavailable; try again soon",
+        type="budgets-unavailable",
+        headers={"Retry-After": "5"},
     )
 
 

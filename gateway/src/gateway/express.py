@@ -1,5 +1,6 @@
 """The express lane: the reads every policyholder polls — a claim and its progress — forwarded
-from the connection's own callbacks, with no ASGI cycle, task or stream per request.
+from the connection's own callbacks, with no ASGI cycle, task or stream per request (budgets
+kept in Redis are awaited in a task: they are network round trips anyway).
 
 Through the app (ASGI, FastAPI, a task and streams per read) the gateway spent four times what
 nginx does on such a read. Here a read takes the same checks in the same order — the route, the
@@ -12,6 +13,7 @@ answered here, a refusal or a service's failure included, so no budget is counte
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -23,8 +25,15 @@ from opentelemetry.context import Context
 from starlette.responses import Response as StarletteResponse
 
 from gateway.components import Components
-from gateway.edge import access_log, log_access, request_id_for, too_many
+from gateway.edge import (
+    access_log,
+    budgets_unavailable,
+    log_access,
+    request_id_for,
+    too_many,
+)
 from gateway.forwarding import OWN_ROUTES
+from gateway.limits import BudgetsUnavailable
 from gateway.links import Links
 from gateway.pool import Response
 from gateway.proxy import passed_on
@@ -33,6 +42,8 @@ from gateway.tokens import Identity, InvalidToken
 from lipei.logs import current_claim, current_service
 from lipei.telemetry import Telemetry, claim_in_path
 from lipei.tracing import context_from_headers, minted_context
+
+log = logging.getLogger(__name__)
 
 # The reads taken here: small JSON answers, polled by every mini-program.
 EXPRESS_TEMPLATES = frozenset({"/api/v1/claims/{claim_id}", "/api/v1/claims/{claim_id}/progress"})
@@ -76,20 +87,23 @@ class ExpressLane:
         settings = parts.settings
         self._ip_limit = settings.rate_limit_ip_per_minute
         self._user_limit = settings.rate_limit_user_per_minute
-        # A budget kept elsewhere (Redis) is a network round trip: those reads go to the app.
+        # Budgets kept elsewhere (Redis) are network round trips: awaited in a task of their own.
         self._budgets_here = parts.limiter.counts_here or (
             self._ip_limit <= 0 and self._user_limit <= 0
         )
+        self._counting: set[asyncio.Task[None]] = set()
 
     def close(self) -> None:
         for links in self._links.values():
             links.close()
+        for task in self._counting:
+            task.cancel()
 
     def take(
         self, url: bytes, headers: list[tuple[bytes, bytes]], client_ip: str | None
     ) -> Read | None:
         """The read, if this lane answers it (a GET with its head read); None: the app does."""
-        if self._telemetry.tracing.recording or not self._budgets_here or client_ip is None:
+        if self._telemetry.tracing.recording or client_ip is None:
             return None
         parsed = httptools.parse_url(url)
         raw_path: bytes = parsed.path
@@ -131,11 +145,33 @@ class ExpressLane:
         )
 
     def forward(self, read: Read, answer: Answer) -> None:
-        """Count the budgets, forward, and `answer` once, whatever happens."""
+        """Count the budgets (per IP, then per user, as the app does), forward, and `answer`
+        once, whatever happens."""
+        if not self._budgets_here:
+            task = asyncio.get_running_loop().create_task(self._counted_elsewhere(read, answer))
+            self._counting.add(task)
+            task.add_done_callback(self._counting.discard)
+            return
         limiter = self._parts.limiter
         retry_after = limiter.check_here(f"ip:{read.client_ip}", self._ip_limit)
         if retry_after is None:
             retry_after = limiter.check_here(f"user:{read.identity.user_id}", self._user_limit)
+        self._counted(read, retry_after, answer)
+
+    async def _counted_elsewhere(self, read: Read, answer: Answer) -> None:
+        limiter = self._parts.limiter
+        try:
+            retry_after = await limiter.check(f"ip:{read.client_ip}", self._ip_limit)
+            if retry_after is None:
+                user = f"user:{read.identity.user_id}"
+                retry_after = await limiter.check(user, self._user_limit)
+        except BudgetsUnavailable as exc:
+            log.warning("request budgets unavailable: %s", exc)
+            self._answer(read, budgets_unavailable(), answer)
+            return
+        self._counted(read, retry_after, answer)
+
+    def _counted(self, read: Read, retry_after: int | None, answer: Answer) -> None:
         if retry_after is not None:
             self._answer(read, too_many(retry_after), answer)
             return

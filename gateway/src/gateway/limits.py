@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 
 class Counter(Protocol):
@@ -38,6 +39,10 @@ class LocalCounter:
         return count
 
 
+class BudgetsUnavailable(Exception):
+    """The shared counters (Redis) did not answer: no budget can be checked."""
+
+
 class RedisCounter:
     def __init__(self, redis: Redis, clock: Callable[[], float] = time.time) -> None:
         self._redis = redis
@@ -46,10 +51,13 @@ class RedisCounter:
     async def hit(self, key: str, window_seconds: int) -> int:
         window = int(self._clock() // window_seconds)
         name = f"lipei:rl:{key}:{window}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, window_seconds + 5)
-            count, _ = await pipe.execute()
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, window_seconds + 5)
+                count, _ = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise BudgetsUnavailable(type(exc).__name__) from exc
         return int(count)
 
 
