@@ -129,6 +129,19 @@ def test_a_strip_lights_slanting_band_running_off_the_page_is_glare():
     assert reasons(desk) == []
 
 
+def test_a_wavy_band_of_light_from_one_side_of_the_page_to_the_other_is_glare():
+    """A plastic sleeve's crease mirrors a lamp as a band across the whole page, far longer than
+    a strip-light's; a white desk along an edge reaches a third side and is none."""
+    image = page()
+    top = [(x, 300 + int(40 * np.sin(x / 160))) for x in range(0, 1001, 50)]
+    bottom = [(x, y + 90) for x, y in reversed(top)]
+    cv2.fillPoly(image, [np.array(top + bottom, np.int32)], (255, 255, 255))
+    assert reasons(image) == [Reason.GLARE]
+    desk = page()
+    desk[:60, :] = 255
+    assert reasons(desk) == []
+
+
 def test_a_window_mirrored_in_panes_each_too_small_alone_is_glare():
     """Four blown-out panes of a window, each under the share a lone patch needs, together over
     it; one such pane alone, like a white label on the page, is no reflection."""

@@ -83,6 +83,10 @@ GLARE_SOLIDITY = 0.5
 # clean photo or sample shows a patch at 255 running into one side at all (the white desk around a
 # page reaches two sides or more); every generated reflection, round or band, shows one.
 GLARE_BAND_ELONGATION = 5
+# A band blown out to 255 from one side of the picture to the opposite one, touching neither of
+# the others, is a reflection across the page (a plastic sleeve's crease, a lamp's line) however
+# long: a white desk or margin along the page reaches a third side, white paper all four. No
+# clean photo or sample shows one.
 # Text cut by the frame: dark print (contrast 50+ against the paper around it) filling the outer
 # 4 px band of a side, away from the corners, over CUT_MIN_INK of that side or more. Clean
 # generated photos and samples show exactly none; pictures cut through a line of text 0.3-28%
@@ -228,6 +232,9 @@ def _reflection_shaped(stat: np.ndarray, grey: np.ndarray, level: int) -> bool:
     roundish = max(w, h) <= GLARE_MAX_ELONGATION * min(w, h)
     if sides == 1 and level == 255 and max(w, h) <= GLARE_BAND_ELONGATION * min(w, h):
         return True  # a strip-light's band running off the page
+    across = (left == 0 and left + w >= width) or (top == 0 and top + h >= height)
+    if sides == 2 and level == 255 and across:
+        return True  # a sleeve's or a lamp's band from one side of the page to the other
     return roundish and (sides == 0 or (sides == 1 and area >= GLARE_SOLIDITY * w * h))
 
 

@@ -6,13 +6,13 @@ import re
 from datetime import date
 
 from ocr_service.ocr.extract.layout import Page
+from ocr_service.ocr.extract.names import labelled_name
 from ocr_service.ocr.extract.normalize import chinese_only, digit_run, find_dates, parse_date
 from ocr_service.ocr.extract.validate import (
     id_birth_date,
     id_gender,
     valid_id_card_term,
     valid_id_number,
-    valid_person_name,
 )
 
 NAME = ("姓名",)
@@ -131,11 +131,6 @@ def _address(page: Page) -> str | None:
     return None
 
 
-def _name(text: str) -> str | None:
-    name = chinese_only(text)
-    return name if valid_person_name(name) else None
-
-
 def _gender(text: str) -> str | None:
     """男 or 女, past any mark the engine read before it (☑女)."""
     first = chinese_only(text)[:1]
@@ -147,7 +142,7 @@ def _in(value: str, known: frozenset[str]) -> str | None:
 
 
 def extract_front(page: Page, *, today: date) -> dict[str, str]:
-    name = page.read(NAME, _name)
+    name = labelled_name(page, NAME, chinese_only)
     gender = page.read(GENDER, _gender)
     ethnicity = page.read(ETHNICITY, lambda text: _in(chinese_only(text), ETHNIC_GROUPS))
     born = page.read(BIRTH, lambda text: parse_date(text, today=today))

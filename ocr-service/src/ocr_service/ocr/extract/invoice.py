@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ocr_service.ocr.extract import roles
 from ocr_service.ocr.extract.layout import Page, carries_label
+from ocr_service.ocr.extract.names import labelled_name
 from ocr_service.ocr.extract.normalize import (
     digit_run,
     find_dates,
@@ -315,10 +316,13 @@ def _amounts(page: Page, labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
     totals = {in_words} if in_words is not None else set(_amounts_read(page, labels[roles.TOTAL]))
     if parts is not None:
         totals |= {parts} & {total, in_words}
+    # What was paid in the end is the person's part where the insurance's and it add up to a
+    # total printed beside it (订单金额 = 统筹报销 + 实付金额).
+    own_labels = labels[roles.SELF] + tuple(filter(roles.paid_in_fact, labels[roles.TOTAL]))
     splits = {
         (insurer, own)
         for insurer in _amounts_read(page, labels[roles.INSURANCE])
-        for own in _amounts_read(page, labels[roles.SELF])
+        for own in _amounts_read(page, own_labels)
         if insurer + own in totals
     }
     if len(splits) == 1:
@@ -404,6 +408,8 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
         value = page.read(variants, parse)
         if value is not None:
             fields[name] = value
+    if "payer_name" not in fields and (payer := labelled_name(page, labels[roles.PAYER])):
+        fields["payer_name"] = payer
     fallbacks: dict[str, Callable[[], str | None]] = {
         "payer_name": lambda: name_beside_details(page),
         "hospital": lambda: _unlabelled_hospital(page),

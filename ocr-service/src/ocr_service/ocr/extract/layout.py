@@ -145,6 +145,10 @@ QUALIFIERS = (
     "手术",
     "发病",
     "挂号",
+    # what is planned is not what happened (预计出院日期)
+    "预计",
+    "预约",
+    "计划",
 )
 # Words that end a label (名称, 日期, 金额…): a label followed by one is only the head of a longer
 # label (诊断名称), and a value that begins with one is a label's remnant, not a value.
@@ -349,11 +353,15 @@ class Page:
         return end + 1 + len(joined) if joined else end
 
     def value_candidates(
-        self, label_variants: Sequence[str], ends: Sequence[str] | None = None
+        self,
+        label_variants: Sequence[str],
+        ends: Sequence[str] | None = None,
+        *,
+        below: bool = True,
     ) -> list[tuple[Cell, str]]:
         """Texts that may be the value of a label: after it in its own cell, the nearest cell to its
-        right on the same row, or the cell just below it. Each with the cell the text came from;
-        earlier label variants first.
+        right on the same row, or (unless `below` is false) the cell just below it. Each with the
+        cell the text came from; earlier label variants first.
 
         A value ends at the next label in its line. `ends` narrows that to the labels that can
         follow this value at all: an address runs on past words that are labels elsewhere on the
@@ -370,7 +378,8 @@ class Page:
                 if rest:
                     candidates.append((cell, rest))
                     continue
-                for neighbour in (self.right_of(cell), self.below(cell)):
+                beside = [self.right_of(cell)] + ([self.below(cell)] if below else [])
+                for neighbour in beside:
                     if neighbour is not None and not self._ends_value(neighbour.text, ends):
                         candidates.append(
                             (neighbour, self._cut_at_next_label(neighbour.text, ends))

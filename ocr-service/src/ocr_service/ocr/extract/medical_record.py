@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ocr_service.ocr.extract import roles
+from ocr_service.ocr.extract import paper_dates, roles
 from ocr_service.ocr.extract.layout import Page, carries_label
+from ocr_service.ocr.extract.names import labelled_name
 from ocr_service.ocr.extract.normalize import (
     parse_date,
     parse_iso_date,
     strip_separators,
 )
 from ocr_service.ocr.extract.shapes import name_beside_details
-from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital, valid_person_name
+from ocr_service.ocr.extract.validate import HOSPITAL_SUFFIXES, valid_hospital
 
 PATIENT = (
     "患者姓名", "病人姓名", "病员姓名", "病人名称", "就诊人姓名", "就医人姓名", "就诊人", "就医人",
@@ -161,22 +162,32 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
     # The person, the institution and the paper's date are labelled with the same words as on
     # invoices (姓名, 开具时间, 医疗机构名称): labels so worded are found on the page.
     found = roles.labels_by_role(roles.find_labels(cell.text for cell in page.cells))
+    # The stay's days and the paper's issue, labelled by their events however worded (收治日期,
+    # 出院于, 签署日期): learnt before any date is read, so a bare 日期 inside one of them is
+    # that label's, never the paper's.
+    days = paper_dates.date_labels(cell.text for cell in page.cells)
     patient = _with_found(PATIENT, found.get(roles.PAYER, ()))
     places = _with_found(HOSPITAL, found.get(roles.HOSPITAL, ()))
-    dated = _with_found(ISSUE_DATE, found.get(roles.ISSUE_DATE, ()))
+    dated = _with_found(ISSUE_DATE, days[paper_dates.ISSUE] + found.get(roles.ISSUE_DATE, ()))
+    admission = _with_found(ADMISSION, days[paper_dates.ADMISSION])
+    discharge = _with_found(DISCHARGE, days[paper_dates.DISCHARGE])
     diagnosed = _with_found(DIAGNOSIS, _diagnosis_labels(page))
-    page.learn(patient + places + dated + diagnosed)
+    page.learn(patient + places + dated + admission + discharge + diagnosed)
     fields: dict[str, str] = {}
-    name = page.read(patient, lambda text: text if valid_person_name(text) else None)
+    name = labelled_name(page, patient)
     if name is None and not page.has_label(patient):
         name = name_beside_details(page)
     hospital = _hospital(page, places)
     diagnosis = page.read(diagnosed, _diagnosis)
     issued = _issue_date(page, dated, today)
-    admitted = page.read(ADMISSION, lambda text: parse_date(text, today=today))
-    discharged = page.read(DISCHARGE, lambda text: parse_date(text, today=today))
+    admitted = page.read(admission, lambda text: parse_date(text, today=today))
+    discharged = page.read(discharge, lambda text: parse_date(text, today=today))
+    # A stay ends after it begins, and a paper is issued once it has begun: dates out of that
+    # order were read from the wrong lines, and none of them can be trusted.
     if admitted and discharged and admitted > discharged:
         admitted = discharged = None
+    if admitted and issued and date.fromisoformat(issued) < admitted:
+        admitted = discharged = issued = None
     for key, value in (
         ("patient_name", name),
         ("hospital", hospital),

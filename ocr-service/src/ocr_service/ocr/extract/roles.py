@@ -28,6 +28,8 @@ _WORDS = (
     "票据 发票 收据 单据 结算单 凭证 凭条 清单 电子 号码 号 编号 代码 编码",
     # amounts
     "合计 总额 总计 总金额 总费用 金额 费用 实收 应收 实付 实缴 应缴 小写 大写 人民币 元",
+    # the whole of what was bought, as a shop's or a bank's slip names it
+    "订单 账单",
     "(小写) (大写) (人民币大写) (元) (章)",
     "医保 统筹 基金 支付 报销 记账 额 基本 医疗保险 保险 社保",
     "个人 自付 自费 自负 自理 现金 负担 承担 应付 缴纳 支出 付费 部分",
@@ -68,9 +70,15 @@ _TOTAL_HEADS = (
     "合计", "总额", "总计", "总金额", "总费用", "小写", "(小写)", "实收", "应收", "实付", "实缴",
     "应缴",
 )  # fmt: skip
-# What was paid, by the verb of paying and the word for a sum alone: 缴费金额 on a kiosk's slip.
+# What was paid, by the verb of paying and the word for a sum alone (缴费金额 on a kiosk's slip),
+# or the whole of what was bought and that word (订单金额, 账单金额 on a slip paid by phone).
 _PAID_VERBS = ("缴费", "交费", "交款", "缴款")
+_WHOLE = ("订单", "账单")
 _SUMS = ("金额", "总额")
+# What was paid in the end (实付金额): the whole bill on a receipt, what was left to the person
+# where the insurance paid first. Only the sums on the page can tell which.
+_PAID_IN_FACT = ("实付", "实缴", "实收")
+_WHOLE_HEADS = ("合计", "总额", "总计", "总金额", "总费用")
 _FUND = ("统筹", "基金")
 _INSURER = ("医保", "医疗保险", "社保")
 _PAYMENT = (
@@ -131,7 +139,7 @@ def role_of(words: list[str]) -> str | None:
     own = bool(own_words) and (
         bool(has & {*_PAYMENT}) or len(own_words) > 1 or words[-1] not in ("个人", "现金")
     )
-    paid_sum = len(words) == 2 and words[0] in _PAID_VERBS and words[1] in _SUMS
+    paid_sum = len(words) == 2 and words[0] in (*_PAID_VERBS, *_WHOLE) and words[1] in _SUMS
     if words[-1] in _NUMBER_ENDS:
         pass  # a number of the payment (医保结算号), no amount
     elif "大写" in label:
@@ -143,6 +151,13 @@ def role_of(words: list[str]) -> str | None:
     elif (has & {*_TOTAL_HEADS} or paid_sum) and not insurer and not own:
         roles.append(TOTAL)
     return roles[0] if len(roles) == 1 else None
+
+
+def paid_in_fact(label: str) -> bool:
+    """Whether a total's label names what was paid in the end (实付金额, 实收), which may be the
+    person's own part, not the whole bill's (实收合计 is the whole)."""
+    words = words_of(label, 0)
+    return bool(words) and words[0] in _PAID_IN_FACT and not set(words) & {*_WHOLE_HEADS}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from lipei.checks import luhn_ok as luhn_ok  # re-exported: the card rule below uses it
@@ -73,6 +74,10 @@ COMPOUND_SURNAMES = frozenset(
         "段干", "南门", "羊舌", "微生", "梁丘", "左丘", "东门", "独孤",
     )
 )  # fmt: skip
+# The rest of 百家姓: surnames that also begin everyday words a form prints where a name goes
+# (经办人, 家属, 籍贯, 山东省, 广州市, 东区, 通讯地址 …). A name beginning with one is never
+# taken by its shape alone, only where a label names the person (valid_labelled_name).
+SURNAMES_ALSO_WORDS = frozenset("水经家松弓牧山秋暴从籍能苍双通别充习鱼终步广东越融空毋养须后红益")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 # Names of the ethnic groups written with a middle dot (阿依古丽·买买提) follow no surname rule.
 _DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8}")
@@ -88,6 +93,26 @@ def valid_person_name(name: str) -> bool:
     if name[:2] in COMPOUND_SURNAMES and 3 <= len(name) <= 4:
         return True
     return name[0] in SINGLE_SURNAMES and 2 <= len(name) <= 4
+
+
+# Characters that end the name of a place, not of a person (山东省, 广州市, 东城区).
+_PLACE_ENDS = frozenset("省市区县镇乡村路街")
+
+
+def valid_labelled_name(name: str, form_words: Iterable[str]) -> bool:
+    """A person's name read beside a label that names the person: as valid_person_name, or of
+    three characters after a surname that also begins everyday words, where no word of the form
+    (`form_words`: label words, 人, 号 …) is in it and it ends as no place does. Two characters
+    are too often a word of the form itself (籍贯, 家属, 经办), so such a name stays absent."""
+    if valid_person_name(name):
+        return True
+    return (
+        bool(_HAN.fullmatch(name))
+        and len(name) == 3
+        and name[0] in SURNAMES_ALSO_WORDS
+        and name[-1] not in _PLACE_ENDS
+        and not any(word in name for word in form_words)
+    )
 
 
 # What the names of hospitals, clinics and health centres end in.
