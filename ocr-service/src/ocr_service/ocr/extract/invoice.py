@@ -30,6 +30,7 @@ from ocr_service.ocr.extract.validate import (
     HOSPITAL_SUFFIXES,
     valid_hospital,
     valid_person_name,
+    valid_store,
 )
 
 # Labels as the national template, provinces, hospitals and printers word them; more specific
@@ -239,6 +240,10 @@ def _hospital(text: str) -> str | None:
     return text if valid_hospital(text) else None
 
 
+def _store(text: str) -> str | None:
+    return text if valid_store(text) else None
+
+
 def visit_type(page: Page, hospital: str | None) -> str | None:
     """Inpatient or outpatient, from the words the page prints (less the hospital's own name,
     which may well say 门诊部)."""
@@ -408,6 +413,11 @@ def extract(page: Page, *, today: date) -> dict[str, str]:
         value = page.read(variants, parse)
         if value is not None:
             fields[name] = value
+    # A pharmacy's till slip names the store that sold the drugs where an invoice names the
+    # hospital (门店名称: 老百姓大药房义乌宾王店); only beside such a label is a store's name one.
+    stores = tuple(filter(roles.is_store, labels[roles.HOSPITAL]))
+    if "hospital" not in fields and (store := page.read(stores, _store)):
+        fields["hospital"] = store
     if "payer_name" not in fields and (payer := labelled_name(page, labels[roles.PAYER])):
         fields["payer_name"] = payer
     fallbacks: dict[str, Callable[[], str | None]] = {

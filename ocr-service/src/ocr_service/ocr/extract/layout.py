@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import TypeVar
 
@@ -257,6 +257,25 @@ def join_spaced_characters(cells: list[Cell]) -> list[Cell]:
     return sorted(kept + joined, key=lambda cell: (cell.cy, cell.x0))
 
 
+# A label and its English gloss on a bilingual paper (姓名 Name, 入院日期 Date of Admission): the
+# gloss, letters alone, runs from the label to a colon or the end of the cell.
+_GLOSSED = re.compile(r"([\u4e00-\u9fff]+)([A-Za-z]{2,})(?=:|$)")
+
+
+def drop_glosses(cells: list[Cell], labels: Iterable[str]) -> list[Cell]:
+    """Cells whose label carries an English gloss, without it: the gloss is no value (诊断
+    Diagnosis is no diagnosis). Only where the Chinese part ends in a known label, so Latin letters
+    in a value (乙肝HBV) stay."""
+    known = tuple(labels)
+    dropped = []
+    for cell in cells:
+        match = _GLOSSED.match(cell.text)
+        if match and known and match.group(1).endswith(known):
+            cell = replace(cell, text=match.group(1) + cell.text[match.end() :])
+        dropped.append(cell)
+    return dropped
+
+
 def join_spaced_labels(cells: list[Cell], labels: Iterable[str]) -> list[Cell]:
     """Characters of a label printed spaced out (姓  名, 交 款 人) that were read as boxes of
     their own, joined into one cell where together they begin a label."""
@@ -309,7 +328,8 @@ class Page:
     def __init__(self, lines: Sequence[OcrLine], labels: Iterable[str] = ()) -> None:
         # Longest first, so 公民身份号码 wins over 号码 when cutting one cell into parts.
         self.labels = sorted(set(labels), key=len, reverse=True)
-        self.cells = join_spaced_labels(join_spaced_characters(to_cells(lines)), self.labels)
+        cells = drop_glosses(to_cells(lines), self.labels)
+        self.cells = join_spaced_labels(join_spaced_characters(cells), self.labels)
         self.text = "".join(cell.text for cell in self.cells)
 
     def learn(self, labels: Iterable[str]) -> None:

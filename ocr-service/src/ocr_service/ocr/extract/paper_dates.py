@@ -3,9 +3,10 @@
 A discharge paper dates a stay's start and end and its own issue, each under a label a hospital
 words its own way: 入院日期, 收治日期, 入住时间, 入院于; 出院日期, 办理出院日期, 离院时间, 出院于;
 签署日期, 填发日期, 出具日期. Each is made of a word of the event (收治 is an admission, 填发 an
-issue) and a word saying that a date follows (日期, 时间, 日, 于), at most with a word of who did
-it before them (办理出院日期, 医师签名日期). A stay's event may stand alone as its label (入院:);
-a paper's issue may not (医师签名 labels the doctor's signature, not a date).
+issue, 发证 too) and a word saying that a date follows (日期, 时间, 日, 于), at most with a word
+of who did it before them (办理出院日期, 医师签名日期) or of the record kept of it between them
+(入院登记日期). A stay's event may stand alone as its label (入院:); a paper's issue may not
+(医师签名 labels the doctor's signature, not a date).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ _EVENTS = {
     DISCHARGE: ("出院", "离院", "住院结束", "出科"),
     ISSUE: (
         "签署", "签发", "签名", "签字", "开具", "出具", "填发", "填写", "填开", "开单", "开证",
-        "证明", "出证",
+        "证明", "出证", "发证",
     ),
 }  # fmt: skip
 # Who did it, before the event; nothing else may stand there: 预计出院日期 is no discharge.
 _DOERS = ("办理", "实际", "本次", "患者", "病人", "医师", "医生")
+# Words of the record kept of the event, between it and its date word (入院登记日期, 出院办理时间).
+_RECORDS = ("登记", "办理")
 _HAN = "\u4e00-\u9fff"
 
 
@@ -40,7 +43,7 @@ def _alternatives(words: Iterable[str]) -> str:
 _ROLE_OF_EVENT = {word: role for role, words in _EVENTS.items() for word in words}
 _LABEL = re.compile(
     rf"(?<![{_HAN}])(?:{_alternatives(_DOERS)})?(?P<event>{_alternatives(_ROLE_OF_EVENT)})"
-    rf"(?:(?:日期|时间|日)(?![{_HAN}])|于|(?![{_HAN}]))"
+    rf"(?:(?:{_alternatives(_RECORDS)})?(?:日期|时间|日)(?![{_HAN}])|于|(?![{_HAN}]))"
 )
 
 

@@ -23,9 +23,13 @@ _WORDS = (
     "姓名 名字 名 患者 病人 病员 就诊 就医 参保 人 者 购买方 购方",
     # the institution
     "医疗 机构 单位 名称 定点 医院 销售方 销方",
+    # a pharmacy's branch (门店名称, 药店名称: the shop the drugs were bought at)
+    "门店 店",
     # the paper (结算单: a hospital's insurance settlement sheet, 结算单号 its number; 凭证 and
     # 凭条: a cashier's or a kiosk's voucher)
     "票据 发票 收据 单据 结算单 凭证 凭条 清单 电子 号码 号 编号 代码 编码",
+    # a slip's number as a shop or a cashier words it (销售单号: the sale's slip and its number)
+    "单号",
     # amounts
     "合计 总额 总计 总金额 总费用 金额 费用 实收 应收 实付 实缴 应缴 小写 大写 人民币 元",
     # the whole of what was bought, as a shop's or a bank's slip names it
@@ -59,8 +63,10 @@ _PATIENT = ("患者", "病人", "病员")
 # The word for a person's name after who they are: 患者姓名, 缴款人名称, 患者名, 病人名字.
 _NAME_WORDS = ("姓名", "名称", "名字", "名")
 _PLACE_HEADS = ("单位", "机构", "名称", "医院")
+# A shop before the word for its name: its name is a store's (老百姓大药房义乌宾王店), read as such.
+_SHOPS = ("门店", "店")
 _PLACE_QUALIFIERS = (
-    "收款", "收费", "开票", "开具", "医疗", "定点", "就诊", "医院", "单位", "机构", "出具",
+    "收款", "收费", "开票", "开具", "医疗", "定点", "就诊", "医院", "单位", "机构", "出具", *_SHOPS,
 )  # fmt: skip
 _BUYER = ("购买方", "购方")
 _SELLER = ("销售方", "销方")
@@ -86,7 +92,13 @@ _PAYMENT = (
     "付费", "结算", "部分",
 )  # fmt: skip
 # Words that end the label of a number, not of an amount (医保结算号, 统筹基金编号).
-_NUMBER_ENDS = ("号码", "号", "编号", "代码", "编码")
+_NUMBER_ENDS = ("号码", "号", "编号", "代码", "编码", "单号")
+# What a slip's 单号 may follow to be the slip's own number: a sale or a payment (销售单号,
+# 收费单号), not another paper's (处方单号, 检查单号).
+_SALES = ("销售", "零售", "收费", "缴费", "交费", "收款")
+# The visit a payment was for, before a word of the insurance (门诊统筹支付): still the
+# insurance's part, though 门诊 before 号 makes another label.
+_VISITS = ("门诊", "住院")
 _OWN = ("个人", "自付", "自费", "自负", "自理", "现金")
 # What a label may go on with that makes it another one's (医保类型, 个人账户支付, 门诊号).
 _OTHER_TAILS = (*LABEL_TAILS, "类", "账户", "余额", "卡", "编", "方式", "员", "科")
@@ -118,7 +130,9 @@ def role_of(words: list[str]) -> str | None:
     roles = []
     if any(head in has for head in _DATE_HEADS) and not has & {*_OTHER_DATES}:
         roles.append(ISSUE_DATE)
-    if has & {*_PAPER} and words[-1] in ("号码", "号", "编号"):
+    if (has & {*_PAPER} and words[-1] in ("号码", "号", "编号")) or (
+        words[-1] == "单号" and (len(words) == 1 or words[-2] in _SALES)
+    ):
         roles.append(NUMBER)
     if has & {*_PAPER} and words[-1] in ("代码", "编码"):
         roles.append(CODE)
@@ -160,6 +174,25 @@ def paid_in_fact(label: str) -> bool:
     return bool(words) and words[0] in _PAID_IN_FACT and not set(words) & {*_WHOLE_HEADS}
 
 
+def _start_of(text: str, at: int, role: str | None) -> int | None:
+    """Where a label whose words begin at `at` begins, with the word before them that makes it
+    what it is (销售 in 销售单号, 门诊 in 门诊统筹支付); None where that word makes it another
+    label's (日期 after 入院) or a bare 单号 follows no word of a sale."""
+    before = text[:at]
+    if role == NUMBER and text.startswith("单号", at) and at + 2 <= len(text):
+        sale = next((word for word in _SALES if before.endswith(word)), None)
+        return None if sale is None else at - len(sale)
+    if role == INSURANCE and before.endswith(_VISITS):
+        return at - 2
+    return None if before.endswith(QUALIFIERS) else at
+
+
+def is_store(label: str) -> bool:
+    """Whether a label of the institution names a shop (门店名称): its value is a store's name."""
+    words = words_of(label, 0)
+    return len(words) > 1 and words[-2] in _SHOPS
+
+
 @dataclass(frozen=True, slots=True)
 class FoundLabel:
     text: str
@@ -180,13 +213,14 @@ def find_labels(texts: Iterable[str]) -> list[FoundLabel]:
                 continue
             end = at + sum(map(len, words))
             role = role_of(words)
+            start = _start_of(text, at, role)
             if (
                 role is not None
+                and start is not None
                 and not text.startswith(_OTHER_TAILS, end)
-                and not text[:at].endswith(QUALIFIERS)
                 and not (role == PAYER and text[:at].endswith(_STAFF))
             ):
-                label = text[at:end]
+                label = text[start:end]
                 found.setdefault(label, FoundLabel(label, role))
             at = end
     return list(found.values())

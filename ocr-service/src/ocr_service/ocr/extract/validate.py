@@ -135,6 +135,17 @@ def valid_hospital(name: str) -> bool:
     return 4 <= len(name) <= 40 and name.endswith(HOSPITAL_SUFFIXES)
 
 
+# How a shop's name ends: a pharmacy (大药房, 药店) or one branch of a chain (宾王店, 前进店).
+STORE_SUFFIXES = ("药房", "药店", "店")
+_ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def valid_store(name: str) -> bool:
+    """A shop's name as a till slip prints it: Chinese characters alone, ending as a shop's does,
+    longer than a word of the form (药店, 门店)."""
+    return 5 <= len(name) <= 30 and name.endswith(STORE_SUFFIXES) and bool(_ALL_HAN.fullmatch(name))
+
+
 def add_years(start: date, years: int) -> date:
     try:
         return start.replace(year=start.year + years)
