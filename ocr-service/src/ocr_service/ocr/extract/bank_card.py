@@ -18,31 +18,32 @@ _MOST_ROWS = 4
 
 
 def _row_under(page: Page, row: Cell) -> Cell | None:
-    """The next line down whose left edge is aligned with this one's, if it is digits alone."""
+    """The next line of digits alone down from this one, overlapping it across."""
     under = [
         cell
         for cell in page.cells
         if cell.y0 >= row.cy
         and cell.y0 - row.y1 < row.height
-        and abs(cell.x0 - row.x0) < row.height
+        and min(cell.x1, row.x1) > max(cell.x0, row.x0)
+        and _NUMBER_ROW.fullmatch(cell.text)
     ]
-    nearest = min(under, key=lambda cell: cell.y0, default=None)
-    return nearest if nearest is not None and _NUMBER_ROW.fullmatch(nearest.text) else None
+    return min(under, key=lambda cell: cell.y0, default=None)
 
 
 def _stacked_rows(page: Page, first: Cell) -> str:
     """The number read from rows of digit groups stacked under one another, their left edges
-    aligned and each the next line down (a card printed upright: 6217 0054 / 3672 7411 / 022).
-    Every row of the stack counts, from its top: a number cut short of a row may pass the Luhn
-    check too, once in ten."""
+    aligned (a card printed upright: 6217 0054 / 3672 7411 / 022). Every row of the stack counts,
+    from its top to its foot, and the stack is taken only where its rows start alike: a number
+    cut short of a row, or read with its rows in another order, may pass the Luhn check too,
+    once in ten."""
     if not _NUMBER_ROW.fullmatch(first.text) or any(
-        _row_under(page, cell) is first
-        for cell in page.cells
-        if cell is not first and _NUMBER_ROW.fullmatch(cell.text)
+        _row_under(page, cell) is first for cell in page.cells if cell is not first
     ):
         return ""
     rows = [first]
-    while len(rows) < _MOST_ROWS and (nearest := _row_under(page, rows[-1])) is not None:
+    while (nearest := _row_under(page, rows[-1])) is not None:
+        if len(rows) == _MOST_ROWS or abs(nearest.x0 - first.x0) >= first.height:
+            return ""
         rows.append(nearest)
     return "".join(row.text for row in rows) if len(rows) > 1 else ""
 
