@@ -179,7 +179,7 @@ def _start_of(text: str, at: int, role: str | None) -> int | None:
     what it is (销售 in 销售单号, 门诊 in 门诊统筹支付); None where that word makes it another
     label's (日期 after 入院) or a bare 单号 follows no word of a sale."""
     before = text[:at]
-    if role == NUMBER and text.startswith("单号", at) and at + 2 <= len(text):
+    if role == NUMBER and text.startswith("单号", at):
         sale = next((word for word in _SALES if before.endswith(word)), None)
         return None if sale is None else at - len(sale)
     if role == INSURANCE and before.endswith(_VISITS):
