@@ -876,6 +876,204 @@ def test_the_eighth_held_out_family_spoils_photos_past_reading():
         assert partly >= 2
 
 
+def test_the_ninth_held_out_family_draws_every_axis_from_pools_of_its_own():
+    ninth = families.POOLS[families.HELD_OUT_9]
+    others = [pools for family, pools in families.POOLS.items() if family != families.HELD_OUT_9]
+    axes = ("invoices", "records", "layouts", "dates", "amounts", "papers", "label_inks")
+    for axis in (*axes, "cameras", "card_colours"):
+        seen = {value for pools in others for value in getattr(pools, axis)}
+        assert not set(getattr(ninth, axis)) & seen, axis
+    seen_effects = {effect for pools in others for effect in pools.effects}
+    assert set(ninth.effects) & seen_effects == {"none"}
+
+    # Not one label or title another family prints, on its invoices or its doctors' papers.
+    printed = {label for pools in others for w in pools.invoices for label in _invoice_labels(w)}
+    assert not {label for w in ninth.invoices for label in _invoice_labels(w)} & printed
+    written = {label for pools in others for w in pools.records for label in _record_labels(w)}
+    assert not {label for w in ninth.records for label in _record_labels(w)} & written
+    faces = {
+        face
+        for family, make in families.FACES.items()
+        if family != families.HELD_OUT_9
+        for face in make()
+    }
+    assert len(set(families.held_out_9_faces())) == 3
+    assert not set(families.held_out_9_faces()) & faces
+
+
+def test_the_ninth_held_out_family_has_people_and_places_no_other_family_prints():
+    people = data.HELD_OUT_9_PEOPLE
+    others = (data.HELD_OUT_4_PEOPLE, data.HELD_OUT_5_PEOPLE, data.HELD_OUT_6_PEOPLE)
+    others += (data.HELD_OUT_7_PEOPLE, data.HELD_OUT_8_PEOPLE)
+    assert not set(people.surnames) & set(data.SURNAMES).union(*(o.surnames for o in others))
+    assert not set(people.given) & set(data.GIVEN).union(*(o.given for o in others))
+    compound = set(data.COMPOUND_SURNAMES).union(*(o.compound_surnames for o in others))
+    assert not set(people.compound_surnames) & compound
+    issuers = set(data.HOSPITALS) | set(data.HELD_OUT_HOSPITALS)
+    for other in others:
+        issuers |= {*other.hospitals, *other.private_hospitals, *other.pharmacies}
+    own = (people.hospitals, people.private_hospitals)
+    assert all(not set(pool) & issuers for pool in own)
+    assert not set(people.hospitals) & set(people.private_hospitals)
+    codes = {code for code, _, _ in (*data.REGIONS, *(r for o in others for r in o.regions))}
+    assert not {code for code, _, _ in people.regions} & codes
+    assert not set(people.streets) & set(data.STREETS).union(*(o.streets for o in others))
+    regions = set(data.INVOICE_REGIONS).union(*(o.invoice_regions for o in others))
+    assert not set(people.invoice_regions) & regions
+
+
+def test_the_ninth_held_out_family_fills_its_documents_from_its_own_pools():
+    people = data.HELD_OUT_9_PEOPLE
+    surnames = (*people.compound_surnames, *people.surnames)
+    codes = {code for code, _, _ in people.regions}
+    issuers = {*people.hospitals, *people.private_hospitals}
+    for index in range(12):  # every document type, twice
+        fields = make_sample(3, index, families.HELD_OUT_9).fields
+        for key in ("payer_name", "patient_name", "name"):
+            if key in fields:
+                assert fields[key].startswith(surnames), fields[key]
+                assert all(char in people.given for char in fields[key][-1])
+        if "hospital" in fields:
+            assert fields["hospital"] in issuers
+        if "id_number" in fields:
+            assert fields["id_number"][:6] in codes
+            assert fields["id_number"][-1] == id_check_char(fields["id_number"][:17])
+        if "issuing_authority" in fields:
+            assert fields["issuing_authority"] in {office for _, _, office in people.regions}
+        if "total_amount" in fields:
+            paid = Decimal(fields["insurance_paid"]) + Decimal(fields["self_paid"])
+            assert paid == Decimal(fields["total_amount"])
+
+
+def test_each_paper_of_the_ninth_family_comes_from_its_kind_of_issuer():
+    people = data.HELD_OUT_9_PEOPLE
+    receipt, settlement = families.HELD_OUT_9_INVOICE_WORDINGS
+    general, chinese_medicine = families.HELD_OUT_9_RECORD_WORDINGS
+    for seed in range(8):
+        style = families.style_for(families.HELD_OUT_9, random.Random(seed))
+        papers = ((receipt, people.private_hospitals), (settlement, people.hospitals))
+        for wording, issuers in papers:
+            rendered = STYLED["medical_invoice"](
+                random.Random(seed), replace(style, invoice=wording), date(2025, 12, 31)
+            )
+            assert rendered.fields["hospital"] in issuers
+            assert "invoice_code" not in rendered.fields  # neither prints one
+        for wording in (general, chinese_medicine):
+            rendered = STYLED["diagnosis_certificate"](
+                random.Random(seed), replace(style, record=wording), date(2025, 12, 31)
+            )
+            assert rendered.fields["hospital"] in people.hospitals
+            if wording is chinese_medicine:
+                assert "中医" in rendered.fields["hospital"]
+
+
+def test_the_ninth_held_out_family_prints_dates_and_amounts_in_forms_of_its_own():
+    day, rng = date(2025, 5, 7), random.Random(1)
+    stamped = date_text(day, "compact_seconds", rng)
+    assert stamped.startswith("20250507 ") and stamped.count(":") == 2
+    stamped = date_text(day, "dash_bare_minute", rng)
+    assert stamped.startswith("2025-5-7 ") and stamped.count(":") == 1
+    for _ in range(20):
+        stamped = date_text(day, "slash_bare_ampm", rng)
+        assert stamped.startswith(("2025/5/7 上午", "2025/5/7 下午")), stamped
+        hour = int(stamped.split("午")[1].split(":")[0])
+        assert 1 <= hour <= 12
+    value = Decimal("1234.5")
+    assert amount_text(value, "trimmed_yuan", rng) == "1234.5元"
+    assert amount_text(Decimal("56.00"), "trimmed_yuan", rng) == "56元"
+    assert amount_text(value, "rmb_tight", rng) == "RMB1234.50"
+
+
+def _sheet_9(layout: str) -> tuple[StyledSheet, Printer]:
+    style = replace(families.style_for(families.HELD_OUT_9, random.Random(1)), layout=layout)
+    sheet = StyledSheet((1200, 700), style)
+    return sheet, Printer(sheet, 28, random.Random(1))
+
+
+def test_a_bracketed_label_is_followed_by_its_value():
+    sheet, printer = _sheet_9("bracketed")
+    printer.rows(40, [Pair("结算编号", "123456"), Pair("就医机构", "开滦总医院")], 1200)
+    label, value, other_label, _ = sheet.boxes
+    assert value[0] > label[2] and other_label[0] > value[2]
+
+
+def test_barred_pairs_share_a_line_with_a_bar_between_them_and_wrap_when_full():
+    sheet, printer = _sheet_9("barred")
+    pairs = [Pair("今收到", "邝元"), Pair("性别", "男"), Pair("档案编号", "1" * 60)]
+    printer.rows(40, pairs, 1200)
+    name_label, name, sex_label, _, number_label, _ = sheet.boxes
+    assert name_label[1] == sex_label[1] and number_label[1] > name_label[3]  # the third wraps
+    grey = np.asarray(sheet.image.convert("L"))
+    between = grey[name[1] : name[3], name[2] + 2 : sex_label[0] - 2]
+    assert (between.min(axis=0) < 140).sum() >= 1  # the bar
+    assert number_label[0] == name_label[0]  # a new line starts with no bar
+
+
+def test_a_smudge_trails_below_the_strokes_and_sun_faded_print_is_pale():
+    style = families.style_for(families.HELD_OUT_9, random.Random(1))
+
+    def ink(effect: str) -> np.ndarray:
+        sheet = StyledSheet((400, 140), replace(style, paper=(255, 255, 255)))
+        x0, y0, x1, y1 = sheet.put(10, 20, "一一一", 48, effect=effect)
+        return 255 - np.asarray(sheet.image.convert("L"), np.float32)[y0 : y1 + 20, x0:x1]
+
+    plain, smudged, faded = ink("none"), ink("smudged"), ink("sun_faded")
+    stroke = int(np.argmax(plain.mean(axis=1)))
+    below = slice(stroke + 4, stroke + 9)
+    assert smudged[below].mean() > plain[below].mean() + 10  # toner dragged down
+    assert faded.max() < plain.max() * 0.65 and faded.sum() > plain.sum() * 0.25
+
+
+def _photo_9(doc_type: str) -> Rendered:
+    style = families.style_for(families.HELD_OUT_9, random.Random(2))
+    rendered = STYLED[doc_type](random.Random(2), style, date(2025, 12, 31))
+    return photograph_with(rendered, random.Random(2), style.camera)
+
+
+def test_the_ninth_held_out_family_spoils_photos_past_reading():
+    photo = _photo_9("medical_invoice")
+    faults = spoilers.HELD_OUT_9_SPOILERS
+    grey = cv2.cvtColor(photo.image, cv2.COLOR_BGR2GRAY).astype(np.float64)
+
+    lowered, verdict = faults["blurry"][0](photo, random.Random(4)), faults["blurry"][1]
+    assert verdict == "reject:blurry"
+    smeared = cv2.cvtColor(lowered, cv2.COLOR_BGR2GRAY).astype(np.float64)
+    # Smeared down, not across: the rows blur into each other, each row much as it was.
+    assert np.abs(np.diff(smeared, axis=0)).mean() < np.abs(np.diff(grey, axis=0)).mean() / 4
+    assert np.abs(np.diff(smeared, axis=1)).mean() > np.abs(np.diff(grey, axis=1)).mean() / 4
+
+    night, verdict = faults["dark"][0](photo, random.Random(4)), faults["dark"][1]
+    assert verdict == "reject:dark" and night.mean() < photo.image.mean() * 0.25
+
+    def tint(image: np.ndarray) -> float:  # colour spread of the smoothed picture, per brightness
+        smooth = cv2.GaussianBlur(image.astype(np.float32), (0, 0), 4)
+        return float(smooth.std(axis=2).mean() / image.mean())
+
+    assert tint(night) > tint(photo.image) * 1.5  # blotches of colour the page does not have
+
+    sunny, verdict = faults["glare"][0](photo, random.Random(4)), faults["glare"][1]
+    assert verdict == "reject:glare"
+    blown = (sunny.min(axis=2) >= 245) & (photo.image.min(axis=2) < 200)
+    assert blown.any()
+    rows = np.nonzero(blown.any(axis=1))[0]
+    assert rows.max() - rows.min() > photo.image.shape[0] * 0.1  # a band, not a spot
+
+    for doc_type in ("medical_invoice", "id_card_front", "bank_card"):
+        photo = _photo_9(doc_type)
+        thumbed, verdict = faults["cut_off"][0](photo, random.Random(4)), faults["cut_off"][1]
+        assert verdict == "reject:cut_off" and thumbed.shape == photo.image.shape
+        changed = np.abs(thumbed.astype(np.int16) - photo.image.astype(np.int16)).max(axis=2) > 40
+        # Printed text under the thumb: some box mostly covered.
+        covered = [
+            changed[max(y0, 0) : y1, max(x0, 0) : x1].mean()
+            for x0, y0, x1, y1 in photo.text_boxes
+            if x1 > max(x0, 0) and y1 > max(y0, 0)
+        ]
+        assert max(covered) > 0.6
+        # The thumb reaches the frame's edge it comes from.
+        assert changed[-1].any() or changed[:, 0].any()
+
+
 @pytest.mark.parametrize(
     "family",
     [
@@ -888,6 +1086,7 @@ def test_the_eighth_held_out_family_spoils_photos_past_reading():
         families.HELD_OUT_6,
         families.HELD_OUT_7,
         families.HELD_OUT_8,
+        families.HELD_OUT_9,
     ],
 )
 def test_a_family_set_is_the_same_whenever_it_is_made(family: str):

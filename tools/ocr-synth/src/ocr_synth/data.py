@@ -535,6 +535,109 @@ HELD_OUT_8_PEOPLE = People(
     HELD_OUT_8_PHARMACIES,
     HELD_OUT_8_PRIVATE_HOSPITALS,
 )
+# --- the ninth held-out family's people, places and institutions, none of them in the pools above
+
+# Surnames common in Guangdong and Hainan (邝, 冼, 区, 练, 植) among rarer ones of the north.
+HELD_OUT_9_SURNAMES = "邝冼区练植楚涂钦归帅况佘谯笪佟言代粟揭原仝但敬矫丘栗邸奚"
+HELD_OUT_9_COMPOUND_SURNAMES = ("鲜于", "万俟", "乐正", "巫马", "仲孙")
+HELD_OUT_9_GIVEN = (
+    "元中兴之云京亭仕仪伊佐修俏先克兆典凌凝劲勉卓南友吉启咏唯坚培奇奕如妙威孝季宗定宜宝宽尧"
+    "展帆希庭征念恒恩惠承斐旦昌昭景晶曙曼朋杉枫柯栩格楷榕樱汉沐泉洛洪"
+)
+# Prefecture-level cities' hospitals, hospitals of state enterprises (a coal mine's, a
+# petrochemical works', a forestry bureau's), and traditional Chinese medicine hospitals.
+HELD_OUT_9_HOSPITALS = (
+    "江门市中心医院",
+    "湛江中心人民医院",
+    "广东医科大学附属医院",
+    "梅州市人民医院",
+    "肇庆市第一人民医院",
+    "三亚市人民医院",
+    "唐山市工人医院",
+    "开滦总医院",
+    "大同市第三人民医院",
+    "牡丹江医学院附属红旗医院",
+    "牡丹江林业中心医院",
+    "盐城市第一人民医院",
+    "湖州市中心医院",
+    "安庆市立医院",
+    "安庆石化医院",
+    "上饶市人民医院",
+    "川北医学院附属医院",
+    "曲靖市第一人民医院",
+    "重庆大学附属三峡医院",
+    "江门市五邑中医院",
+    "湖州市中医院",
+    "南充市中医医院",
+    "梅州市中医医院",
+)
+# Private clinics and out-patient departments of the same cities, which print their own receipts.
+HELD_OUT_9_PRIVATE_HOSPITALS = (
+    "江门市蓬江区和平诊所",
+    "湛江市赤坎区仁爱门诊部",
+    "三亚市吉阳区康民诊所",
+    "盐城市亭湖区益民中医诊所",
+    "湖州市吴兴区博爱门诊部",
+    "唐山市路北区同济门诊部",
+    "曲靖市麒麟区惠生诊所",
+)
+HELD_OUT_9_REGIONS = (
+    ("440703", "广东省江门市蓬江区", "江门市公安局蓬江分局"),
+    ("440802", "广东省湛江市赤坎区", "湛江市公安局赤坎分局"),
+    ("441402", "广东省梅州市梅江区", "梅州市公安局梅江分局"),
+    ("441202", "广东省肇庆市端州区", "肇庆市公安局端州分局"),
+    ("460203", "海南省三亚市吉阳区", "三亚市公安局吉阳分局"),
+    ("130203", "河北省唐山市路北区", "唐山市公安局路北分局"),
+    ("140213", "山西省大同市平城区", "大同市公安局平城分局"),
+    ("231002", "黑龙江省牡丹江市东安区", "牡丹江市公安局东安分局"),
+    ("320902", "江苏省盐城市亭湖区", "盐城市公安局亭湖分局"),
+    ("330502", "浙江省湖州市吴兴区", "湖州市公安局吴兴分局"),
+    ("340802", "安徽省安庆市迎江区", "安庆市公安局迎江分局"),
+    ("361102", "江西省上饶市信州区", "上饶市公安局信州分局"),
+    ("511302", "四川省南充市顺庆区", "南充市公安局顺庆区分局"),
+    ("530302", "云南省曲靖市麒麟区", "曲靖市公安局麒麟分局"),
+    ("500101", "重庆市万州区", "重庆市公安局万州区分局"),
+)
+HELD_OUT_9_STREETS = (
+    "港口一路",
+    "海滨大道",
+    "天宁北路",
+    "迎宾路",
+    "新华道",
+    "魏都大道",
+    "太平路",
+    "开放大道",
+    "苕溪西路",
+    "湖心路",
+    "五三大道",
+    "麒麟南路",
+)
+HELD_OUT_9_INVOICE_REGIONS = (
+    "江门市",
+    "湛江市",
+    "梅州市",
+    "肇庆市",
+    "三亚市",
+    "唐山市",
+    "大同市",
+    "牡丹江市",
+    "盐城市",
+    "湖州市",
+    "安庆市",
+    "上饶市",
+    "南充市",
+    "曲靖市",
+)
+HELD_OUT_9_PEOPLE = People(
+    HELD_OUT_9_SURNAMES,
+    HELD_OUT_9_COMPOUND_SURNAMES,
+    HELD_OUT_9_GIVEN,
+    HELD_OUT_9_HOSPITALS,
+    HELD_OUT_9_REGIONS,
+    HELD_OUT_9_STREETS,
+    HELD_OUT_9_INVOICE_REGIONS,
+    private_hospitals=HELD_OUT_9_PRIVATE_HOSPITALS,
+)
 # Invoice titles name the province or municipality whose format the invoice follows.
 INVOICE_REGIONS = (
     "北京",

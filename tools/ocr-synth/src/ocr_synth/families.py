@@ -93,7 +93,26 @@ The `tuned` family and the held-out ones draw from disjoint pools on every axis:
   print them); rose, sage-grey and warm-white paper; pink, slate-blue and khaki cards, bank cards
   of a portrait design; and as faults a photo through a frosted plastic pocket, a street lamp's
   orange night light, a ring light mirrored in the page and a frame turned against the page that
-  cuts off all four of its corners.
+  cuts off all four of its corners;
+- `held-out-9`: a ninth, fixed the same way before the reader was ever run on it and never tuned
+  on, once the eighth had been made: a private clinic's printed receipt on the lines of the
+  stationer's 收款收据 (No., 开单时间, 今收到, 人民币（大写）, 人民币（小写）, 医保划卡, 扫码/现金,
+  收款单位（盖章） at the foot, no code) and a city hospital's 医疗费用结算单 (结算编号,
+  费用结算时间, 参保人员姓名, 就医机构, 医疗总费用, 基本统筹支付, 大病医疗保险支付,
+  公务员补助支付, 个人自付总额, no code and no amount in words); general and state-enterprise
+  hospitals' certificates and discharge summaries (病情诊断证明书, 出院小结单: 伤病员姓名, 目前诊断,
+  书写日期, 实际入院日期, 实际出院日期, 主诊医师) and traditional Chinese medicine hospitals'
+  (疾病诊断书, 出院情况摘要: 就医者姓名, 诊断(西医), 出具证明日期, 住院起始日期, 住院截止日期,
+  责任医师, 调护建议); people of Lingnan surnames among others, places, hospitals and private
+  clinics of prefecture-level cities of its own; a regular Song face in Traditional glyph forms,
+  a bold monospaced face in Korean ones and Noto Sans CJK TC medium, faces no other family
+  prints; labels in 【】 brackets, or pairs run on along a line parted by upright bars, as
+  clinics' systems print them; a laser printer's fuser smudging its toner downwards and thermal
+  print faded by the sun; dates as 20250517 14:03:26, 2025-5-17 14:03 and 2025/5/17 下午2:03:26;
+  amounts as 1234.5元 (trailing zeros dropped) and RMB1234.50; celadon, pale peach and
+  blue-white paper; jade, wine-red and silver cards; and as faults a phone lowered while the
+  shutter was open, a phone's night shot grainy with coloured noise, a patch of sunlight across
+  the page and a thumb holding the page over what is printed.
 
 `classic` is the original generator (one wording, one layout), a member of the tuned family.
 """
@@ -109,6 +128,7 @@ from ocr_synth.data import (
     HELD_OUT_6_PEOPLE,
     HELD_OUT_7_PEOPLE,
     HELD_OUT_8_PEOPLE,
+    HELD_OUT_9_PEOPLE,
     People,
 )
 from ocr_synth.fonts import Face, cjk_faces, noto_face, system_face, wenquanyi_mono_face
@@ -123,6 +143,7 @@ HELD_OUT_5 = "held-out-5"
 HELD_OUT_6 = "held-out-6"
 HELD_OUT_7 = "held-out-7"
 HELD_OUT_8 = "held-out-8"
+HELD_OUT_9 = "held-out-9"
 HELD_OUT_FAMILIES = (
     HELD_OUT,
     HELD_OUT_2,
@@ -132,6 +153,7 @@ HELD_OUT_FAMILIES = (
     HELD_OUT_6,
     HELD_OUT_7,
     HELD_OUT_8,
+    HELD_OUT_9,
 )
 FAMILIES = (CLASSIC, TUNED, *HELD_OUT_FAMILIES)
 
@@ -183,7 +205,7 @@ class RecordWording:
     department: str = "科别"
     doctor: str = "医师"
     advice: str = "建议"
-    issuer: str = "hospital"  # or "private": a private hospital's paper
+    issuer: str = "hospital"  # "private": a private hospital's paper; "tcm": a TCM hospital's
 
 
 # --- tuned pools -------------------------------------------------------------------------------
@@ -913,6 +935,88 @@ HELD_OUT_8_LABEL_INKS = ((0, 110, 150), (96, 64, 32), (50, 54, 60))
 # Pink, slate blue and a khaki card with dark print.
 HELD_OUT_8_CARD_COLOURS = ((226, 92, 124), (44, 62, 92), (196, 190, 160))
 
+# --- ninth held-out family: fixed before the reader was run on it; never tuned on ---------------
+
+HELD_OUT_9_INVOICE_WORDINGS = (
+    # A private clinic's receipt printed by its billing system on the lines of the stationer's
+    # 收款收据 (今收到…, the sum in words and in figures), the clinic stamping it at the foot.
+    InvoiceWording(
+        "{hospital}收款收据",
+        "",
+        "No.",
+        "开单时间",
+        "今收到",
+        "收款单位（盖章）",
+        "人民币（大写）",
+        "人民币（小写）",
+        "医保划卡",
+        "扫码/现金",
+        extras=("档案编号", "经手人"),
+        hospital_at_foot=True,
+        issuer="private",
+    ),
+    # A city hospital's 医疗费用结算单 for a settled bill: the pooled fund's share, the serious
+    # illness insurance's and the civil servants' subsidy's lines, the patient's share as one sum.
+    InvoiceWording(
+        "{hospital}{kind}医疗费用结算单",
+        "",
+        "结算编号",
+        "费用结算时间",
+        "参保人员姓名",
+        "就医机构",
+        "",
+        "医疗总费用",
+        "基本统筹支付",
+        "个人自付总额",
+        extras=("机构编号", "人员类别", "医疗类别", "审核人"),
+        payments=("大病医疗保险支付", "公务员补助支付"),
+        stamp_below=True,
+        seal="医保结算专用章",
+    ),
+)
+HELD_OUT_9_RECORD_WORDINGS = (
+    # A general or state-enterprise hospital's, naming the patient as such hospitals' forms for
+    # the injured and the sick do (伤病员).
+    RecordWording(
+        "病情诊断证明书",
+        "出院小结单",
+        "伤病员姓名",
+        "目前诊断",
+        "书写日期",
+        "实际入院日期",
+        "实际出院日期",
+        department="诊疗科室",
+        doctor="主诊医师",
+        advice="医嘱及建议",
+    ),
+    # A traditional Chinese medicine hospital's: the Western diagnosis named as such, the advice
+    # on care (调护).
+    RecordWording(
+        "疾病诊断书",
+        "出院情况摘要",
+        "就医者姓名",
+        "诊断(西医)",
+        "出具证明日期",
+        "住院起始日期",
+        "住院截止日期",
+        department="就诊专科",
+        doctor="责任医师",
+        advice="调护建议",
+        issuer="tcm",
+    ),
+)
+# Labels in 【】 brackets, the value after them; pairs run on along a line, parted by upright bars.
+HELD_OUT_9_LAYOUTS = ("bracketed", "barred")
+HELD_OUT_9_DATES = ("compact_seconds", "dash_bare_minute", "slash_bare_ampm")
+HELD_OUT_9_AMOUNTS = ("trimmed_yuan", "rmb_tight")
+# A laser printer's fuser smudging the toner downwards; thermal print faded by the sun.
+HELD_OUT_9_EFFECTS = ("none", "smudged", "sun_faded")
+# Celadon, pale peach and blue-white stock.
+HELD_OUT_9_PAPERS = ((226, 238, 228), (252, 234, 220), (240, 244, 252))
+HELD_OUT_9_LABEL_INKS = ((120, 40, 60), (20, 100, 120), (90, 90, 40))
+# Jade, wine-red and a silver card with dark print.
+HELD_OUT_9_CARD_COLOURS = ((0, 120, 90), (120, 20, 40), (200, 202, 206))
+
 
 def tuned_faces() -> list[Face]:
     """Noto Sans SC in three weights and WenQuanYi Micro Hei: the original generator's faces."""
@@ -997,6 +1101,16 @@ def held_out_8_faces() -> list[Face]:
     return [serif, mono, noto_face("HK", "Regular")]
 
 
+def held_out_9_faces() -> list[Face]:
+    """Noto Serif CJK TC in its regular weight (a Song face in Traditional glyph forms) and Noto
+    Sans Mono CJK KR in bold, from the system's fonts, and the packaged Noto Sans CJK TC in its
+    medium weight; where a system face is missing, packaged faces in weights no other family
+    prints."""
+    serif = system_face("Noto Serif CJK TC", "Regular") or noto_face("HK", "Light")
+    mono = system_face("Noto Sans Mono CJK KR", "Bold") or noto_face("KR", "Black")
+    return [serif, mono, noto_face("TC", "Medium")]
+
+
 @dataclass(frozen=True, slots=True)
 class Camera:
     max_tilt: float
@@ -1018,6 +1132,7 @@ HELD_OUT_5_CAMERA = Camera(4.0, (1.3, 3.2), (60, 90), 0.035, (0.88, 1.4), 0.45)
 HELD_OUT_6_CAMERA = Camera(5.0, (1.1, 3.4), (56, 88), 0.04, (0.86, 1.45), 0.5)
 HELD_OUT_7_CAMERA = Camera(4.2, (1.4, 3.6), (54, 84), 0.055, (0.84, 1.35), 0.6)
 HELD_OUT_8_CAMERA = Camera(4.6, (1.2, 3.3), (57, 87), 0.05, (0.87, 1.38), 0.55)
+HELD_OUT_9_CAMERA = Camera(3.8, (1.5, 3.5), (55, 89), 0.042, (0.85, 1.42), 0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1195,6 +1310,20 @@ POOLS = {
         people=HELD_OUT_8_PEOPLE,
         portrait_cards=True,
     ),
+    HELD_OUT_9: Pools(
+        HELD_OUT_9_INVOICE_WORDINGS,
+        HELD_OUT_9_RECORD_WORDINGS,
+        HELD_OUT_9_LAYOUTS,
+        HELD_OUT_9_DATES,
+        HELD_OUT_9_AMOUNTS,
+        HELD_OUT_9_EFFECTS,
+        HELD_OUT_9_PAPERS,
+        HELD_OUT_9_LABEL_INKS,
+        (HELD_OUT_9_CAMERA,),
+        held_out_people=True,
+        card_colours=HELD_OUT_9_CARD_COLOURS,
+        people=HELD_OUT_9_PEOPLE,
+    ),
 }
 FACES = {
     TUNED: tuned_faces,
@@ -1206,6 +1335,7 @@ FACES = {
     HELD_OUT_6: held_out_6_faces,
     HELD_OUT_7: held_out_7_faces,
     HELD_OUT_8: held_out_8_faces,
+    HELD_OUT_9: held_out_9_faces,
 }
 
 

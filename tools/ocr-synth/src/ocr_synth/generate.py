@@ -23,6 +23,7 @@ from ocr_synth.families import (
     HELD_OUT_6,
     HELD_OUT_7,
     HELD_OUT_8,
+    HELD_OUT_9,
     TUNED,
     style_for,
 )
@@ -35,6 +36,7 @@ from ocr_synth.spoilers import (
     HELD_OUT_6_SPOILERS,
     HELD_OUT_7_SPOILERS,
     HELD_OUT_8_SPOILERS,
+    HELD_OUT_9_SPOILERS,
     HELD_OUT_SPOILERS,
     SPOILERS,
     TUNED_SPOILERS,
@@ -54,6 +56,7 @@ FAMILY_SPOILERS = {
     HELD_OUT_6: HELD_OUT_6_SPOILERS,
     HELD_OUT_7: HELD_OUT_7_SPOILERS,
     HELD_OUT_8: HELD_OUT_8_SPOILERS,
+    HELD_OUT_9: HELD_OUT_9_SPOILERS,
 }
 # File names of a set of several families start with the family's tag.
 FAMILY_TAGS = {
@@ -67,6 +70,7 @@ FAMILY_TAGS = {
     HELD_OUT_6: "h6",
     HELD_OUT_7: "h7",
     HELD_OUT_8: "h8",
+    HELD_OUT_9: "h9",
 }
 # Documents are dated up to this day, so a set made from a seed is the same whenever it is made
 # and none of its dates is ever in the future.

@@ -618,3 +618,87 @@ HELD_OUT_8_SPOILERS: dict[str, tuple[Spoiler, str]] = {
     "glare": (ring_light, "reject:glare"),
     "cut_off": (cut_off_corners, "reject:cut_off"),
 }
+
+
+def lowered_phone(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """The phone lowered while the shutter was open: every line smeared straight down into the
+    ones below it."""
+    length = rng.randint(21, 31)
+    kernel = np.zeros((length, 1), np.float32)
+    kernel[:, 0] = np.linspace(1.0, 0.5, length)  # the start of the move held a little longer
+    return cv2.filter2D(photo.image, -1, kernel / kernel.sum())
+
+
+def grainy_night(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A phone's night shot in a room with the light off: very little light, lifted by the
+    phone into blotches of coloured noise and smeared by its noise reduction."""
+    height, width = photo.image.shape[:2]
+    dim = cv2.GaussianBlur(photo.image, (0, 0), 1.2).astype(np.float32) * rng.uniform(0.07, 0.12)
+    noise = np.random.default_rng(rng.randrange(2**32))
+    coarse = noise.normal(0, 9.0, (height // 6 + 1, width // 6 + 1, 3)).astype(np.float32)
+    blotches = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
+    grain = noise.normal(0, 3.0, dim.shape)
+    return np.clip(dim + np.abs(blotches) * 0.8 + grain, 0, 255).astype(np.uint8)
+
+
+def sun_patch(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """A patch of sunlight through a window falling across the page: a sharp-edged, slanted
+    band blown out over the printed lines in its middle."""
+    height, width = photo.image.shape[:2]
+    central = [
+        box for box in photo.text_boxes if height * 0.3 < (box[1] + box[3]) / 2 < height * 0.7
+    ]
+    _, y0, _, y1 = rng.choice(central or photo.text_boxes)
+    cy = (y0 + y1) / 2
+    band = rng.uniform(0.16, 0.24) * height
+    slant = rng.uniform(-0.35, 0.35) * height
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    middle = cy + slant * (xs / width - 0.5)
+    inside = np.abs(ys - middle) < band / 2
+    strength = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), 2.0)[:, :, None]
+    warm = np.array([235, 250, 255], np.float32)  # BGR: the sun a little yellow
+    lit = photo.image.astype(np.float32) * (1 - strength) + warm * strength * 1.08
+    return np.clip(lit, 0, 255).astype(np.uint8)
+
+
+def thumb_over_page(photo: Rendered, rng: random.Random) -> np.ndarray:
+    """The page held up by hand, the thumb over it: a large, soft-edged fingertip from the
+    lower or the left edge covering a stretch of what is printed."""
+    height, width = photo.image.shape[:2]
+    side = min(height, width)
+    image = photo.image.astype(np.float32)
+    from_left = rng.random() < 0.5
+    # The nail end of the thumb lies on a printed line near the edge it comes from.
+    if from_left:
+        near = [box for box in photo.text_boxes if box[0] < width * 0.3] or photo.text_boxes
+        x0, y0, x1, y1 = rng.choice(near)
+        tip, axis = (min(x1, width * 0.45), (y0 + y1) / 2), (1.0, rng.uniform(-0.25, 0.25))
+    else:
+        near = [box for box in photo.text_boxes if box[3] > height * 0.6] or photo.text_boxes
+        x0, y0, x1, y1 = rng.choice(near)
+        tip, axis = ((x0 + x1) / 2, max(y0, height * 0.55)), (rng.uniform(-0.25, 0.25), -1.0)
+    along = np.array(axis) / np.hypot(*axis)
+    across = np.array((-along[1], along[0]))
+    half_width = rng.uniform(0.11, 0.15) * side
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    dx, dy = xs - tip[0], ys - tip[1]
+    a = dx * along[0] + dy * along[1]  # how far back from the tip (negative: towards the edge)
+    b = dx * across[0] + dy * across[1]
+    # A capsule: a half-disc at the tip and a band of the thumb's width back to the edge.
+    distance = np.where(a > 0, np.hypot(a, b), np.abs(b))
+    cover = np.clip((half_width - distance) / (0.12 * half_width), 0, 1)
+    shade = np.clip(1 - np.abs(b) / half_width, 0, 1) ** 0.5  # rounder in the middle
+    skin = np.array([120, 150, 205], np.float32)[None, None, :] * (0.7 + 0.3 * shade[:, :, None])
+    covered = image * (1 - cover[:, :, None]) + skin * cover[:, :, None]
+    return np.clip(covered, 0, 255).astype(np.uint8)
+
+
+# The ninth held-out family's: a phone lowered during the shot, a grainy night shot, a patch of
+# sunlight across the page and a thumb over it; photos too small as for the others.
+HELD_OUT_9_SPOILERS: dict[str, tuple[Spoiler, str]] = {
+    **SPOILERS,
+    "blurry": (lowered_phone, "reject:blurry"),
+    "dark": (grainy_night, "reject:dark"),
+    "glare": (sun_patch, "reject:glare"),
+    "cut_off": (thumb_over_page, "reject:cut_off"),
+}

@@ -27,6 +27,20 @@ SPREAD = 4  # characters whose width the `spread` layout spreads a shorter label
 def date_text(day: date, style: str, rng: random.Random) -> str:
     """The day in one of the date forms; `iso_time` and `slash_minute` add the time of day a
     cashier's system or a kiosk stamps (drawn from rng)."""
+    if style == "compact_seconds":
+        # As card terminals and some billing systems stamp it: the day's digits run together.
+        seconds = rng.randint(8 * 3600, 18 * 3600)
+        return f"{day:%Y%m%d} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    if style == "dash_bare_minute":
+        minutes = rng.randint(7 * 60, 20 * 60)
+        return f"{day.year}-{day.month}-{day.day} {minutes // 60}:{minutes % 60:02d}"
+    if style == "slash_bare_ampm":
+        # As older Windows systems print a time in the zh-CN culture: 上午/下午 and a 12-hour clock.
+        seconds = rng.randint(8 * 3600, 18 * 3600)
+        hour = seconds // 3600
+        half = "上午" if hour < 12 else "下午"
+        clock = f"{(hour - 1) % 12 + 1}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        return f"{day.year}/{day.month}/{day.day} {half}{clock}"
     if style in ("dot_minute", "cn_tight_minute"):
         minutes = rng.randint(7 * 60, 20 * 60)
         clock = f"{minutes // 60:02d}:{minutes % 60:02d}"
@@ -101,6 +115,10 @@ def amount_text(value: Decimal, style: str, rng: random.Random) -> str:
     if style == "trimmed":
         # A till's figure: trailing zeros of the fraction dropped (56.50 → 56.5, 12.00 → 12).
         return plain.rstrip("0").rstrip(".")
+    if style == "trimmed_yuan":
+        return plain.rstrip("0").rstrip(".") + "元"
+    if style == "rmb_tight":
+        return "RMB" + plain
     if style == "cny":
         return "CNY " + plain
     if style == "yuan_spaced":
@@ -186,6 +204,25 @@ def _effect_mask(mask: Image.Image, effect: str, size: int) -> Image.Image:
         share = np.linspace(0, 1, pixels.shape[0])
         strength = np.clip(0.3 + (share - 0.3) * 2.8, 0.3, 0.92)
         return Image.fromarray((pixels * strength[:, None]).astype(np.uint8))
+    if effect == "smudged":
+        # A laser printer's fuser dragging loose toner: a grey smear trailing down from every
+        # stroke, the strokes themselves a little grey.
+        pixels = np.asarray(mask, dtype=np.float32)
+        trail = max(3, round(size / 5))
+        smear = np.zeros_like(pixels)
+        for step in range(1, trail + 1):
+            smear[step:] = np.maximum(smear[step:], pixels[:-step] * (0.42 * (1 - step / trail)))
+        return Image.fromarray(np.clip(np.maximum(pixels * 0.82, smear), 0, 255).astype(np.uint8))
+    if effect == "sun_faded":
+        # Thermal paper left in the sun: the print faded to a pale brown-grey, more in some
+        # places along the line than in others.
+        pixels = np.asarray(mask, dtype=np.float32)
+        light = np.random.default_rng(pixels.shape[0] * 7877 + pixels.shape[1])
+        knots = light.uniform(0.34, 0.6, max(2, pixels.shape[1] // max(12, size * 2) + 2))
+        along = np.interp(
+            np.arange(pixels.shape[1]), np.linspace(0, pixels.shape[1] - 1, knots.size), knots
+        )
+        return Image.fromarray((pixels * along[None, :]).astype(np.uint8))
     if effect == "dot_matrix":
         pixels = np.asarray(mask, dtype=np.float32)
         pitch = max(2, round(size / 10))
@@ -257,7 +294,9 @@ class Printer:
     - form: a ruled form across the page, two label and value cells to a pair and two pairs a row
       (a pair too wide for half the row, or alone, across the whole row);
     - right_labels: two columns of pairs, each label set flush right against one colon line
-      and its value after it (a label longer than that line where its column starts)."""
+      and its value after it (a label longer than that line where its column starts);
+    - bracketed: each label in 【】 brackets and no colon, its value after it;
+    - barred: pairs run on along the line, label, colon and value, parted by upright bars."""
 
     def __init__(self, sheet: StyledSheet, size: int, rng: random.Random, colon: bool = True):
         self.sheet, self.size, self.rng = sheet, size, rng
@@ -293,6 +332,8 @@ class Printer:
             return label + value + sheet.measure(LEADER, s) + 16
         if layout == "spread":
             return max(label, sheet.measure("国" * SPREAD + self.colon.strip(), s)) + value + 6
+        if layout == "bracketed":
+            return sheet.measure(f"【{pair.label}】", s) + value + 4
         return label + value + (30 if layout == "offset" else 6)
 
     def row_height(self) -> float:
@@ -313,12 +354,14 @@ class Printer:
                 "flush": 1.8,
                 "form": 1.9,
                 "right_labels": 1.8,
+                "bracketed": 1.8,
+                "barred": 1.8,
             }[self.style.layout]
         )
 
     def pair(self, x: float, y: float, pair: Pair) -> None:
         layout, s = self.style.layout, self.size
-        if layout == "inline":
+        if layout in ("inline", "barred"):
             end = self._label(x, y, pair.label + self.colon.rstrip())
             self._value(end + (6 if self.colon.endswith(" ") else 1), y, pair.value)
         elif layout == "grid":
@@ -358,6 +401,9 @@ class Printer:
             dots_end = self.sheet.put(end + 4, y, LEADER, s, fill=(120, 120, 120))[2]
             self.sheet.boxes.pop()  # the dots print no text to read
             self._value(dots_end + 8, y, pair.value)
+        elif layout == "bracketed":
+            end = self._label(x, y, f"【{pair.label}】")
+            self._value(end + 2, y, pair.value)
         elif layout == "spread":
             end = self._spread_label(x, y, pair.label)
             self._value(end + (6 if self.colon.endswith(" ") else 1), y, pair.value)
@@ -393,6 +439,8 @@ class Printer:
             return self._form(y, pairs, width)
         if self.style.layout == "right_labels":
             return self._right_labels(y, pairs, width)
+        if self.style.layout == "barred":
+            return self._barred(y, pairs, width)
         if self.style.layout == "columns":
             return self._columns(y, pairs, width)
         if self.style.layout == "triple":
@@ -510,6 +558,25 @@ class Printer:
                 y, column = y + self.row_height(), 0
         return y + (self.row_height() if column else 0)
 
+    def _barred(self, y: float, pairs: list[Pair], width: int) -> float:
+        """Pairs run on along the line as inline ones, an upright bar between two pairs on one
+        line; a pair that does not fit starts the next line."""
+        s, sheet = self.size, self.sheet
+        gap = 22  # each side of a bar
+        x: float = MARGIN
+        for pair in pairs:
+            needed = self.width(pair)
+            if x > MARGIN and x + 2 * gap + needed > width - MARGIN:
+                x, y = MARGIN, y + self.row_height()
+            if x > MARGIN:
+                _, top, _, bottom = font(self.style.face, s).getbbox("国")
+                bar = x + gap
+                sheet.draw.line((bar, y + top - 4, bar, y + bottom + 4), fill=(90, 90, 90), width=2)
+                x = bar + gap
+            self.pair(x, y, pair)  # as `inline`
+            x += needed
+        return y + self.row_height()
+
 
 def _crop(sheet: StyledSheet, bottom: float) -> None:
     sheet.image = sheet.image.crop((0, 0, sheet.image.width, round(bottom)))
@@ -547,12 +614,14 @@ def _hospitals(style: Style) -> tuple[str, ...]:
 
 
 def _issuers(style: Style, issuer: str) -> tuple[str, ...]:
-    """Who issues a paper: a hospital, or where the family has them, one of its pharmacies or
-    private hospitals."""
+    """Who issues a paper: a hospital, a traditional Chinese medicine hospital, or where the
+    family has them, one of its pharmacies or private hospitals."""
     if style.people and issuer == "pharmacy" and style.people.pharmacies:
         return style.people.pharmacies
     if style.people and issuer == "private" and style.people.private_hospitals:
         return style.people.private_hospitals
+    if issuer == "tcm":  # a traditional Chinese medicine hospital's own form
+        return tuple(name for name in _hospitals(style) if "中医" in name) or _hospitals(style)
     return _hospitals(style)
 
 
