@@ -53,16 +53,10 @@ class Edge:
         if path not in UNLIMITED_PATHS and scope["method"] != "OPTIONS":
             client = scope.get("client")
             ip = client[0] if client else "unknown"
-            try:
-                retry_after = await self.limiter.check(f"ip:{ip}", self.ip_per_minute)
-            except BudgetsUnavailable as exc:
-                log.warning("request budgets unavailable: %s", exc)
-                await budgets_unavailable()(scope, receive, send_with_id)
-                log_access(scope["method"], scope["path"], 503, started, request_id)
-                return
-            if retry_after is not None:
-                await too_many(retry_after)(scope, receive, send_with_id)
-                log_access(scope["method"], scope["path"], 429, started, request_id)
+            refusal = await budget_refusal(self.limiter, f"ip:{ip}", self.ip_per_minute)
+            if refusal is not None:
+                await refusal(scope, receive, send_with_id)
+                log_access(scope["method"], path, refusal.status_code, started, request_id)
                 return
         try:
             await self.app(scope, receive, send_with_id)
@@ -92,6 +86,17 @@ def log_access(method: str, path: str, status: int, started: float, request_id: 
         (time.perf_counter() - started) * 1000,
         request_id,
     )
+
+
+async def budget_refusal(limiter: RateLimiter, key: str, limit: int) -> JSONResponse | None:
+    """Count one request on `key`'s budget: None within it, else the answer refusing it (429,
+    or 503 while the shared budgets cannot be counted)."""
+    try:
+        retry_after = await limiter.check(key, limit)
+    except BudgetsUnavailable as exc:
+        log.warning("request budgets unavailable: %s", exc)
+        return budgets_unavailable()
+    return None if retry_after is None else too_many(retry_after)
 
 
 def budgets_unavailable() -> JSONResponse:

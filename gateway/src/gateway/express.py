@@ -25,25 +25,16 @@ from opentelemetry.context import Context
 from starlette.responses import Response as StarletteResponse
 
 from gateway.components import Components
-from gateway.edge import (
-    access_log,
-    budgets_unavailable,
-    log_access,
-    request_id_for,
-    too_many,
-)
+from gateway.edge import access_log, budget_refusal, log_access, request_id_for, too_many
 from gateway.forwarding import OWN_ROUTES
-from gateway.limits import BudgetsUnavailable
 from gateway.links import Links
 from gateway.pool import Response
 from gateway.proxy import passed_on
-from gateway.routing import Route, get_route
+from gateway.routing import ROUTES, Route, get_route
 from gateway.tokens import Identity, InvalidToken
 from lipei.logs import current_claim, current_service
 from lipei.telemetry import Telemetry, claim_in_path
 from lipei.tracing import context_from_headers, minted_context
-
-log = logging.getLogger(__name__)
 
 # The reads taken here: small JSON answers, polled by every mini-program.
 EXPRESS_TEMPLATES = frozenset({"/api/v1/claims/{claim_id}", "/api/v1/claims/{claim_id}/progress"})
@@ -74,6 +65,8 @@ class ExpressLane:
         self._parts = parts
         self._telemetry = telemetry
         self._metrics = telemetry.metrics if telemetry.metrics_enabled else None
+        # links only to the services the lane's reads go to
+        served = {route.upstream for route in ROUTES if route.template in EXPRESS_TEMPLATES}
         self._links = {
             name: Links(
                 url,
@@ -82,7 +75,7 @@ class ExpressLane:
                 keepalive_seconds=parts.settings.upstream_keepalive_seconds,
             )
             for name, url in parts.upstreams.urls().items()
-            if url.startswith("http://")
+            if name in served and url.startswith("http://")
         }
         settings = parts.settings
         self._ip_limit = settings.rate_limit_ip_per_minute
@@ -156,24 +149,19 @@ class ExpressLane:
         retry_after = limiter.check_here(f"ip:{read.client_ip}", self._ip_limit)
         if retry_after is None:
             retry_after = limiter.check_here(f"user:{read.identity.user_id}", self._user_limit)
-        self._counted(read, retry_after, answer)
+        self._counted(read, None if retry_after is None else too_many(retry_after), answer)
 
     async def _counted_elsewhere(self, read: Read, answer: Answer) -> None:
         limiter = self._parts.limiter
-        try:
-            retry_after = await limiter.check(f"ip:{read.client_ip}", self._ip_limit)
-            if retry_after is None:
-                user = f"user:{read.identity.user_id}"
-                retry_after = await limiter.check(user, self._user_limit)
-        except BudgetsUnavailable as exc:
-            log.warning("request budgets unavailable: %s", exc)
-            self._answer(read, budgets_unavailable(), answer)
-            return
-        self._counted(read, retry_after, answer)
+        refusal = await budget_refusal(limiter, f"ip:{read.client_ip}", self._ip_limit)
+        if refusal is None:
+            user = f"user:{read.identity.user_id}"
+            refusal = await budget_refusal(limiter, user, self._user_limit)
+        self._counted(read, refusal, answer)
 
-    def _counted(self, read: Read, retry_after: int | None, answer: Answer) -> None:
-        if retry_after is not None:
-            self._answer(read, too_many(retry_after), answer)
+    def _counted(self, read: Read, refusal: StarletteResponse | None, answer: Answer) -> None:
+        if refusal is not None:
+            self._answer(read, refusal, answer)
             return
         upstream = read.route.upstream
         headers = self._parts.upstreams.read_headers(

@@ -11,8 +11,7 @@ from fastapi.responses import StreamingResponse
 from starlette.responses import Response
 
 from gateway.components import Components, ComponentsDep
-from gateway.edge import budgets_unavailable, too_many
-from gateway.limits import BudgetsUnavailable
+from gateway.edge import budget_refusal
 from gateway.partner import PartnerRefused
 from gateway.proxy import BodyTooLarge, limited, too_large
 from gateway.routing import WEB_METHODS, Route, match, web_upstream
@@ -56,15 +55,11 @@ async def forward_on(request: Request, chosen: Route, parts: Components) -> Resp
     if chosen.audience == "link":
         return await parts.upstreams.forward(request, chosen.upstream)
     identity = bearer_identity(request, parts.tokens)
-    try:
-        retry_after = await parts.limiter.check(
-            f"user:{identity.user_id}", parts.settings.rate_limit_user_per_minute
-        )
-    except BudgetsUnavailable as exc:
-        log.warning("request budgets unavailable: %s", exc)
-        return budgets_unavailable()
-    if retry_after is not None:
-        return too_many(retry_after)
+    refusal = await budget_refusal(
+        parts.limiter, f"user:{identity.user_id}", parts.settings.rate_limit_user_per_minute
+    )
+    if refusal is not None:
+        return refusal
     if chosen.audience == "ops" and "ops" not in identity.roles:
         raise Problem(403, "this needs the ops role", type="forbidden")
     if chosen.audience == "butler" and not {"butler", "ops"} & set(identity.roles):
@@ -124,15 +119,11 @@ async def _as_partner(request: Request, upstream: str, parts: Components) -> Res
             type="upstream-unavailable",
             headers={"Retry-After": "5"},
         ) from exc
-    try:
-        retry_after = await parts.limiter.check(
-            f"insurer:{insurer}", parts.settings.rate_limit_user_per_minute
-        )
-    except BudgetsUnavailable as exc:
-        log.warning("request budgets unavailable: %s", exc)
-        return budgets_unavailable()
-    if retry_after is not None:
-        return too_many(retry_after)
+    refusal = await budget_refusal(
+        parts.limiter, f"insurer:{insurer}", parts.settings.rate_limit_user_per_minute
+    )
+    if refusal is not None:
+        return refusal
     return await parts.upstreams.forward(request, upstream, insurer_code=insurer, body=body)
 
 
