@@ -13,64 +13,17 @@ import cv2
 import numpy as np
 
 from ocr_synth.documents import RENDERERS, Rendered, id_card_front, medical_invoice
-from ocr_synth.families import (
-    CLASSIC,
-    HELD_OUT,
-    HELD_OUT_2,
-    HELD_OUT_3,
-    HELD_OUT_4,
-    HELD_OUT_5,
-    HELD_OUT_6,
-    HELD_OUT_7,
-    HELD_OUT_8,
-    HELD_OUT_9,
-    TUNED,
-    style_for,
-)
+from ocr_synth.families import CLASSIC, HELD_OUT_FAMILIES, TUNED, style_for
 from ocr_synth.fonts import cjk_faces
-from ocr_synth.spoilers import (
-    HELD_OUT_2_SPOILERS,
-    HELD_OUT_3_SPOILERS,
-    HELD_OUT_4_SPOILERS,
-    HELD_OUT_5_SPOILERS,
-    HELD_OUT_6_SPOILERS,
-    HELD_OUT_7_SPOILERS,
-    HELD_OUT_8_SPOILERS,
-    HELD_OUT_9_SPOILERS,
-    HELD_OUT_SPOILERS,
-    SPOILERS,
-    TUNED_SPOILERS,
-    photograph,
-    photograph_with,
-)
+from ocr_synth.spoilers import FAMILY_SPOILERS, SPOILERS, photograph, photograph_with
 from ocr_synth.styled import STYLED
 
 FAMILIES_FILE = "families.jsonl"
-FAMILY_SPOILERS = {
-    TUNED: TUNED_SPOILERS,
-    HELD_OUT: HELD_OUT_SPOILERS,
-    HELD_OUT_2: HELD_OUT_2_SPOILERS,
-    HELD_OUT_3: HELD_OUT_3_SPOILERS,
-    HELD_OUT_4: HELD_OUT_4_SPOILERS,
-    HELD_OUT_5: HELD_OUT_5_SPOILERS,
-    HELD_OUT_6: HELD_OUT_6_SPOILERS,
-    HELD_OUT_7: HELD_OUT_7_SPOILERS,
-    HELD_OUT_8: HELD_OUT_8_SPOILERS,
-    HELD_OUT_9: HELD_OUT_9_SPOILERS,
-}
-# File names of a set of several families start with the family's tag.
+# File names of a set of several families start with the family's tag: c, t, h, h2, h3 …
 FAMILY_TAGS = {
     CLASSIC: "c",
     TUNED: "t",
-    HELD_OUT: "h",
-    HELD_OUT_2: "h2",
-    HELD_OUT_3: "h3",
-    HELD_OUT_4: "h4",
-    HELD_OUT_5: "h5",
-    HELD_OUT_6: "h6",
-    HELD_OUT_7: "h7",
-    HELD_OUT_8: "h8",
-    HELD_OUT_9: "h9",
+    **{family: "h" + family.removeprefix("held-out").lstrip("-") for family in HELD_OUT_FAMILIES},
 }
 # Documents are dated up to this day, so a set made from a seed is the same whenever it is made
 # and none of its dates is ever in the future.

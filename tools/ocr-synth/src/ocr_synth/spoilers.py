@@ -11,7 +11,19 @@ import numpy as np
 
 from ocr_service.ocr.quality import CARD_TYPES
 from ocr_synth.documents import Rendered
-from ocr_synth.families import Camera
+from ocr_synth.families import (
+    HELD_OUT,
+    HELD_OUT_2,
+    HELD_OUT_3,
+    HELD_OUT_4,
+    HELD_OUT_5,
+    HELD_OUT_6,
+    HELD_OUT_7,
+    HELD_OUT_8,
+    HELD_OUT_9,
+    TUNED,
+    Camera,
+)
 
 
 def photograph(rendered: Rendered, rng: random.Random, *, max_tilt: float = 3.5) -> Rendered:
@@ -701,4 +713,18 @@ HELD_OUT_9_SPOILERS: dict[str, tuple[Spoiler, str]] = {
     "dark": (grainy_night, "reject:dark"),
     "glare": (sun_patch, "reject:glare"),
     "cut_off": (thumb_over_page, "reject:cut_off"),
+}
+
+# Each family's faults; a family not listed (classic) takes the original `SPOILERS`.
+FAMILY_SPOILERS: dict[str, dict[str, tuple[Spoiler, str]]] = {
+    TUNED: TUNED_SPOILERS,
+    HELD_OUT: HELD_OUT_SPOILERS,
+    HELD_OUT_2: HELD_OUT_2_SPOILERS,
+    HELD_OUT_3: HELD_OUT_3_SPOILERS,
+    HELD_OUT_4: HELD_OUT_4_SPOILERS,
+    HELD_OUT_5: HELD_OUT_5_SPOILERS,
+    HELD_OUT_6: HELD_OUT_6_SPOILERS,
+    HELD_OUT_7: HELD_OUT_7_SPOILERS,
+    HELD_OUT_8: HELD_OUT_8_SPOILERS,
+    HELD_OUT_9: HELD_OUT_9_SPOILERS,
 }
